@@ -1,0 +1,132 @@
+/**
+ * The `iolens` command line: `iolens analyze FILE... [--format text|json|sarif]`.
+ *
+ * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
+ * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
+ */
+import { analyzeFiles } from '../engine/analyze';
+import { IngestError } from '../engine/ingest/ingestFile';
+import { renderSarif } from '../engine/report/renderSarif';
+import { renderText } from '../engine/report/renderText';
+import { VERSION } from '../engine/version';
+
+const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--quiet]
+       iolens --version
+
+Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in its layouts) and
+reports what it contains and what it finds. Formats are detected from the content.`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface Args {
+  command: string;
+  files: string[];
+  format: Format;
+  quiet: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { command: '', files: [], format: 'text', quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--format' || a === '-f') {
+      const v = argv[++i];
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v ?? 'nothing'})`);
+      args.format = v;
+    } else if (a.startsWith('--format=')) {
+      const v = a.slice('--format='.length);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v})`);
+      args.format = v;
+    } else if (a === '--quiet' || a === '-q') {
+      args.quiet = true;
+    } else if (a === '--') {
+      args.files.push(...argv.slice(i + 1));
+      break;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option ${a}`);
+    } else if (args.command === '') {
+      args.command = a;
+    } else {
+      args.files.push(a);
+    }
+  }
+  return args;
+}
+
+function progressReporter(quiet: boolean): ((file: string, read: number, total: number) => void) | undefined {
+  if (quiet) return undefined;
+  const tty = process.stderr.isTTY === true;
+  let lastPct = -1;
+  let lastFile = '';
+  const started = Date.now();
+  return (file, read, total) => {
+    if (total < 64 * 1024 * 1024) return; // only long files
+    if (file !== lastFile) {
+      lastFile = file;
+      lastPct = -1;
+    }
+    const pct = Math.floor((read / total) * 100);
+    const step = tty ? 1 : 10;
+    if (pct < lastPct + step && read < total) return;
+    lastPct = pct;
+    const secs = (Date.now() - started) / 1000;
+    const msg = `iolens: ${file}: ${pct}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB, ${secs.toFixed(1)} s)`;
+    process.stderr.write(tty ? `\r${msg}${read >= total ? '\n' : ''}` : `${msg}\n`);
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: Args;
+  try {
+    if (argv.includes('--version') || argv.includes('-V')) {
+      process.stdout.write(`iolens ${VERSION}\n`);
+      return 0;
+    }
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(USAGE + '\n');
+      return argv.length === 0 ? 2 : 0;
+    }
+    args = parseArgs(argv);
+    if (args.command !== 'analyze') throw new UsageError(`unknown command ${args.command || '(none)'}`);
+    if (args.files.length === 0) throw new UsageError('analyze needs at least one FILE');
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`iolens: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    const onProgress = progressReporter(args.quiet);
+    const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
+    const out = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report);
+    await writeOut(out);
+    return 0;
+  } catch (err) {
+    if (err instanceof IngestError) {
+      process.stderr.write(`iolens: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`iolens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

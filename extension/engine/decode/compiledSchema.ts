@@ -1,0 +1,56 @@
+/**
+ * CompiledSchema: an EventSchema together with its compiled variants and its reusable record.
+ *
+ * Built once per event name (lazily, on the first `PayloadDecoder.schema()` call for that name). The
+ * field list is the union over all variants, in order of first appearance; a name keeps one slot and one
+ * numeric/string nature across variants (a conflict is a format-data error and throws when built).
+ */
+import { compileTemplate } from './compileTemplate';
+import type { CompiledTemplate } from './compiledTemplate';
+import { isStringKind, type DecodedPayload, type EventSchema, type FieldKind, type FieldSpec } from './payloadTypes';
+
+/** One variant as written in a format file. */
+export interface VariantSource {
+  readonly kernels: string;
+  readonly template: string;
+}
+
+/** An event schema with its compiled variants. */
+export class CompiledSchema implements EventSchema {
+  readonly fields: FieldSpec[] = [];
+  readonly variants: CompiledTemplate[];
+  readonly record: DecodedPayload;
+  /** Index of the variant that matched last (tried first next time). */
+  lastVariant = 0;
+  private readonly bySlotName = new Map<string, number>();
+  /** Raw (`-R`) key id -> slot cache, filled by the key=value fallback. */
+  readonly rawSlots = new Map<number, number>();
+
+  constructor(
+    readonly name: string,
+    readonly system: string,
+    sources: readonly VariantSource[],
+  ) {
+    const resolve = (field: string, kind: FieldKind): number => {
+      const known = this.bySlotName.get(field);
+      if (known !== undefined) {
+        const spec = this.fields[known]!;
+        if (spec.isString !== isStringKind(kind)) {
+          throw new TypeError(`event ${name}: field ${field} is ${spec.kind} in one variant and ${kind} in another`);
+        }
+        return known;
+      }
+      const slot = this.fields.length;
+      this.fields.push({ name: field, kind, slot, isString: isStringKind(kind) });
+      this.bySlotName.set(field, slot);
+      return slot;
+    };
+    this.variants = sources.map((v) => compileTemplate(v.template, v.kernels, resolve));
+    const n = this.fields.length;
+    this.record = { schema: this, variant: -1, num: new Float64Array(n).fill(NaN), str: new Int32Array(n).fill(-1) };
+  }
+
+  slot(field: string): number {
+    return this.bySlotName.get(field) ?? -1;
+  }
+}

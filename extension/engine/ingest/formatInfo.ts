@@ -1,0 +1,69 @@
+/**
+ * FormatInfo: what an input file is, decided from its content (never from its name), and the votes the
+ * ingester collects to decide it.
+ */
+import { Layout } from '../scan/lineHeader';
+
+/** Input formats. `trace-dat` (binary) is recognised but not read yet. */
+export type InputFormat =
+  | 'ftrace-kernel'
+  | 'trace-cmd-report'
+  | 'trace-cmd-report-latency'
+  | 'trace-cmd-report-raw'
+  | 'kernel-log'
+  | 'trace-dat'
+  | 'empty'
+  | 'unknown';
+
+/** Options of the layout that were seen, for the summary and for later analyses. */
+export interface FormatDetails {
+  /** `ns` for sec.usec clocks (local, global, boot, mono...), `counter` for raw counter clocks. */
+  clock: 'ns' | 'counter';
+  /** Digits after the decimal point of the timestamps (6, or 9 with `trace-cmd report -t`). */
+  timestampDigits: number;
+  recordTgid: boolean;
+  irqInfo: boolean;
+  tsDiff: boolean;
+  /** trace-cmd buffer/file prefixes seen (`inst_fmt`), in order of first appearance. */
+  instances: string[];
+  /** `version = N` preamble, when printed. */
+  traceCmdVersion: number | null;
+  /** Kernel `# tracer:` header name, when present. */
+  tracer: string | null;
+}
+
+export class FormatVotes {
+  kernelHeader = false;
+  traceCmdPreamble = false;
+  latencyHeader = false;
+  readonly layouts = [0, 0, 0];
+  kernelSpellings = 0;
+  rawPayloads = 0;
+  templatePayloads = 0;
+  kernelLogLines = 0;
+  readonly details: FormatDetails = {
+    clock: 'ns',
+    timestampDigits: 6,
+    recordTgid: false,
+    irqInfo: false,
+    tsDiff: false,
+    instances: [],
+    traceCmdVersion: null,
+    tracer: null,
+  };
+
+  decide(events: number, lines: number): InputFormat {
+    if (lines === 0) return 'empty';
+    if (events === 0) return this.kernelLogLines > 0 ? 'kernel-log' : 'unknown';
+    const [bracket, flags, latency] = this.layouts as [number, number, number];
+    if (latency > bracket + flags) return this.kernelHeader || this.latencyHeader ? 'ftrace-kernel' : 'trace-cmd-report-latency';
+    if (flags > bracket) return 'ftrace-kernel';
+    if (this.kernelHeader || (this.kernelSpellings > 0 && !this.traceCmdPreamble)) return 'ftrace-kernel';
+    if (this.rawPayloads > this.templatePayloads) return 'trace-cmd-report-raw';
+    return 'trace-cmd-report';
+  }
+
+  noteLayout(layout: Layout): void {
+    this.layouts[layout]!++;
+  }
+}

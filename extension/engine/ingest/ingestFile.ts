@@ -1,0 +1,158 @@
+/**
+ * ingestFile / ingestBytes: stream a trace from disk (or from memory) through the TraceIngester.
+ *
+ * The file is read in slices of `sliceBytes` into one reused buffer; nothing ever holds the whole file.
+ * Long reads report progress and yield to the event loop between slices, and stop when the AbortSignal
+ * fires. A binary trace.dat or an unreadable path raises an IngestError with a one-line message; any
+ * other content is read, however broken.
+ */
+import { open } from 'node:fs/promises';
+import type { Finding } from '../analysis/finding';
+import { LineSplitter } from '../io/lineSplitter';
+import type { EventStore } from '../store/eventStore';
+import type { EventConsumer } from './eventConsumer';
+import type { FormatDetails, InputFormat } from './formatInfo';
+import { TraceIngester } from './traceIngester';
+
+/** A file that cannot be read as text input; `message` is one line for the user. */
+export class IngestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+export interface IngestOptions {
+  readonly consumers?: readonly EventConsumer[];
+  readonly signal?: AbortSignal;
+  /** Called after each slice with bytes read so far and the total size. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  readonly sliceBytes?: number;
+  readonly maxLineBytes?: number;
+}
+
+/** The summary of one file: the `files[]` entry of the JSON contract plus the store and findings. */
+export interface IngestResult {
+  readonly path: string;
+  readonly format: InputFormat;
+  readonly formatDetails: FormatDetails;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly events: number;
+  readonly skippedLines: number;
+  readonly cpus: number;
+  /** Sum of the lost/dropped counts the file states; null when markers exist but none gives a count. */
+  readonly lostEvents: number | null;
+  /** Absolute time of the first/last event in ns (raw units for counter clocks); null without events. */
+  readonly firstTimestamp: number | null;
+  readonly lastTimestamp: number | null;
+  readonly eventCounts: ReadonlyMap<string, number>;
+  readonly findings: readonly Finding[];
+  readonly store: EventStore;
+}
+
+const TRACE_DAT_MAGIC = [0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]; // \x17\x08Dtracing
+
+function isTraceDat(head: Uint8Array): boolean {
+  return TRACE_DAT_MAGIC.every((b, i) => head[i] === b);
+}
+
+/** Streams the file at `path`. */
+export async function ingestFile(path: string, options: IngestOptions = {}): Promise<IngestResult> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw new IngestError(`cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new IngestError(`${path} is a directory, not a trace file`);
+    const size = st.size;
+    // Two slices: the next read runs while the current slice is parsed (reads never leave the CPU idle).
+    const sliceBytes = options.sliceBytes ?? 4 * 1024 * 1024;
+    const slices = [Buffer.allocUnsafe(sliceBytes), Buffer.allocUnsafe(sliceBytes)];
+    const handle = fh;
+    const readInto = async (buf: Buffer, at: number): Promise<number> => {
+      try {
+        return (await handle.read(buf, 0, buf.length, at)).bytesRead;
+      } catch (err) {
+        throw new IngestError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    };
+    let position = 0;
+    let which = 0;
+    const ingester = new TraceIngester(path, options.consumers ?? []);
+    const splitter = new LineSplitter(ingester, options.maxLineBytes);
+    let lastYield = Date.now();
+    let pending = readInto(slices[0]!, 0);
+    let first = true;
+    for (;;) {
+      const n = await pending;
+      if (n === 0) break;
+      if (options.signal?.aborted) throw new IngestError(`reading ${path} was cancelled`);
+      const current = slices[which]!;
+      const chunk = current.subarray(0, n);
+      position += n;
+      which ^= 1;
+      pending = readInto(slices[which]!, position);
+      if (first) {
+        first = false;
+        if (isTraceDat(chunk)) {
+          await pending.catch(() => 0);
+          const version = chunk.subarray(10, 14).toString('latin1').replace(/\0.*$/s, '');
+          throw new IngestError(
+            `${path} is a binary trace-cmd trace.dat (file version ${version || '?'}); iolens reads its text form for now: run \`trace-cmd report -i ${path} > ${path}.txt\``,
+          );
+        }
+      }
+      splitter.push(chunk);
+      options.onProgress?.(position, size);
+      if (Date.now() - lastYield > 50) {
+        lastYield = Date.now();
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    splitter.end();
+    ingester.finish();
+    return summarize(path, position, ingester);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Ingests text already in memory (an editor buffer), in the same way as a file. */
+export function ingestBytes(path: string, bytes: Uint8Array, options: IngestOptions = {}): IngestResult {
+  if (isTraceDat(bytes)) throw new IngestError(`${path} is a binary trace-cmd trace.dat; iolens reads its text form for now`);
+  const ingester = new TraceIngester(path, options.consumers ?? []);
+  const splitter = new LineSplitter(ingester, options.maxLineBytes);
+  const step = options.sliceBytes ?? 4 * 1024 * 1024;
+  for (let p = 0; p < bytes.length; p += step) splitter.push(bytes.subarray(p, Math.min(bytes.length, p + step)));
+  splitter.end();
+  ingester.finish();
+  return summarize(path, bytes.length, ingester);
+}
+
+function summarize(path: string, bytes: number, ing: TraceIngester): IngestResult {
+  const store = ing.store;
+  const events = store.count;
+  const format = ing.votes.decide(events, ing.lines);
+  if (format === 'kernel-log') ing.issues.forgetLineErrors();
+  const issues = ing.issues;
+  return {
+    path,
+    format,
+    formatDetails: ing.votes.details,
+    bytes,
+    lines: ing.lines,
+    events,
+    skippedLines: issues.skippedLines,
+    cpus: Math.max(ing.headerCpus, ing.maxCpu + 1),
+    lostEvents: issues.lostMarkers === 0 ? 0 : issues.lostMarkers === issues.lostUnknown ? null : issues.lostEvents,
+    firstTimestamp: events > 0 ? store.absoluteNs(store.minTs) : null,
+    lastTimestamp: events > 0 ? store.absoluteNs(store.maxTs) : null,
+    eventCounts: store.eventCounts(),
+    findings: issues.findings(),
+    store,
+  };
+}

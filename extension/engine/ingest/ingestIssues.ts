@@ -1,0 +1,157 @@
+/**
+ * IngestIssues: collects what went wrong while reading a file and turns it into findings:
+ * `parse-error` (runs of skipped lines with the same reason, and payloads of known events that match
+ * none of their formats), `lost-events` (lost / dropped markers, overwritten ring buffers) and
+ * `timestamp-disorder` (time going backwards within one CPU). Memory is bounded: runs are merged and at
+ * most `limit` findings of each kind are kept, the rest are only counted.
+ */
+import type { Finding, JsonValue } from '../analysis/finding';
+
+interface Run {
+  first: number;
+  last: number;
+  count: number;
+  reason: string;
+  sample: string;
+}
+
+export class IngestIssues {
+  skippedLines = 0;
+  private readonly runs: Run[] = [];
+  private runsDropped = 0;
+  private readonly payloadErrors = new Map<string, { first: number; count: number; lines: number[]; sample: string }>();
+  private readonly lost: Finding[] = [];
+  private readonly disorder: Finding[] = [];
+  private disorderTotal = 0;
+  lostEvents = 0;
+  lostMarkers = 0;
+  lostUnknown = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly limit = 2000,
+  ) {}
+
+  /** A line that could not be read. Consecutive lines with the same reason merge into one finding. */
+  skip(line: number, reason: string, sample: string): void {
+    this.skippedLines++;
+    const last = this.runs[this.runs.length - 1];
+    if (last !== undefined && last.last === line - 1 && last.reason === reason) {
+      last.last = line;
+      last.count++;
+      return;
+    }
+    if (this.runs.length >= this.limit) {
+      this.runsDropped++;
+      return;
+    }
+    this.runs.push({ first: line, last: line, count: 1, reason, sample: sample.slice(0, 120) });
+  }
+
+  /** A known event whose payload matched none of its formats. */
+  payloadMismatch(line: number, event: string, sample: string): void {
+    let e = this.payloadErrors.get(event);
+    if (e === undefined) {
+      e = { first: line, count: 0, lines: [], sample: sample.slice(0, 160) };
+      this.payloadErrors.set(event, e);
+    }
+    e.count++;
+    if (e.lines.length < 20) e.lines.push(line);
+  }
+
+  /** A lost / dropped events marker or an overwrite annotation. `count` -1 means unknown. */
+  lostMarker(line: number, cpu: number, count: number, what: string): void {
+    this.lostMarkers++;
+    if (count >= 0) this.lostEvents += count;
+    else this.lostUnknown++;
+    if (this.lost.length >= this.limit) return;
+    const cpuText = cpu >= 0 ? `CPU ${cpu}` : 'the trace';
+    const message =
+      what === 'buffer-started'
+        ? `The ring buffer of CPU ${cpu} was overwritten: its events before this line are missing (the kernel prints "buffer started" only after overruns).`
+        : what === 'overrun'
+          ? `The ring buffer overwrote ${count} events before the file was read (entries-in-buffer < entries-written).`
+          : count >= 0
+            ? `${count} events of ${cpuText} were ${what === 'dropped-events' ? 'dropped' : 'lost'} here; requests spanning this point are incomplete, not hung.`
+            : `An unknown number of events of ${cpuText} were ${what === 'dropped-events' ? 'dropped' : 'lost'} here; requests spanning this point are incomplete, not hung.`;
+    this.lost.push({
+      kind: 'lost-events',
+      severity: 'warning',
+      message,
+      file: this.file,
+      line,
+      evidence: [{ file: this.file, line }],
+      details: { cpu, lost: count >= 0 ? count : null, marker: what },
+    });
+  }
+
+  /** Time went backwards on `cpu`: `line` is earlier than `prevLine`. */
+  timestampDisorder(line: number, prevLine: number, cpu: number, prevTsNs: number, tsNs: number): void {
+    this.disorderTotal++;
+    if (this.disorder.length >= this.limit) return;
+    const back = prevTsNs - tsNs;
+    this.disorder.push({
+      kind: 'timestamp-disorder',
+      severity: 'warning',
+      message: `Time goes backwards on CPU ${cpu} by ${formatNs(back)} (line ${prevLine} is later than this line); latencies across this point are unreliable.`,
+      file: this.file,
+      line,
+      evidence: [
+        { file: this.file, line: prevLine },
+        { file: this.file, line },
+      ],
+      details: { cpu, previousLine: prevLine, backwardsNs: back },
+    });
+  }
+
+  findings(): Finding[] {
+    const out: Finding[] = [];
+    for (const r of this.runs) {
+      const where = r.count === 1 ? `Line ${r.first}` : `Lines ${r.first}-${r.last} (${r.count} lines)`;
+      out.push({
+        kind: 'parse-error',
+        severity: 'warning',
+        message: `${where} skipped: ${r.reason}.`,
+        file: this.file,
+        line: r.first,
+        evidence: [{ file: this.file, line: r.first }],
+        details: { scope: 'line', count: r.count, lastLine: r.last, reason: r.reason, sample: r.sample },
+      });
+    }
+    if (this.runsDropped > 0 && out.length > 0) {
+      const d = out[out.length - 1]!.details as { [k: string]: JsonValue };
+      d['moreRunsNotListed'] = this.runsDropped;
+    }
+    for (const [event, e] of this.payloadErrors) {
+      out.push({
+        kind: 'parse-error',
+        severity: 'warning',
+        message: `${e.count} ${event} event${e.count === 1 ? '' : 's'} with a payload that matches none of the known ${event} formats (corrupt record or an unknown kernel version); kept as raw text.`,
+        file: this.file,
+        line: e.first,
+        evidence: e.lines.map((line) => ({ file: this.file, line })),
+        details: { scope: 'payload', event, count: e.count, sample: e.sample },
+      });
+    }
+    out.push(...this.lost);
+    out.push(...this.disorder);
+    if (this.disorderTotal > this.disorder.length && this.disorder.length > 0) {
+      const d = this.disorder[this.disorder.length - 1]!.details as { [k: string]: JsonValue };
+      d['moreNotListed'] = this.disorderTotal - this.disorder.length;
+    }
+    return out;
+  }
+
+  /** Parse-error findings are dropped when the file turns out to be a kernel log (not a trace). */
+  forgetLineErrors(): void {
+    this.runs.length = 0;
+    this.skippedLines = 0;
+  }
+}
+
+function formatNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${ns} ns`;
+}

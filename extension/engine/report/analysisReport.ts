@@ -1,0 +1,67 @@
+/**
+ * AnalysisReport: the stable JSON contract of `iolens analyze --format json`, built from ingest results.
+ * Later analyses add top-level sections; existing fields keep their names and meaning.
+ */
+import type { Finding } from '../analysis/finding';
+import type { FormatDetails, InputFormat } from '../ingest/formatInfo';
+import type { IngestResult } from '../ingest/ingestFile';
+
+export interface FileSummary {
+  readonly path: string;
+  readonly format: InputFormat;
+  readonly formatDetails: FormatDetails;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly events: number;
+  readonly skippedLines: number;
+  readonly cpus: number;
+  readonly lostEvents: number | null;
+  /** Absolute ns of the earliest event (raw counter units when formatDetails.clock is `counter`). */
+  readonly firstTimestamp: number | null;
+  readonly lastTimestamp: number | null;
+  readonly eventCounts: Readonly<Record<string, number>>;
+}
+
+export interface AnalysisReport {
+  readonly files: FileSummary[];
+  /** Events per tracefs name, summed over all files. */
+  readonly eventCounts: Record<string, number>;
+  readonly findings: Finding[];
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export function buildReport(results: readonly IngestResult[]): AnalysisReport {
+  const eventCounts: Record<string, number> = {};
+  const findings: Finding[] = [];
+  const files: FileSummary[] = results.map((r) => {
+    const perFile: Record<string, number> = {};
+    for (const [name, n] of sortedCounts(r.eventCounts)) {
+      perFile[name] = n;
+      eventCounts[name] = (eventCounts[name] ?? 0) + n;
+    }
+    findings.push(...r.findings);
+    return {
+      path: r.path,
+      format: r.format,
+      formatDetails: r.formatDetails,
+      bytes: r.bytes,
+      lines: r.lines,
+      events: r.events,
+      skippedLines: r.skippedLines,
+      cpus: r.cpus,
+      lostEvents: r.lostEvents,
+      firstTimestamp: r.firstTimestamp,
+      lastTimestamp: r.lastTimestamp,
+      eventCounts: perFile,
+    };
+  });
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+  const sorted: Record<string, number> = {};
+  for (const [k, v] of sortedCounts(new Map(Object.entries(eventCounts)))) sorted[k] = v;
+  return { files, eventCounts: sorted, findings };
+}
+
+function sortedCounts(m: ReadonlyMap<string, number>): [string, number][] {
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}

@@ -1,0 +1,48 @@
+/**
+ * Chunked typed-array columns: append-only, grow without copying (a new chunk of 64 Ki rows each time),
+ * so memory stays proportional to the rows stored and no reallocation doubles the peak.
+ */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type TypedArrayCtor<T extends TypedArray> = new (n: number) => T;
+
+export class ChunkedColumn<T extends TypedArray> {
+  private readonly chunks: T[] = [];
+  private length = 0;
+
+  constructor(private readonly ctor: TypedArrayCtor<T>) {}
+
+  get size(): number {
+    return this.length;
+  }
+
+  push(v: number): void {
+    const i = this.length++;
+    let chunk = this.chunks[i >>> CHUNK_BITS];
+    if (chunk === undefined) {
+      chunk = new this.ctor(CHUNK);
+      this.chunks.push(chunk);
+    }
+    chunk[i & MASK] = v;
+  }
+
+  get(i: number): number {
+    if (i < 0 || i >= this.length) throw new RangeError(`row ${i} out of range (0..${this.length - 1})`);
+    return this.chunks[i >>> CHUNK_BITS]![i & MASK]!;
+  }
+
+  set(i: number, v: number): void {
+    if (i < 0 || i >= this.length) throw new RangeError(`row ${i} out of range (0..${this.length - 1})`);
+    this.chunks[i >>> CHUNK_BITS]![i & MASK] = v;
+  }
+
+  /** Bytes held by the chunks. */
+  get byteLength(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Converts engine findings into VS Code diagnostics: the one place where trace line numbers become
+ * editor positions (a finding's line is 1-based; the diagnostic covers the whole line).
+ */
+import * as vscode from 'vscode';
+import type { Finding } from '../engine/analysis/finding';
+
+const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function lineRange(doc: vscode.TextDocument, line1: number): vscode.Range {
+  const line = Math.min(Math.max(line1 - 1, 0), Math.max(doc.lineCount - 1, 0));
+  return doc.lineAt(line).range;
+}
+
+export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(lineRange(doc, f.line), f.message, SEVERITY[f.severity]);
+  d.source = 'iolens';
+  d.code = f.kind;
+  d.relatedInformation = f.evidence
+    .filter((e) => e.line !== f.line && e.file === f.file)
+    .slice(0, 10)
+    .map((e) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lineRange(doc, e.line)), `evidence: line ${e.line}`));
+  return d;
+}

@@ -1,0 +1,45 @@
+// One esbuild script for every bundle: extension host, engine worker, CLI and webview.
+// The CLI and worker bundles are built without `vscode` as an external, so an engine import of `vscode`
+// fails the build (there is no runtime `vscode` package to resolve).
+import * as esbuild from 'esbuild';
+import { chmodSync, mkdirSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  target: 'node20',
+  platform: 'node',
+  format: 'cjs',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['extension/worker/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
+  { ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+mkdirSync('dist/webview', { recursive: true });
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+  // The webview UI toolkit is loaded as a module of its own (see webview/src/toolkit.ts).
+  copyFileSync(require.resolve('@vscode/webview-ui-toolkit/dist/toolkit.min.js'), 'dist/webview/toolkit.min.js');
+}

@@ -1,0 +1,39 @@
+/**
+ * The typed message protocol between the extension host and the summary webview.
+ * The host validates everything that comes from the webview (see `parseFromWebview`).
+ */
+import type { AnalysisReport } from '../../extension/engine/report/analysisReport';
+
+/** Host -> webview: show this report. */
+export interface ShowReportMessage {
+  readonly type: 'showReport';
+  readonly title: string;
+  readonly report: AnalysisReport;
+}
+
+export type ToWebviewMessage = ShowReportMessage;
+
+/** Webview -> host: the page is loaded and listening. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+/** Webview -> host: reveal a line of a file (a finding was clicked). */
+export interface RevealLineMessage {
+  readonly type: 'revealLine';
+  readonly file: string;
+  readonly line: number;
+}
+
+export type FromWebviewMessage = ReadyMessage | RevealLineMessage;
+
+/** Validates an untrusted message from the webview; returns undefined when it is not one we know. */
+export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {
+  if (typeof msg !== 'object' || msg === null) return undefined;
+  const m = msg as Record<string, unknown>;
+  if (m['type'] === 'ready') return { type: 'ready' };
+  if (m['type'] === 'revealLine' && typeof m['file'] === 'string' && typeof m['line'] === 'number' && Number.isInteger(m['line']) && m['line'] > 0) {
+    return { type: 'revealLine', file: m['file'], line: m['line'] };
+  }
+  return undefined;
+}
