@@ -24,9 +24,9 @@ const decoder = new PayloadDecoder(strings);
 
 // Frame: event-name id, payload start, payload end.
 let cap = 1 << 16;
-let evId = new Int32Array(cap);
-let pStart = new Int32Array(cap);
-let pEnd = new Int32Array(cap);
+let evId: Int32Array = new Int32Array(cap);
+let pStart: Int32Array = new Int32Array(cap);
+let pEnd: Int32Array = new Int32Array(cap);
 let n = 0;
 const tFrame = performance.now();
 let lineStart = 0;

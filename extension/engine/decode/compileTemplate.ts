@@ -72,15 +72,16 @@ export function compileTemplate(template: string, kernels: string, resolve: Slot
       // Runs of blanks are one blank: a template blank matches one or more payload blanks.
       const text = p.text.replace(/[ \t]+/g, ' ');
       bytes[i] = encoder.encode(text);
-      if (text.endsWith(' ') && isScanning(next)) flags[i] |= LIT_EXACT_LAST_BLANK;
+      if (text.endsWith(' ') && isScanning(next)) flags[i] = LIT_EXACT_LAST_BLANK;
       continue;
     }
     op[i] = OP_OF_KIND[p.kind];
     slot[i] = p.name === '_' ? -1 : resolve(p.name, p.kind);
     if (p.kind === 'uop') slot2[i] = resolve('opcode', 'sop');
+    let f = 0;
     if (p.kind === 'sop') {
       slot2[i] = resolve('op', 'uop');
-      flags[i] |= WORD_OPCODE_NAME;
+      f |= WORD_OPCODE_NAME;
     }
     if (next !== undefined && next.type === 'field' && op[i] !== Op.Literal) {
       const a = OP_OF_KIND[p.kind];
@@ -88,13 +89,14 @@ export function compileTemplate(template: string, kernels: string, resolve: Slot
     }
     if (p.kind === 'rest' && next !== undefined) fail('`rest` must be the last field');
     if (op[i] === Op.Scan) {
-      if (next === undefined) flags[i] |= SCAN_TO_END;
+      if (next === undefined) f |= SCAN_TO_END;
       else if (next.type === 'literal') {
         const key = encoder.encode(next.text.replace(/[ \t]+/g, ' '));
         bytes[i] = key;
-        if (i + 2 === n) flags[i] |= SCAN_ANCHOR_END;
+        if (i + 2 === n) f |= SCAN_ANCHOR_END;
       }
     }
+    flags[i] = f;
     if (op[i] === Op.Word && next?.type === 'literal') {
       const c = next.text.charCodeAt(0);
       if (c !== 0x20 && c !== 0x09) stop[i] = c;

@@ -248,7 +248,7 @@ function readEventName(buf: Uint8Array, p: number, e: number, h: LineHeader): bo
   if (c === SPACE && buf[p + 1] === DASH && buf[p + 2] === 62 /* > */) {
     if (!isSys) return false;
     h.form = EventForm.SysExit;
-    h.payloadStart = p + 3;
+    h.payloadStart = buf[p + 3] === SPACE ? p + 4 : p + 3;
     h.payloadEnd = e;
     return true;
   }

@@ -1,10 +1,20 @@
 // Runs the mocha suite inside the real extension host: opens the workbench with `extensionTestsPath` in
 // the payload and waits for the workbench to call `window.codeAutomationExit(code)` when `run()` settles.
 // Mocha's output arrives through `window.codeAutomationLog`. Exit code: 0 all passed, 1 otherwise.
+import { format } from 'node:util';
 import { env, launchBrowser, workbenchUrl, writeResults } from './workbench.mjs';
 
 const testsPath = process.argv[2];
 if (!testsPath) throw new Error('usage: node hostTests.mjs <absolute path of the bundled index.js>');
+/** Workbench chatter that is expected offline (see the e2e doc, pitfall 11) and says nothing about the tests. */
+const NOISE = [
+  /ENOTFOUND open-vsx\.org/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+];
 const TIMEOUT_MS = Number(process.env.IOLENS_E2E_HOST_TIMEOUT_MS ?? 180_000);
 
 const { browser, page } = await launchBrowser();
@@ -14,9 +24,9 @@ try {
   const exited = new Promise((resolve) => (done = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => done(code));
   await page.exposeFunction('codeAutomationLog', (_type, args) => {
-    const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-    // The extension host forwards console output with its own formatting tokens; keep only the text.
-    console.log(text.replace(/%c/g, ''));
+    const list = Array.isArray(args) ? args : [args];
+    const text = typeof list[0] === 'string' ? format(...list) : list.map((a) => JSON.stringify(a)).join(' ');
+    if (!NOISE.some((re) => re.test(text))) console.log(text);
   });
   page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));
   const t0 = Date.now();

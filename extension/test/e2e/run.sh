@@ -63,7 +63,8 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "security.workspace.trust.enabled": false,
-  "window.restoreWindows": "none"
+  "window.restoreWindows": "none",
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 
