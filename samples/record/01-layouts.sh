@@ -68,7 +68,7 @@ $R -l > $OUT/report-l.txt
 $R -t > $OUT/report-t.txt
 $R -R > $OUT/report-R.txt
 $R --ts-diff > $OUT/report-tsdiff.txt
-$R --verbose=info > $OUT/report-verbose.txt 2> $OUT/report-verbose.stderr
+$R --verbose=info > $OUT/report-verbose.txt 2> $SCRATCH/report-verbose.stderr
 trace-cmd report -i $SCRATCH/aux.dat > $OUT/report-inst.txt
 trace-cmd dump --summary -i $OUT/trace.dat > $OUT/trace-dat-summary.txt 2>&1
 ls -la $OUT

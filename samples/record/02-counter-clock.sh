@@ -27,7 +27,7 @@ cat $TR/trace > $OUT/trace.txt
 cat $CTR/trace > $OUT/ctr-trace.txt
 ( cd $SCRATCH && extract_small '-t -B ctr' both.dat $OUT/trace.txt $OUT/ctr-trace.txt ) > $OUT/extract.log 2>&1
 trace-cmd report -i $SCRATCH/both.dat > $OUT/report-both.txt
-trace-cmd report --verbose=info -i $SCRATCH/both.dat > $OUT/report-both-verbose.txt 2> $OUT/report-both-verbose.stderr
+trace-cmd report --verbose=info -i $SCRATCH/both.dat > $OUT/report-both-verbose.txt 2> $SCRATCH/report-both-verbose.stderr
 trace-cmd report -l -i $SCRATCH/both.dat > $OUT/report-both-l.txt
 # file version 6 (uncompressed): trace-cmd 3.1.6 prints `CPU 1 is empty` only for v6 files
 trace-cmd convert --file-version 6 --compression none -i $SCRATCH/both.dat -o $SCRATCH/both-v6.dat >> $OUT/extract.log 2>&1

@@ -74,5 +74,6 @@ cat $H/trace > $OUT/trace.txt
 ( cd $SCRATCH && extract_small '-B hang' hang.dat $OUT/trace.txt ) > $OUT/extract.log 2>&1
 trace-cmd report -i $SCRATCH/hang.dat > $OUT/report.txt
 grep -E "HANG|RELEASE" $SCRATCH/faultfs20.log | head -20 > $OUT/faultfs-daemon-excerpt.log
-cp $SCRATCH/dmesg20.txt $OUT/dmesg-full.txt
+# first round of hung-task reports only (the detector repeats them every 4 s)
+awk '/INFO: task .* blocked for more than 8 seconds/ {exit} {print}' $SCRATCH/dmesg20.txt > $OUT/dmesg-hung-tasks.txt
 ls -la $OUT; wc -l $SCRATCH/dmesg20.txt

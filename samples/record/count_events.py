@@ -49,12 +49,17 @@ def classify(path, fmt, pw):
         s = b.decode('utf-8', errors='replace').rstrip('\r')
         if s.strip() == '': continue
         if fmt == 'ftrace-kernel':
+            if STARTED.match(s):
+                # printed only after overruns: marks where this CPU's surviving events begin
+                findings.append(dict(kind='lost-events', file=path.split('/')[-1], line=no, note=s)); continue
             if s.startswith('#'):
                 m = re.search(r'entries-in-buffer/entries-written: (\d+)/(\d+)\s+#P:(\d+)', s)
                 if m:
                     res['cpus'] = int(m.group(3))
                     e, w = int(m.group(1)), int(m.group(2))
-                    if w > e: findings.append(dict(kind='lost-events', file=path.split('/')[-1], line=no,
+                    if w > e:
+                        res['lostEvents'] += w - e  # the same loss trace-cmd reports as [N EVENTS DROPPED]
+                        findings.append(dict(kind='lost-events', file=path.split('/')[-1], line=no,
                                                    note=f'header entries-written {w} > entries-in-buffer {e}: {w-e} events overwritten (overwrite mode)'))
                 continue
             m = LOST.match(s)
@@ -62,7 +67,6 @@ def classify(path, fmt, pw):
                 if m.group('n'): res['lostEvents'] += int(m.group('n'))
                 else: lost_unknown = True
                 findings.append(dict(kind='lost-events', file=path.split('/')[-1], line=no, note=s)); continue
-            if STARTED.match(s): continue
             m = KERNEL.match(s)
             name = kernel_event_name(m.group('rest')) if m else None
         else:

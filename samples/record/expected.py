@@ -99,6 +99,27 @@ def s11():
                     'reads show sectors 3..10 zero, 11+ still 0xaa.')
     write(d, c, t)
 
-ALL = {'01': s01, '02': s02, '03': s03, '04': s04, '10': s10, '11': s11}
+def s20():
+    d = '20-btrfs-hang'
+    c = count(d, [('trace.txt', K, 0), ('report.txt', R, 6)])
+    t = truth(d)
+    dm = text(d, 'dmesg-hung-tasks.txt')
+    t['hungTaskReports'] = [re.search(r'INFO: task (.*) blocked for more than (\d+) seconds', l).groups() for l in dm if 'INFO: task' in l]
+    t['hungTaskReports'] = [{'task': a, 'blockedSeconds': int(b)} for a, b in t['hungTaskReports']]
+    t['schedProcessHang'] = [l.split('sched_process_hang: ')[1] for l in text(d, 'trace.txt') if 'sched_process_hang: ' in l]
+    bt = text(d, 'blocked-tasks.txt'); stacks = {}; cur = None
+    for l in bt:
+        if l.startswith('--- task '): cur = l[9:]; stacks[cur] = []
+        elif cur and l.startswith('[<0>] '): stacks[cur].append(l[6:].split('+')[0])
+    t['blockedTasks'] = stacks
+    t['summary'] = ('All four writers block in folio_wait_writeback (writeback of the data never completes because the loop '
+                    'device\'s FUSE backing file hangs): fsync via btrfs_sync_file->btrfs_wait_ordered_range, O_DIRECT write '
+                    '(datasum -> buffered fallback) in btrfs_direct_write, punch hole in btrfs_fallocate->btrfs_wait_ordered_range, '
+                    'sync in sync_inodes_sb. Ordered extents are added but not finished until the hang is released (STEP 4).')
+    t['dmesg'] = {'file': 'dmesg-hung-tasks.txt', 'format': 'kernel-log', 'lines': len(dm), 'hungTaskReports': len(t['hungTaskReports'])}
+    t['workload'] = text(d, 'setup.txt') + text(d, 'workload-output.txt')
+    write(d, c, t)
+
+ALL = {'01': s01, '02': s02, '03': s03, '04': s04, '10': s10, '11': s11, '20': s20}
 for k in (sys.argv[1:] or ALL):
     if os.path.isdir(os.path.join(S, [x for x in os.listdir(S) if x.startswith(k + '-')][0])): ALL[k]()

@@ -54,7 +54,12 @@ export class FormatVotes {
 
   decide(events: number, lines: number): InputFormat {
     if (lines === 0) return 'empty';
-    if (events === 0) return this.kernelLogLines > 0 ? 'kernel-log' : 'unknown';
+    if (events === 0) {
+      if (this.kernelLogLines > 0) return 'kernel-log';
+      if (this.kernelHeader) return 'ftrace-kernel';
+      if (this.traceCmdPreamble) return 'trace-cmd-report';
+      return 'unknown';
+    }
     const [bracket, flags, latency] = this.layouts as [number, number, number];
     if (latency > bracket + flags) return this.kernelHeader || this.latencyHeader ? 'ftrace-kernel' : 'trace-cmd-report-latency';
     if (flags > bracket) return 'ftrace-kernel';

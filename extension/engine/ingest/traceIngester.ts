@@ -54,11 +54,15 @@ export class TraceIngester implements LineSink {
     this.functionId = this.store.strings.intern('function');
   }
 
-  onLine(buf: Uint8Array, s: number, e: number, lineNo: number, fileOffset: number): void {
+  onLine(buf: Uint8Array, s: number, e: number, lineNo: number, fileOffset: number, unterminated: boolean): void {
     this.lines = lineNo;
     this.store.noteLineOffset(lineNo, fileOffset);
     const h = this.h;
     if (scanEventLine(buf, s, e, h)) {
+      if (unterminated && this.isCutShort(buf)) {
+        this.issues.skip(lineNo, 'the last line is cut short (truncated file)', utf8.decode(buf.subarray(s, e)));
+        return;
+      }
       this.onEventLine(buf, s, e, lineNo);
       return;
     }
@@ -99,6 +103,14 @@ export class TraceIngester implements LineSink {
       default:
         break;
     }
+  }
+
+  /** A final line without newline whose payload does not decode is a truncated record, not an event. */
+  private isCutShort(buf: Uint8Array): boolean {
+    const h = this.h;
+    if (h.form !== EventForm.Normal) return false;
+    const schema = this.decoder.schema(utf8.decode(buf.subarray(h.nameStart, h.nameEnd)));
+    return schema !== undefined && this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd) === undefined;
   }
 
   onOverlongLine(lineNo: number, _fileOffset: number, length: number): void {

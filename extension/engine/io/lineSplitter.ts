@@ -9,8 +9,11 @@
  * once, either to `onLine` or to `onOverlongLine`.
  */
 export interface LineSink {
-  /** A line: buf[start, end) without its line terminator. */
-  onLine(buf: Uint8Array, start: number, end: number, lineNo: number, fileOffset: number): void;
+  /**
+   * A line: buf[start, end) without its line terminator. `unterminated` is true for a last line that has
+   * no newline (possibly cut short: a truncated file).
+   */
+  onLine(buf: Uint8Array, start: number, end: number, lineNo: number, fileOffset: number, unterminated: boolean): void;
   /** A line longer than the limit; its bytes were skipped. */
   onOverlongLine(lineNo: number, fileOffset: number, length: number): void;
 }
@@ -84,19 +87,19 @@ export class LineSplitter {
       this.sink.onOverlongLine(this.lineNo++, this.skipStartOffset, this.skipLen);
       this.skipping = false;
     } else if (this.carryLen > 0) {
-      this.emit(this.carry, 0, this.carryLen, this.carryOffset);
+      this.emit(this.carry, 0, this.carryLen, this.carryOffset, true);
     }
     this.carryLen = 0;
   }
 
-  private emit(buf: Uint8Array, start: number, end: number, fileOffset: number): void {
+  private emit(buf: Uint8Array, start: number, end: number, fileOffset: number, unterminated = false): void {
     let e = end;
     if (e > start && buf[e - 1] === 13) e--;
     if (e - start > this.maxLineBytes) {
       this.sink.onOverlongLine(this.lineNo++, fileOffset, end - start);
       return;
     }
-    this.sink.onLine(buf, start, e, this.lineNo++, fileOffset);
+    this.sink.onLine(buf, start, e, this.lineNo++, fileOffset, unterminated);
   }
 
   private appendCarry(chunk: Uint8Array, from: number, to: number): void {

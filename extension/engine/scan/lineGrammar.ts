@@ -30,8 +30,10 @@ const Unknown = createToken({ name: 'Unknown', pattern: /\[UNKNOWN (?:EVENT|TYPE
 const NullEvent = createToken({ name: 'NullEvent', pattern: /\(NULL\)[^\n]*/ });
 const ToolMessage = createToken({
   name: 'ToolMessage',
-  pattern: /(?:libtraceevent|trace-cmd|warning|Error): [^\n]*|registering plugin[^\n]*|overriding event[^\n]*|\[[\w-]+:[\w-]+\] [^\n]*/,
+  pattern: /(?:libtraceevent|trace-cmd|warning|Error): [^\n]*|\[[\w-]+:[\w-]+\] [^\n]*/,
 });
+/** trace-cmd --verbose=info chatter: informational, not a sign of a lost record. */
+const ToolInfo = createToken({ name: 'ToolInfo', pattern: /(?:registering plugin|overriding event|removing override handler)[^\n]*/ });
 const Prefix = createToken({ name: 'Prefix', pattern: /[A-Za-z_][\w.-]*: / });
 const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
 const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
@@ -58,6 +60,7 @@ const allTokens: TokenType[] = [
   Unknown,
   NullEvent,
   ToolMessage,
+  ToolInfo,
   Prefix,
   LBracket,
   RBracket,
@@ -165,6 +168,9 @@ class LineParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => ({ kind: LineKind.Preamble, cpu: intOf(this.CONSUME(CpuEmpty)), count: -1, note: '', what: 'cpu-empty' }),
+      },
+      {
+        ALT: () => ({ kind: LineKind.Preamble, cpu: -1, count: -1, note: this.CONSUME(ToolInfo).image, what: 'tool-info' }),
       },
     ]);
   });

@@ -226,8 +226,9 @@ function readEventName(buf: Uint8Array, p: number, e: number, h: LineHeader): bo
   h.form = EventForm.Normal;
   h.kind = LineKind.Event;
   const c = buf[p];
-  if (c === COLON || p === e) {
-    h.payloadStart = p === e ? e : p + 1;
+  if (p === e) return false; // `name` without `:`: a line cut short
+  if (c === COLON) {
+    h.payloadStart = p + 1;
     h.payloadEnd = e;
     if (p - ns === 18 && isMarkWrite(buf, ns)) {
       h.form = EventForm.MarkWrite;

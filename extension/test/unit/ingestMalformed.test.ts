@@ -36,6 +36,17 @@ test('a truncated last line is reported with its number', () => {
   assert.match(r.findings[0]!.message, /Line 7 skipped/);
 });
 
+test('a last line cut inside the payload of a known event is a truncated line, not an event', () => {
+  const r = ingest([...HEADER, E1, E2.slice(0, E2.length - 12)].join('\n'));
+  assert.equal(r.events, 1);
+  assert.deepEqual(parseErrorLines(r), [6]);
+  assert.match(r.findings[0]!.message, /cut short/);
+  // The same text followed by a newline is a complete line with a bad payload: an event, flagged.
+  const r2 = ingest([...HEADER, E1, E2.slice(0, E2.length - 12)].join('\n') + '\n');
+  assert.equal(r2.events, 2);
+  assert.equal(r2.findings[0]!.details['scope'], 'payload');
+});
+
 test('binary garbage in the middle: skipped as one run, events around it kept', () => {
   const garbage = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256));
   const buf = Buffer.concat([Buffer.from([...HEADER, E1, ''].join('\n')), garbage, Buffer.from(['', E2, E3, ''].join('\n'))]);
@@ -181,7 +192,7 @@ test('unknown events keep their names and count; unknown kernels do not stop the
     [
       '          my-app-42     [002] .....   10.000001: my_new_event: a=1 b=two',
       '          my-app-42     [002] .....   10.000002: block_rq_issue: completely different layout from kernel 9.0',
-    ].join('\n'),
+    ].join('\n') + '\n',
   );
   assert.equal(r.events, 2);
   assert.equal(r.eventCounts.get('my_new_event'), 1);

@@ -1,0 +1,28 @@
+/**
+ * One measured ingest, run in its own process by bench.ts so that peak RSS belongs to this ingest alone.
+ * Prints one JSON line: { bytes, lines, events, ms, maxRssKB, heapUsedMB }.
+ */
+import { ingestFile } from '../engine/ingest/ingestFile';
+
+async function run(): Promise<void> {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: ingestOnce FILE');
+  const t0 = process.hrtime.bigint();
+  const r = await ingestFile(file);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const usage = process.resourceUsage();
+  process.stdout.write(
+    JSON.stringify({
+      bytes: r.bytes,
+      lines: r.lines,
+      events: r.events,
+      skippedLines: r.skippedLines,
+      findings: r.findings.length,
+      ms,
+      maxRssKB: usage.maxRSS,
+      storeMB: r.store.byteLength / 1e6,
+    }) + '\n',
+  );
+}
+
+void run();
