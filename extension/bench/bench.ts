@@ -6,7 +6,7 @@
  *  (b) a synthetic trace of at least 1 GB (built here from real report lines) plus 10 MB and 100 MB
  *      ones: ingest time per MB must stay flat, peak RSS at most half the input size.
  *
- * Every measurement runs in a fresh process (peak RSS is per process). Results are printed and saved
+ * Every measurement runs the bundled code (dist/, built first) in a fresh process (peak RSS is per process). Results are printed and saved
  * to bench-results/latest.json. Inputs go to $IOLENS_BENCH_DIR (default: os tmpdir).
  * Environment: IOLENS_BENCH_GB (size of the big synthetic trace, default 1.05), IOLENS_BENCH_RUNS (default 3).
  */
@@ -32,7 +32,7 @@ interface Measure {
 }
 
 function node(script: string, file: string): Measure {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, script), file], {
+  const r = spawnSync(process.execPath, [path.join(repo, 'dist', script), file], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -75,6 +75,7 @@ function row(label: string, m: Measure, extra = ''): string {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, runs };
+  execFileSync(process.execPath, [path.join(repo, 'extension/scripts/build.mjs')], { cwd: repo, stdio: 'inherit' });
   console.log(`iolens bench (best of ${runs}; inputs in ${workDir})\n`);
 
   // (a) corpus 06 regenerated with trace-cmd report.
@@ -89,8 +90,8 @@ async function main(): Promise<void> {
     }
     const size = statSync(txt).size;
     const tc: Measure = { ms: tcBest, bytes: size, lines: 0, maxRssKB: 0 };
-    const wc = best('lineCountOnce.ts', txt);
-    const ing = best('ingestOnce.ts', txt);
+    const wc = best('bench-linecount.js', txt);
+    const ing = best('bench-ingest.js', txt);
     const speedup = tc.ms / ing.ms;
     console.log('(a) corpus 06, trace-cmd report text');
     console.log(row('trace-cmd report (produces it)', tc));
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   for (const [label, bytes] of sizes) {
     const file = path.join(workDir, `synthetic-${Math.round(bytes / 1e6)}MB.txt`);
     if (!existsSync(file) || Math.abs(statSync(file).size - bytes) > 1e6) await buildSyntheticTrace(templates, file, bytes);
-    const m = best('ingestOnce.ts', file);
+    const m = best('bench-ingest.js', file);
     synth[label] = m;
     const rssRatio = (m.maxRssKB * 1024) / m.bytes;
     console.log(row(`iolens ingest ${label}`, m, `RSS/input ${(rssRatio * 100).toFixed(0)}%`));

@@ -1,14 +1,16 @@
 /**
  * One measured ingest, run in its own process by bench.ts so that peak RSS belongs to this ingest alone.
- * Prints one JSON line: { bytes, lines, events, ms, maxRssKB, heapUsedMB }.
+ * Prints one JSON line: { bytes, lines, events, ms, maxRssKB, storeMB }. IOLENS_WORKERS overrides the
+ * number of parsing threads (0: inline).
  */
 import { ingestFile } from '../engine/ingest/ingestFile';
 
 async function run(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: ingestOnce FILE');
+  const w = process.env['IOLENS_WORKERS'];
   const t0 = process.hrtime.bigint();
-  const r = await ingestFile(file);
+  const r = await ingestFile(file, w !== undefined && w !== '' ? { workers: Number(w) } : {});
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const usage = process.resourceUsage();
   process.stdout.write(

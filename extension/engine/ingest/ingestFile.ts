@@ -1,18 +1,23 @@
 /**
- * ingestFile / ingestBytes: stream a trace from disk (or from memory) through the TraceIngester.
+ * ingestFile / ingestBytes: stream a trace from disk (or from memory) through the SliceCutter, the
+ * SliceParsers and the BatchMerger.
  *
- * The file is read in slices of `sliceBytes` into one reused buffer; nothing ever holds the whole file.
- * Long reads report progress and yield to the event loop between slices, and stop when the AbortSignal
- * fires. A binary trace.dat or an unreadable path raises an IngestError with a one-line message; any
- * other content is read, however broken.
+ * The file is read in slices into two alternating buffers (the next read runs while the current one is
+ * cut and parsed); nothing ever holds the whole file. Large files are parsed by worker threads, one slice
+ * each, and merged in file order; small inputs are parsed inline. Long reads report progress, yield to the
+ * event loop, and stop when the AbortSignal fires. A binary trace.dat or an unreadable path raises an
+ * IngestError with a one-line message; any other content is read, however broken.
  */
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Finding } from '../analysis/finding';
-import { LineSplitter } from '../io/lineSplitter';
+import { SliceCutter } from '../io/sliceCutter';
 import type { EventStore } from '../store/eventStore';
+import { BatchMerger } from './batchMerger';
 import type { EventConsumer } from './eventConsumer';
 import type { FormatDetails, InputFormat } from './formatInfo';
-import { TraceIngester } from './traceIngester';
+import { SliceParser } from './sliceParser';
+import { SlicePool } from './workerPool';
 
 /** A file that cannot be read as text input; `message` is one line for the user. */
 export class IngestError extends Error {
@@ -29,6 +34,15 @@ export interface IngestOptions {
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   readonly sliceBytes?: number;
   readonly maxLineBytes?: number;
+  /** Worker threads for parsing; default: one per core (at most 4) for files of 32 MB and more, else inline. */
+  readonly workers?: number;
+}
+
+const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+function defaultWorkers(size: number): number {
+  if (size < PARALLEL_MIN_BYTES) return 0;
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** The summary of one file: the `files[]` entry of the JSON contract plus the store and findings. */
@@ -69,9 +83,9 @@ export async function ingestFile(path: string, options: IngestOptions = {}): Pro
     const st = await fh.stat();
     if (st.isDirectory()) throw new IngestError(`${path} is a directory, not a trace file`);
     const size = st.size;
-    // Two slices: the next read runs while the current slice is parsed (reads never leave the CPU idle).
-    const sliceBytes = options.sliceBytes ?? 4 * 1024 * 1024;
-    const slices = [Buffer.allocUnsafe(sliceBytes), Buffer.allocUnsafe(sliceBytes)];
+    // Two read buffers: the next read runs while the current chunk is cut and parsed.
+    const readBytes = 4 * 1024 * 1024;
+    const slices = [Buffer.allocUnsafe(readBytes), Buffer.allocUnsafe(readBytes)];
     const handle = fh;
     const readInto = async (buf: Buffer, at: number): Promise<number> => {
       try {
@@ -80,60 +94,78 @@ export async function ingestFile(path: string, options: IngestOptions = {}): Pro
         throw new IngestError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
     };
+    const maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
+    const merger = new BatchMerger(path, options.consumers ?? []);
+    const cutter = new SliceCutter(options.sliceBytes ?? 4 * 1024 * 1024, maxLineBytes);
+    const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), maxLineBytes);
     let position = 0;
     let which = 0;
-    const ingester = new TraceIngester(path, options.consumers ?? []);
-    const splitter = new LineSplitter(ingester, options.maxLineBytes);
     let lastYield = Date.now();
     let pending = readInto(slices[0]!, 0);
     let first = true;
-    for (;;) {
-      const n = await pending;
-      if (n === 0) break;
-      if (options.signal?.aborted) throw new IngestError(`reading ${path} was cancelled`);
-      const current = slices[which]!;
-      const chunk = current.subarray(0, n);
-      position += n;
-      which ^= 1;
-      pending = readInto(slices[which]!, position);
-      if (first) {
-        first = false;
-        if (isTraceDat(chunk)) {
-          await pending.catch(() => 0);
-          const version = chunk.subarray(10, 14).toString('latin1').replace(/\0.*$/s, '');
-          throw new IngestError(
-            `${path} is a binary trace-cmd trace.dat (file version ${version || '?'}); iolens reads its text form for now: run \`trace-cmd report -i ${path} > ${path}.txt\``,
-          );
+    try {
+      for (;;) {
+        const n = await pending;
+        if (n === 0) break;
+        if (options.signal?.aborted) throw new IngestError(`reading ${path} was cancelled`);
+        const chunk = slices[which]!.subarray(0, n);
+        position += n;
+        which ^= 1;
+        pending = readInto(slices[which]!, position);
+        if (first) {
+          first = false;
+          if (isTraceDat(chunk)) {
+            await pending.catch(() => 0);
+            throw new IngestError(traceDatMessage(path, chunk));
+          }
+        }
+        for (const item of cutter.push(chunk)) await pool.submit(item);
+        options.onProgress?.(position, size);
+        if (Date.now() - lastYield > 50) {
+          lastYield = Date.now();
+          await new Promise<void>((r) => setImmediate(r));
         }
       }
-      splitter.push(chunk);
-      options.onProgress?.(position, size);
-      if (Date.now() - lastYield > 50) {
-        lastYield = Date.now();
-        await new Promise<void>((r) => setImmediate(r));
-      }
+      for (const item of cutter.end()) await pool.submit(item);
+      await pool.flush();
+    } finally {
+      await pool.close();
     }
-    splitter.end();
-    ingester.finish();
-    return summarize(path, position, ingester);
+    merger.finish();
+    return summarize(path, position, merger);
+
   } finally {
     await fh.close();
   }
 }
 
-/** Ingests text already in memory (an editor buffer), in the same way as a file. */
+/** Ingests text already in memory (an editor buffer), in the same way as a file, on this thread. */
 export function ingestBytes(path: string, bytes: Uint8Array, options: IngestOptions = {}): IngestResult {
-  if (isTraceDat(bytes)) throw new IngestError(`${path} is a binary trace-cmd trace.dat; iolens reads its text form for now`);
-  const ingester = new TraceIngester(path, options.consumers ?? []);
-  const splitter = new LineSplitter(ingester, options.maxLineBytes);
-  const step = options.sliceBytes ?? 4 * 1024 * 1024;
-  for (let p = 0; p < bytes.length; p += step) splitter.push(bytes.subarray(p, Math.min(bytes.length, p + step)));
-  splitter.end();
-  ingester.finish();
-  return summarize(path, bytes.length, ingester);
+  if (isTraceDat(bytes)) throw new IngestError(traceDatMessage(path, bytes));
+  const maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
+  const merger = new BatchMerger(path, options.consumers ?? []);
+  const cutter = new SliceCutter(options.sliceBytes ?? 4 * 1024 * 1024, maxLineBytes);
+  const parser = new SliceParser(maxLineBytes);
+  let seq = 0;
+  const feed = (items: ReturnType<SliceCutter['push']>): void => {
+    for (const item of items) {
+      if (item.kind === 'overlong') merger.overlongLine(item.fileOffset, item.length);
+      else merger.merge(parser.parse(seq++, item.bytes, 0, item.bytes.length, item.unterminatedLast), 0, item.fileOffset);
+    }
+  };
+  const step = 4 * 1024 * 1024;
+  for (let p = 0; p < bytes.length; p += step) feed(cutter.push(bytes.subarray(p, Math.min(bytes.length, p + step))));
+  feed(cutter.end());
+  merger.finish();
+  return summarize(path, bytes.length, merger);
 }
 
-function summarize(path: string, bytes: number, ing: TraceIngester): IngestResult {
+function traceDatMessage(path: string, head: Uint8Array): string {
+  const version = Buffer.from(head.subarray(10, 14)).toString('latin1').replace(/\0.*$/s, '');
+  return `${path} is a binary trace-cmd trace.dat (file version ${version || '?'}); iolens reads its text form for now: run \`trace-cmd report -i ${path} > ${path}.txt\``;
+}
+
+function summarize(path: string, bytes: number, ing: BatchMerger): IngestResult {
   const store = ing.store;
   const events = store.count;
   const format = ing.votes.decide(events, ing.lines);

@@ -6,7 +6,7 @@
  * number. About 24 bytes per event, so a gigabyte of text (8 M events) holds in ~200 MB. Strings (comms,
  * event names) are interned in the store's StringTable. Payload fields are not kept: they are decoded
  * while ingesting (for the analyses) and again on demand from the file, found through a sparse index of
- * line byte offsets (one entry per 64 lines).
+ * line byte offsets (a checkpoint about every 64 lines).
  *
  * Invariant: rows are appended in line order, so `line` is strictly increasing and binary-searchable.
  */
@@ -24,8 +24,9 @@ export class EventStore {
   readonly comm = new ChunkedColumn(Int32Array);
   readonly type = new ChunkedColumn(Uint16Array);
   readonly line = new ChunkedColumn(Uint32Array);
-  /** Byte offset of line 1 + k*LINE_INDEX_STRIDE, for k = 0, 1, ... */
-  readonly lineIndex = new ChunkedColumn(Float64Array);
+  /** Checkpoints of the line index: line numbers (increasing) and their byte offsets in the file. */
+  readonly checkpointLine = new ChunkedColumn(Uint32Array);
+  readonly checkpointOffset = new ChunkedColumn(Float64Array);
 
   /** Event type id -> string id of its tracefs name. */
   private readonly typeNames: number[] = [];
@@ -84,16 +85,25 @@ export class EventStore {
     return this.ts.size - 1;
   }
 
-  /** Records the byte offset of a line if it falls on the index stride. */
-  noteLineOffset(lineNo: number, offset: number): void {
-    if ((lineNo - 1) % LINE_INDEX_STRIDE === 0) this.lineIndex.push(offset);
+  /** Records the byte offset of a line (checkpoints come in increasing line order). */
+  addCheckpoint(lineNo: number, offset: number): void {
+    this.checkpointLine.push(lineNo);
+    this.checkpointOffset.push(offset);
   }
 
-  /** The nearest indexed line at or before `lineNo`: [line number, byte offset]. */
+  /** The nearest checkpoint at or before `lineNo`: [line number, byte offset]. */
   seekLine(lineNo: number): [number, number] {
-    const k = Math.min(Math.floor((lineNo - 1) / LINE_INDEX_STRIDE), this.lineIndex.size - 1);
-    if (k < 0) return [1, 0];
-    return [k * LINE_INDEX_STRIDE + 1, this.lineIndex.get(k)];
+    let lo = 0;
+    let hi = this.checkpointLine.size - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.checkpointLine.get(mid) <= lineNo) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best < 0 ? [1, 0] : [this.checkpointLine.get(best), this.checkpointOffset.get(best)];
   }
 
   /** Row of the event on `lineNo`, or -1. */
@@ -134,7 +144,8 @@ export class EventStore {
       this.comm.byteLength +
       this.type.byteLength +
       this.line.byteLength +
-      this.lineIndex.byteLength
+      this.checkpointLine.byteLength +
+      this.checkpointOffset.byteLength
     );
   }
 }

@@ -57,8 +57,8 @@ test('the Problems panel lists the parse errors and the lost events with their l
         const label = (el.textContent ?? '').replace(/\s+/g, ' ');
         out.labels.push(label);
         const line = Number(/\[Ln (\d+), Col \d+\]/.exec(label)?.[1]);
-        if (/iolens\(parse-error\)/.test(label)) out.parseError.push(line);
-        if (/iolens\(lost-events\)/.test(label)) out.lost.push(line);
+        if (/iolens\(?parse-error\b/.test(label)) out.parseError.push(line);
+        if (/iolens\(?lost-events\b/.test(label)) out.lost.push(line);
       }
       out.parseError.sort((a, b) => a - b);
       out.lost.sort((a, b) => a - b);
@@ -97,6 +97,13 @@ test('"iolens: Show Trace Summary" opens the summary webview with the event coun
   }
   await page.waitForTimeout(300);
   await shot('04-summary-webview');
+});
+
+test('dmesg.log is sniffed as a kernel log (language mode "Kernel log")', async () => {
+  await quickInput(keys.quickOpen, 'dmesg.log', 'dmesg.log');
+  await page.locator(wb.activeEditorTab, { hasText: 'dmesg.log' }).waitFor();
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.kernelLogAlias }).waitFor();
+  await shot('05-dmesg-kernel-log');
 });
 
 let results;

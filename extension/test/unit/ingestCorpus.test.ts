@@ -72,3 +72,31 @@ test('corpus 01: per-event columns are exact (times in ns from the first event, 
   assert.equal(st.rowOfLine(14), 1);
   assert.equal(st.rowOfLine(5), -1);
 });
+
+test('parallel ingest (worker threads, many small slices) gives exactly the inline result', { skip: !haveCorpus && 'no ../shared/corpus' }, async () => {
+  for (const name of ['05b-xfs-blocked-tasks-fsfreeze/trace.txt', '01-xfs-buffered-read-uring-eof/report-l.txt']) {
+    const file = path.join(corpusDir, name);
+    const inline = await ingestFile(file, { workers: 0 });
+    const parallel = await ingestFile(file, { workers: 2, sliceBytes: 64 * 1024 });
+    assert.deepEqual(countsOf(parallel), countsOf(inline));
+    assert.deepEqual(parallel.findings, inline.findings);
+    assert.equal(parallel.lines, inline.lines);
+    assert.equal(parallel.format, inline.format);
+    assert.deepEqual(parallel.formatDetails, inline.formatDetails);
+    const a = inline.store;
+    const b = parallel.store;
+    assert.equal(b.count, a.count);
+    for (let i = 0; i < a.count; i += 97) {
+      assert.equal(b.ts.get(i), a.ts.get(i));
+      assert.equal(b.line.get(i), a.line.get(i));
+      assert.equal(b.strings.get(b.comm.get(i)), a.strings.get(a.comm.get(i)));
+      assert.equal(b.typeName(b.type.get(i)), a.typeName(a.type.get(i)));
+    }
+    // The line index finds every line from its checkpoint.
+    for (const line of [1, 64, 65, 1000, parallel.lines]) {
+      const [l, off] = b.seekLine(line);
+      assert.ok(l <= line && line - l < 200, `checkpoint ${l} for line ${line}`);
+      assert.ok(off >= 0);
+    }
+  }
+});

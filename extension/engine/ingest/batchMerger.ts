@@ -1,0 +1,225 @@
+/**
+ * BatchMerger: appends EventBatches to the EventStore in file order and does everything that needs the
+ * whole file's context: global line numbers and string ids, per-CPU time order, lost-event markers,
+ * header comments, format votes, and the streaming consumers (which see events in file order with their
+ * decoded payload).
+ *
+ * Batches come from SliceParsers that each keep their own string table (`source` identifies it).
+ */
+import { PayloadDecoder } from '../decode/payloadDecoder';
+import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
+import { LineKind } from '../scan/lineHeader';
+import { EventStore } from '../store/eventStore';
+import type { EventBatch, SpecialLine } from './eventBatch';
+import type { EventConsumer, IngestEvent } from './eventConsumer';
+import { FormatVotes } from './formatInfo';
+import { IngestIssues } from './ingestIssues';
+
+interface SourceMap {
+  ids: Int32Array;
+}
+
+export class BatchMerger {
+  readonly store = new EventStore();
+  readonly issues: IngestIssues;
+  readonly votes = new FormatVotes();
+  /** Lines merged so far (the last line number). */
+  lines = 0;
+  headerCpus = 0;
+  maxCpu = -1;
+
+  private readonly sources = new Map<number, SourceMap>();
+  private readonly decoder = new PayloadDecoder(this.store.strings);
+  /** Per global event-name string id: a reusable payload record, or null without a known format. */
+  private readonly records = new Map<number, DecodedPayload | null>();
+  private readonly ev: IngestEvent = { row: 0, line: 0, ts: 0, cpu: 0, pid: 0, comm: 0, type: 0, name: '', payload: undefined };
+  private lastTs: number[] = [];
+  private lastLine: number[] = [];
+  private readonly typeNames: string[] = [];
+  private readonly instances = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    private readonly consumers: readonly EventConsumer[] = [],
+  ) {
+    this.issues = new IngestIssues(file);
+  }
+
+  /** A line too long to read, between slices. */
+  overlongLine(fileOffset: number, length: number): void {
+    const line = ++this.lines;
+    this.store.addCheckpoint(line, fileOffset);
+    this.issues.skip(line, `line of ${length} bytes is longer than the limit and was not read`, '');
+  }
+
+  /** Merges the next batch of the file; `source` names the parser that made it, `fileOffset` where its slice starts. */
+  merge(batch: EventBatch, source: number, fileOffset: number): void {
+    const base = this.lines;
+    const ids = this.mapStrings(source, batch);
+    const cp = batch.checkpoints;
+    for (let i = 0; i < cp.length; i += 2) this.store.addCheckpoint(base + cp[i]! + 1, fileOffset + cp[i + 1]!);
+    this.mergeVotes(batch);
+    const specials = batch.specials;
+    let si = 0;
+    let mismatch = 0;
+    const store = this.store;
+    for (let i = 0; i < batch.n; i++) {
+      const local = batch.line[i]!;
+      while (si < specials.length && specials[si]!.line < local) this.special(specials[si++]!, base);
+      const lineNo = base + local + 1;
+      const nameId = ids[batch.name[i]!]!;
+      const type = store.typeId(nameId);
+      const comm = ids[batch.comm[i]!]!;
+      const cpu = batch.cpu[i]!;
+      const row = store.append(batch.tsHi[i]!, batch.tsLo[i]!, cpu, batch.pid[i]!, comm, type, lineNo);
+      const ts = store.ts.get(row);
+      if (cpu > this.maxCpu) {
+        this.maxCpu = cpu;
+        while (this.lastTs.length <= cpu) {
+          this.lastTs.push(Number.NEGATIVE_INFINITY);
+          this.lastLine.push(0);
+        }
+      }
+      if (ts < this.lastTs[cpu]!) this.issues.timestampDisorder(lineNo, this.lastLine[cpu]!, cpu, this.lastTs[cpu]!, ts);
+      else {
+        this.lastTs[cpu] = ts;
+        this.lastLine[cpu] = lineNo;
+      }
+      const off = batch.payOff[i]!;
+      if (off === -2) {
+        this.issues.payloadMismatch(lineNo, this.typeName(type), batch.mismatchSamples[mismatch++] ?? '');
+      }
+      if (this.consumers.length > 0) {
+        const ev = this.ev;
+        ev.row = row;
+        ev.line = lineNo;
+        ev.ts = ts;
+        ev.cpu = cpu;
+        ev.pid = batch.pid[i]!;
+        ev.comm = comm;
+        ev.type = type;
+        ev.name = this.typeName(type);
+        ev.payload = off >= 0 ? this.payload(nameId, batch, off, ids) : undefined;
+        for (const k of this.consumers) k.onEvent(ev, store);
+      }
+    }
+    while (si < specials.length) this.special(specials[si++]!, base);
+    this.lines = base + batch.lineCount;
+  }
+
+  /** The file is complete: notifies consumers. */
+  finish(): void {
+    for (const k of this.consumers) k.finish?.(this.store);
+  }
+
+  private typeName(type: number): string {
+    let n = this.typeNames[type];
+    if (n === undefined) {
+      n = this.store.typeName(type);
+      this.typeNames[type] = n;
+    }
+    return n;
+  }
+
+  /** Fills the reusable record of the event's schema from the batch, with global string ids. */
+  private payload(nameId: number, batch: EventBatch, off: number, ids: Int32Array): DecodedPayload | undefined {
+    let rec = this.records.get(nameId);
+    if (rec === undefined) {
+      const schema: EventSchema | undefined = this.decoder.schema(this.store.strings.get(nameId));
+      rec = schema ? { schema, variant: 0, num: new Float64Array(schema.fields.length), str: new Int32Array(schema.fields.length) } : null;
+      this.records.set(nameId, rec);
+    }
+    if (rec === null) return undefined;
+    const k = rec.num.length;
+    for (let j = 0; j < k; j++) {
+      rec.num[j] = batch.num[off + j]!;
+      const sid = batch.str[off + j]!;
+      rec.str[j] = sid >= 0 ? ids[sid]! : -1;
+    }
+    return rec;
+  }
+
+  private special(sp: SpecialLine, base: number): void {
+    const line = base + sp.line + 1;
+    switch (sp.kind) {
+      case -1:
+        this.issues.skip(line, sp.note, sp.text);
+        return;
+      case LineKind.Lost:
+        this.issues.lostMarker(line, sp.cpu, sp.count, sp.what);
+        for (const k of this.consumers) k.onGap?.(sp.cpu, line);
+        return;
+      case LineKind.BufferStarted:
+        this.issues.lostMarker(line, sp.cpu, -1, 'buffer-started');
+        for (const k of this.consumers) k.onGap?.(sp.cpu, line);
+        return;
+      case LineKind.Comment:
+        this.comment(sp.text, line, sp.count);
+        return;
+      case LineKind.Preamble:
+        this.votes.traceCmdPreamble = true;
+        if (sp.what === 'cpus') this.headerCpus = Math.max(this.headerCpus, sp.count);
+        if (sp.what === 'version') this.votes.details.traceCmdVersion = sp.count;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private comment(text: string, line: number, cpus: number): void {
+    if (cpus > 0) this.headerCpus = Math.max(this.headerCpus, cpus);
+    const t = /^#\s*tracer:\s*(\S+)/.exec(text);
+    if (t) {
+      this.votes.kernelHeader = true;
+      this.votes.details.tracer = t[1] ?? null;
+    }
+    if (/latency trace v/.test(text)) this.votes.latencyHeader = true;
+    if (/TASK-PID\s+TGID/.test(text)) this.votes.details.recordTgid = true;
+    const ew = /entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)/.exec(text);
+    if (ew) {
+      const lost = Number(ew[2]) - Number(ew[1]);
+      if (lost > 0) this.issues.lostMarker(line, -1, lost, 'overrun');
+    }
+  }
+
+  private mergeVotes(batch: EventBatch): void {
+    const v = batch.votes;
+    const f = this.votes;
+    for (let i = 0; i < 3; i++) f.layouts[i]! += v.layouts[i]!;
+    const d = f.details;
+    if (v.irqInfo) d.irqInfo = true;
+    if (v.recordTgid) d.recordTgid = true;
+    if (v.tsDiff) d.tsDiff = true;
+    if (v.counterClock) d.clock = 'counter';
+    if (v.timestampDigits > d.timestampDigits) d.timestampDigits = v.timestampDigits;
+    f.kernelSpellings += v.kernelSpellings;
+    f.rawPayloads += v.rawPayloads;
+    f.templatePayloads += v.templatePayloads;
+    f.kernelLogLines += v.kernelLogLines;
+    for (const name of v.instances) {
+      if (!this.instances.has(name)) {
+        this.instances.add(name);
+        d.instances.push(name);
+      }
+    }
+  }
+
+  /** Maps the batch's local string ids (of `source`) to global ones, adding the batch's new strings. */
+  private mapStrings(source: number, batch: EventBatch): Int32Array {
+    let m = this.sources.get(source);
+    if (m === undefined) {
+      m = { ids: new Int32Array(1024) };
+      this.sources.set(source, m);
+    }
+    const need = batch.stringBase + batch.strings.length;
+    if (need > m.ids.length) {
+      let size = m.ids.length;
+      while (size < need) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(m.ids);
+      m.ids = grown;
+    }
+    for (let i = 0; i < batch.strings.length; i++) m.ids[batch.stringBase + i] = this.store.strings.intern(batch.strings[i]!);
+    return m.ids;
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * SliceParser: parses a slice of complete lines into an EventBatch. This is all the per-line work of
+ * ingest (anchored scan, grammar for the other lines, payload decoding, string interning) and it needs
+ * nothing from the rest of the file, so slices can be parsed in parallel workers. It keeps its own
+ * StringTable across slices and reports only the strings each batch adds.
+ *
+ * Never throws on content: every line becomes an event, a special line or a skipped line.
+ */
+import { PayloadDecoder } from '../decode/payloadDecoder';
+import type { EventSchema } from '../decode/payloadTypes';
+import { classifyLine } from '../scan/lineGrammar';
+import { EventForm, LineHeader, LineKind } from '../scan/lineHeader';
+import { scanEventLine } from '../scan/lineScanner';
+import { LINE_INDEX_STRIDE } from '../store/eventStore';
+import { StringTable } from '../store/stringTable';
+import { emptyVotes, type BatchVotes, type EventBatch, type SpecialLine } from './eventBatch';
+import { isKernelLogLine } from './kernelLogSniffer';
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const SAMPLE_CHARS = 160;
+
+export class SliceParser {
+  readonly strings = new StringTable();
+  private readonly decoder = new PayloadDecoder(this.strings);
+  private readonly h = new LineHeader();
+  /** Per name string id: schema, null when the event has no known format. */
+  private readonly schemas = new Map<number, EventSchema | null>();
+  /** Kernel spellings (`sys_read(`) -> event name id, keyed by raw name id * 2 + exit. */
+  private readonly spelled = new Map<number, number>();
+  private readonly printId: number;
+  private readonly functionId: number;
+  private readonly instanceIds = new Set<number>();
+  private reportedStrings = 0;
+
+  // Growable columns of the batch being built.
+  private cap = 0;
+  private n = 0;
+  private tsHi = new Float64Array(0);
+  private tsLo = new Int32Array(0);
+  private cpu = new Uint16Array(0);
+  private pid = new Int32Array(0);
+  private comm = new Int32Array(0);
+  private name = new Int32Array(0);
+  private line = new Int32Array(0);
+  private payOff = new Int32Array(0);
+  private variant = new Int16Array(0);
+  private num = new Float64Array(0);
+  private str = new Int32Array(0);
+  private fieldsUsed = 0;
+  private specials: SpecialLine[] = [];
+  private checkpoints: number[] = [];
+  private votes: BatchVotes = emptyVotes();
+  private mismatchSamples: string[] = [];
+
+  constructor(private readonly maxLineBytes = 8 * 1024 * 1024) {
+    this.printId = this.strings.intern('print');
+    this.functionId = this.strings.intern('function');
+  }
+
+  /**
+   * Parses buf[start, end), which holds complete lines (the last one may lack its newline when
+   * `unterminatedLast` is true: the end of a file that does not end with a newline).
+   */
+  parse(seq: number, buf: Uint8Array, start: number, end: number, unterminatedLast: boolean): EventBatch {
+    this.reset(Math.max(1024, Math.ceil((end - start) / 60)));
+    let lineNo = 0;
+    let s = start;
+    while (s < end) {
+      let nl = buf.indexOf(10, s);
+      if (nl < 0 || nl >= end) nl = end;
+      if (lineNo % LINE_INDEX_STRIDE === 0) this.checkpoints.push(lineNo, s - start);
+      let e = nl;
+      if (e > s && buf[e - 1] === 13) e--;
+      this.parseLine(buf, s, e, lineNo, unterminatedLast && nl === end);
+      lineNo++;
+      s = nl + 1;
+    }
+    return this.finishBatch(seq, lineNo);
+  }
+
+  private parseLine(buf: Uint8Array, s: number, e: number, lineNo: number, unterminated: boolean): void {
+    const h = this.h;
+    if (e - s > this.maxLineBytes) {
+      this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: 'skip', note: `line of ${e - s} bytes is longer than the limit and was not read`, text: '' });
+      return;
+    }
+    if (scanEventLine(buf, s, e, h)) {
+      const nameId = this.eventNameId(buf);
+      const schema = this.schemaOf(nameId);
+      if (unterminated && schema !== null && h.form === EventForm.Normal && this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd) === undefined) {
+        this.skip(lineNo, 'the last line is cut short (truncated file)', buf, s, e);
+        return;
+      }
+      this.addEvent(buf, nameId, schema, lineNo, s, e);
+      return;
+    }
+    let p = s;
+    while (p < e && (buf[p] === 32 || buf[p] === 9)) p++;
+    if (p === e) return; // blank
+    const text = utf8.decode(buf.subarray(s, Math.min(e, s + 4096)));
+    const c = classifyLine(text);
+    if (!c.ok) {
+      if (isKernelLogLine(text)) {
+        this.votes.kernelLogLines++;
+        return;
+      }
+      this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: 'skip', note: e - s > 4096 ? `${c.reason} (line of ${e - s} bytes)` : c.reason, text: text.slice(0, SAMPLE_CHARS) });
+      return;
+    }
+    const v = c.value;
+    if (v.kind === LineKind.Blank) return;
+    if (v.kind === LineKind.Noise) {
+      this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: v.what, note: v.note, text: text.slice(0, SAMPLE_CHARS) });
+      return;
+    }
+    this.specials.push({ line: lineNo, kind: v.kind, cpu: v.cpu, count: v.count, what: v.what, note: v.note, text: v.kind === LineKind.Comment ? text.slice(0, 400) : '' });
+  }
+
+  private skip(lineNo: number, reason: string, buf: Uint8Array, s: number, e: number): void {
+    this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: 'skip', note: reason, text: utf8.decode(buf.subarray(s, Math.min(e, s + SAMPLE_CHARS))) });
+  }
+
+  private eventNameId(buf: Uint8Array): number {
+    const h = this.h;
+    const strings = this.strings;
+    switch (h.form) {
+      case EventForm.Normal:
+        return strings.internBytes(buf, h.nameStart, h.nameEnd);
+      case EventForm.MarkWrite:
+        this.votes.kernelSpellings++;
+        return this.printId;
+      case EventForm.Function:
+        return this.functionId;
+      default: {
+        const raw = strings.internBytes(buf, h.nameStart, h.nameEnd);
+        const key = raw * 2 + (h.form === EventForm.SysExit ? 1 : 0);
+        let id = this.spelled.get(key);
+        if (id === undefined) {
+          id = strings.intern((h.form === EventForm.SysExit ? 'sys_exit_' : 'sys_enter_') + strings.get(raw).slice(4));
+          this.spelled.set(key, id);
+        }
+        this.votes.kernelSpellings++;
+        return id;
+      }
+    }
+  }
+
+  private schemaOf(nameId: number): EventSchema | null {
+    let schema = this.schemas.get(nameId);
+    if (schema === undefined) {
+      schema = this.decoder.schema(this.strings.get(nameId)) ?? null;
+      this.schemas.set(nameId, schema);
+    }
+    return schema;
+  }
+
+  private addEvent(buf: Uint8Array, nameId: number, schema: EventSchema | null, lineNo: number, s: number, e: number): void {
+    const h = this.h;
+    if (this.n === this.cap) this.grow(this.cap * 2);
+    const i = this.n++;
+    this.tsHi[i] = h.tsHi;
+    this.tsLo[i] = h.tsLo;
+    this.cpu[i] = h.cpu;
+    this.pid[i] = h.pid;
+    this.comm[i] = this.strings.internBytes(buf, h.commStart, h.commEnd);
+    this.name[i] = nameId;
+    this.line[i] = lineNo;
+    this.variant[i] = 0;
+    const votes = this.votes;
+    votes.layouts[h.layout]++;
+    if (h.flagsStart >= 0) votes.irqInfo = true;
+    if (h.tgid >= 0) votes.recordTgid = true;
+    if (h.tsDiff) votes.tsDiff = true;
+    if (h.tsFracDigits === 0) votes.counterClock = true;
+    else if (h.tsFracDigits > votes.timestampDigits) votes.timestampDigits = h.tsFracDigits;
+    if (h.prefixStart >= 0) {
+      const id = this.strings.internBytes(buf, h.prefixStart, h.prefixEnd);
+      if (!this.instanceIds.has(id)) {
+        this.instanceIds.add(id);
+        votes.instances.push(this.strings.get(id));
+      }
+    }
+    if (schema === null) {
+      this.payOff[i] = -1;
+      return;
+    }
+    const rec = this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd);
+    if (rec === undefined) {
+      this.payOff[i] = -2;
+      this.mismatchSamples.push(utf8.decode(buf.subarray(h.nameStart, Math.min(e, h.nameStart + SAMPLE_CHARS))));
+      return;
+    }
+    if (rec.variant < 0) votes.rawPayloads++;
+    else votes.templatePayloads++;
+    const k = schema.fields.length;
+    if (this.fieldsUsed + k > this.num.length) this.growFields(Math.max(this.num.length * 2, this.fieldsUsed + k));
+    const off = this.fieldsUsed;
+    const num = this.num;
+    const str = this.str;
+    const rn = rec.num;
+    const rs = rec.str;
+    for (let j = 0; j < k; j++) {
+      num[off + j] = rn[j]!;
+      str[off + j] = rs[j]!;
+    }
+    this.fieldsUsed += k;
+    this.payOff[i] = off;
+    this.variant[i] = rec.variant;
+    void s;
+  }
+
+  private reset(cap: number): void {
+    this.n = 0;
+    this.fieldsUsed = 0;
+    if (this.cap < cap) this.grow(cap);
+    if (this.num.length < cap * 6) {
+      this.num = new Float64Array(cap * 6);
+      this.str = new Int32Array(cap * 6);
+    }
+    this.specials = [];
+    this.checkpoints = [];
+    this.votes = emptyVotes();
+    this.mismatchSamples = [];
+  }
+
+  private grow(cap: number): void {
+    const g = <T extends Float64Array | Int32Array | Uint16Array | Int16Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.n) as never);
+      return b;
+    };
+    this.tsHi = g(this.tsHi, (n) => new Float64Array(n));
+    this.tsLo = g(this.tsLo, (n) => new Int32Array(n));
+    this.cpu = g(this.cpu, (n) => new Uint16Array(n));
+    this.pid = g(this.pid, (n) => new Int32Array(n));
+    this.comm = g(this.comm, (n) => new Int32Array(n));
+    this.name = g(this.name, (n) => new Int32Array(n));
+    this.line = g(this.line, (n) => new Int32Array(n));
+    this.payOff = g(this.payOff, (n) => new Int32Array(n));
+    this.variant = g(this.variant, (n) => new Int16Array(n));
+    this.cap = cap;
+  }
+
+  private growFields(size: number): void {
+    const num = new Float64Array(size);
+    num.set(this.num.subarray(0, this.fieldsUsed));
+    const str = new Int32Array(size);
+    str.set(this.str.subarray(0, this.fieldsUsed));
+    this.num = num;
+    this.str = str;
+  }
+
+  private finishBatch(seq: number, lineCount: number): EventBatch {
+    const n = this.n;
+    const stringBase = this.reportedStrings;
+    const strings: string[] = [];
+    for (let id = stringBase; id < this.strings.size; id++) strings.push(this.strings.get(id));
+    this.reportedStrings = this.strings.size;
+    // Exact-size copies: the batch owns its buffers (they are transferred), the parser keeps nothing.
+    const batch: EventBatch = {
+      seq,
+      lineCount,
+      n,
+      tsHi: this.tsHi.slice(0, n),
+      tsLo: this.tsLo.slice(0, n),
+      cpu: this.cpu.slice(0, n),
+      pid: this.pid.slice(0, n),
+      comm: this.comm.slice(0, n),
+      name: this.name.slice(0, n),
+      line: this.line.slice(0, n),
+      payOff: this.payOff.slice(0, n),
+      variant: this.variant.slice(0, n),
+      num: this.num.slice(0, this.fieldsUsed),
+      str: this.str.slice(0, this.fieldsUsed),
+      stringBase,
+      strings,
+      specials: this.specials,
+      checkpoints: Float64Array.from(this.checkpoints),
+      votes: this.votes,
+      mismatchSamples: this.mismatchSamples,
+    };
+    return batch;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * SlicePool: parses slices with SliceParsers, in worker threads or inline, and hands the batches to the
+ * BatchMerger strictly in file order. At most `maxInFlight` slices are queued, so memory stays bounded
+ * whatever the file size. Slice k goes to worker k mod N, so each worker's string table sees its batches
+ * in order (the merger maps its string ids per worker).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SliceItem } from '../io/sliceCutter';
+import type { BatchMerger } from './batchMerger';
+import type { EventBatch } from './eventBatch';
+import { SliceParser } from './sliceParser';
+
+/** Main thread -> worker: parse this slice. */
+export interface SliceRequest {
+  readonly seq: number;
+  readonly buffer: ArrayBuffer;
+  readonly byteOffset: number;
+  readonly length: number;
+  readonly unterminatedLast: boolean;
+}
+
+/** Worker -> main thread: the batch of a slice, or the error that stopped it. */
+export interface SliceReply {
+  readonly seq: number;
+  readonly batch?: EventBatch;
+  readonly error?: string;
+}
+
+interface Queued {
+  readonly result: Promise<EventBatch | undefined>;
+  readonly source: number;
+  readonly item: SliceItem;
+}
+
+/**
+ * How to start a worker: the bundle next to this code (dist/sliceWorker.js), or, when running from the
+ * TypeScript sources under tsx (tests, bench), the source through tsx's require hook.
+ */
+function workerScript(): { code: string; eval: boolean } | undefined {
+  if (__filename.endsWith('.ts')) {
+    const src = path.join(__dirname, 'sliceWorker.ts');
+    return { code: `require('tsx/cjs'); require(${JSON.stringify(src)});`, eval: true };
+  }
+  const file = path.join(__dirname, 'sliceWorker.js');
+  return existsSync(file) ? { code: file, eval: false } : undefined;
+}
+
+export class SlicePool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting: Map<number, { resolve(b: EventBatch): void; reject(e: Error): void }>[] = [];
+  private readonly inline: SliceParser | undefined;
+  private readonly queue: Queued[] = [];
+  private seq = 0;
+  private failed: Error | undefined;
+
+  constructor(
+    private readonly merger: BatchMerger,
+    workers: number,
+    maxLineBytes: number,
+    private readonly maxInFlight = Math.max(2, workers * 2),
+  ) {
+    const script = workers > 0 ? workerScript() : undefined;
+    if (script === undefined) {
+      this.inline = new SliceParser(maxLineBytes);
+      return;
+    }
+    for (let i = 0; i < workers; i++) {
+      const w = new Worker(script.code, { eval: script.eval, workerData: { maxLineBytes } });
+      const waiting = new Map<number, { resolve(b: EventBatch): void; reject(e: Error): void }>();
+      w.on('message', (reply: SliceReply) => {
+        const p = waiting.get(reply.seq);
+        if (!p) return;
+        waiting.delete(reply.seq);
+        if (reply.batch) p.resolve(reply.batch);
+        else p.reject(new Error(reply.error ?? 'slice worker failed'));
+      });
+      w.on('error', (err) => this.failAll(waiting, err));
+      w.on('exit', (code) => {
+        if (waiting.size > 0) this.failAll(waiting, new Error(`slice worker exited with code ${code}`));
+      });
+      this.workers.push(w);
+      this.waiting.push(waiting);
+    }
+  }
+
+  /** Number of worker threads (0: parsing inline on this thread). */
+  get parallelism(): number {
+    return this.workers.length;
+  }
+
+  /** Queues an item; merges finished items in order while the queue is full. */
+  async submit(item: SliceItem): Promise<void> {
+    if (this.failed) throw this.failed;
+    const seq = this.seq++;
+    if (item.kind === 'overlong') {
+      this.queue.push({ result: Promise.resolve(undefined), source: -1, item });
+    } else if (this.inline) {
+      // Inline: parse now; the merge happens in order below.
+      const batch = this.inline.parse(seq, item.bytes, 0, item.bytes.length, item.unterminatedLast);
+      this.queue.push({ result: Promise.resolve(batch), source: 0, item });
+    } else {
+      const k = seq % this.workers.length;
+      const result = new Promise<EventBatch>((resolve, reject) => this.waiting[k]!.set(seq, { resolve, reject }));
+      const buf = item.bytes.buffer as ArrayBuffer;
+      const req: SliceRequest = { seq, buffer: buf, byteOffset: item.bytes.byteOffset, length: item.bytes.length, unterminatedLast: item.unterminatedLast };
+      this.workers[k]!.postMessage(req, [buf]);
+      this.queue.push({ result, source: k, item });
+    }
+    while (this.queue.length > (this.inline ? 0 : this.maxInFlight)) await this.mergeOldest();
+  }
+
+  /** Merges everything still queued. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0) await this.mergeOldest();
+  }
+
+  private async mergeOldest(): Promise<void> {
+    const q = this.queue.shift()!;
+    const batch = await q.result;
+    if (q.item.kind === 'overlong') this.merger.overlongLine(q.item.fileOffset, q.item.length);
+    else if (batch) this.merger.merge(batch, q.source, q.item.fileOffset);
+  }
+
+  private failAll(waiting: Map<number, { reject(e: Error): void }>, err: Error): void {
+    this.failed = err;
+    for (const p of waiting.values()) p.reject(err);
+    waiting.clear();
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
