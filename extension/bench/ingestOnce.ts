@@ -1,7 +1,7 @@
 /**
  * One measured ingest, run in its own process by bench.ts so that peak RSS belongs to this ingest alone.
  * Prints one JSON line: { bytes, lines, events, ms, maxRssKB, storeMB }. IOLENS_WORKERS overrides the
- * number of parsing threads (0: inline).
+ * number of parsing threads (0: inline), IOLENS_SLICE_MB the slice size.
  */
 import { ingestFile } from '../engine/ingest/ingestFile';
 
@@ -9,8 +9,12 @@ async function run(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: ingestOnce FILE');
   const w = process.env['IOLENS_WORKERS'];
+  const sliceMB = process.env['IOLENS_SLICE_MB'];
   const t0 = process.hrtime.bigint();
-  const r = await ingestFile(file, w !== undefined && w !== '' ? { workers: Number(w) } : {});
+  const r = await ingestFile(file, {
+    ...(w !== undefined && w !== '' ? { workers: Number(w) } : {}),
+    ...(sliceMB ? { sliceBytes: Number(sliceMB) * 1024 * 1024 } : {}),
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const usage = process.resourceUsage();
   process.stdout.write(

@@ -26,15 +26,25 @@ async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undef
   return vscode.window.activeTextEditor?.document;
 }
 
+/** Runs a command on the given or active document, turning failures into one error message. */
+async function onDocument<T>(uri: unknown, run: (doc: vscode.TextDocument) => Promise<T>): Promise<T | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) {
+    void vscode.window.showWarningMessage('iolens: open a trace file first.');
+    return undefined;
+  }
+  try {
+    return await run(doc);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`iolens: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
 function createCommands(context: vscode.ExtensionContext, analyses: AnalysisController): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('iolens.analyzeFile', async (uri?: unknown): Promise<AnalysisReport | undefined> => {
-      const doc = await targetDocument(uri);
-      if (!doc) {
-        void vscode.window.showWarningMessage('iolens: open a trace file first.');
-        return undefined;
-      }
-      try {
+    vscode.commands.registerCommand('iolens.analyzeFile', (uri?: unknown): Promise<AnalysisReport | undefined> =>
+      onDocument(uri, async (doc) => {
         const report = await analyses.analyze(doc);
         const f = report.files[0];
         if (f && uri === undefined) {
@@ -43,26 +53,15 @@ function createCommands(context: vscode.ExtensionContext, analyses: AnalysisCont
           );
         }
         return report;
-      } catch (err) {
-        void vscode.window.showErrorMessage(`iolens: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      }
-    }),
-    vscode.commands.registerCommand('iolens.showSummary', async (uri?: unknown): Promise<{ events: number } | undefined> => {
-      const doc = await targetDocument(uri);
-      if (!doc) {
-        void vscode.window.showWarningMessage('iolens: open a trace file first.');
-        return undefined;
-      }
-      try {
+      }),
+    ),
+    vscode.commands.registerCommand('iolens.showSummary', (uri?: unknown): Promise<{ events: number } | undefined> =>
+      onDocument(uri, async (doc) => {
         const report = await analyses.analyze(doc);
         SummaryPanel.createOrShow(context.extensionUri, doc, report);
         return { events: report.files.reduce((n, f) => n + f.events, 0) };
-      } catch (err) {
-        void vscode.window.showErrorMessage(`iolens: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      }
-    }),
+      }),
+    ),
   ];
 }
 

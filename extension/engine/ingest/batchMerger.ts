@@ -16,7 +16,10 @@ import { FormatVotes } from './formatInfo';
 import { IngestIssues } from './ingestIssues';
 
 interface SourceMap {
+  /** Local string id -> global string id. */
   ids: Int32Array;
+  /** Local string id of an event name -> store type id, -1 until seen. */
+  types: Int32Array;
 }
 
 export class BatchMerger {
@@ -56,55 +59,90 @@ export class BatchMerger {
   merge(batch: EventBatch, source: number, fileOffset: number): void {
     const base = this.lines;
     const ids = this.mapStrings(source, batch);
-    const cp = batch.checkpoints;
-    for (let i = 0; i < cp.length; i += 2) this.store.addCheckpoint(base + cp[i]! + 1, fileOffset + cp[i + 1]!);
-    this.mergeVotes(batch);
-    const specials = batch.specials;
-    let si = 0;
-    let mismatch = 0;
     const store = this.store;
-    for (let i = 0; i < batch.n; i++) {
-      const local = batch.line[i]!;
-      while (si < specials.length && specials[si]!.line < local) this.special(specials[si++]!, base);
-      const lineNo = base + local + 1;
-      const nameId = ids[batch.name[i]!]!;
-      const type = store.typeId(nameId);
-      const comm = ids[batch.comm[i]!]!;
-      const cpu = batch.cpu[i]!;
-      const row = store.append(batch.tsHi[i]!, batch.tsLo[i]!, cpu, batch.pid[i]!, comm, type, lineNo);
-      const ts = store.ts.get(row);
-      if (cpu > this.maxCpu) {
-        this.maxCpu = cpu;
-        while (this.lastTs.length <= cpu) {
-          this.lastTs.push(Number.NEGATIVE_INFINITY);
-          this.lastLine.push(0);
-        }
-      }
-      if (ts < this.lastTs[cpu]!) this.issues.timestampDisorder(lineNo, this.lastLine[cpu]!, cpu, this.lastTs[cpu]!, ts);
+    const cp = batch.checkpoints;
+    for (let i = 0; i < cp.length; i += 2) store.addCheckpoint(base + cp[i]! + 1, fileOffset + cp[i + 1]!);
+    this.mergeVotes(batch);
+    // Columns in global terms, in tight loops over the batch's arrays (no per-event objects).
+    const n = batch.n;
+    const typeOf = this.sourceTypes(source, batch);
+    const ts = new Float64Array(n);
+    const types = new Uint16Array(n);
+    const lines = new Uint32Array(n);
+    const comm = batch.comm;
+    const cpus = batch.cpu;
+    for (let i = 0; i < n; i++) {
+      ts[i] = store.relative(batch.tsHi[i]!, batch.tsLo[i]!);
+      types[i] = typeOf[batch.name[i]!]!;
+      lines[i] = base + batch.line[i]! + 1;
+      comm[i] = ids[comm[i]!]!;
+      const cpu = cpus[i]!;
+      if (cpu > this.maxCpu) this.growCpus(cpu);
+      const t = ts[i]!;
+      if (t < this.lastTs[cpu]!) this.issues.timestampDisorder(lines[i]!, this.lastLine[cpu]!, cpu, this.lastTs[cpu]!, t);
       else {
-        this.lastTs[cpu] = ts;
-        this.lastLine[cpu] = lineNo;
-      }
-      const off = batch.payOff[i]!;
-      if (off === -2) {
-        this.issues.payloadMismatch(lineNo, this.typeName(type), batch.mismatchSamples[mismatch++] ?? '');
-      }
-      if (this.consumers.length > 0) {
-        const ev = this.ev;
-        ev.row = row;
-        ev.line = lineNo;
-        ev.ts = ts;
-        ev.cpu = cpu;
-        ev.pid = batch.pid[i]!;
-        ev.comm = comm;
-        ev.type = type;
-        ev.name = this.typeName(type);
-        ev.payload = off >= 0 ? this.payload(nameId, batch, off, ids) : undefined;
-        for (const k of this.consumers) k.onEvent(ev, store);
+        this.lastTs[cpu] = t;
+        this.lastLine[cpu] = lines[i]!;
       }
     }
-    while (si < specials.length) this.special(specials[si++]!, base);
+    const firstRow = store.count;
+    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n);
+    let mismatch = 0;
+    if (batch.mismatchSamples.length > 0) {
+      for (let i = 0; i < n; i++) {
+        if (batch.payOff[i] === -2) this.issues.payloadMismatch(lines[i]!, this.typeName(types[i]!), batch.mismatchSamples[mismatch++] ?? '');
+      }
+    }
+    const specials = batch.specials;
+    if (this.consumers.length === 0) {
+      for (const sp of specials) this.special(sp, base);
+    } else {
+      // Consumers see events and gaps in file order, with decoded payloads.
+      let si = 0;
+      const ev = this.ev;
+      for (let i = 0; i < n; i++) {
+        while (si < specials.length && specials[si]!.line < batch.line[i]!) this.special(specials[si++]!, base);
+        const off = batch.payOff[i]!;
+        ev.row = firstRow + i;
+        ev.line = lines[i]!;
+        ev.ts = ts[i]!;
+        ev.cpu = cpus[i]!;
+        ev.pid = batch.pid[i]!;
+        ev.comm = comm[i]!;
+        ev.type = types[i]!;
+        ev.name = this.typeName(types[i]!);
+        ev.payload = off >= 0 ? this.payload(ids[batch.name[i]!]!, batch, off, ids) : undefined;
+        for (const k of this.consumers) k.onEvent(ev, store);
+      }
+      while (si < specials.length) this.special(specials[si++]!, base);
+    }
     this.lines = base + batch.lineCount;
+  }
+
+  private growCpus(cpu: number): void {
+    this.maxCpu = cpu;
+    while (this.lastTs.length <= cpu) {
+      this.lastTs.push(Number.NEGATIVE_INFINITY);
+      this.lastLine.push(0);
+    }
+  }
+
+  /** Type ids of a source's local event-name ids (cached per source; -1 until seen). */
+  private sourceTypes(source: number, batch: EventBatch): Int32Array {
+    const m = this.sources.get(source)!;
+    const size = m.ids.length;
+    if (m.types.length < size) {
+      const grown = new Int32Array(size).fill(-1);
+      grown.set(m.types);
+      m.types = grown;
+    }
+    const types = m.types;
+    const names = batch.name;
+    for (let i = 0; i < batch.n; i++) {
+      const local = names[i]!;
+      if (types[local]! < 0) types[local] = this.store.typeId(m.ids[local]!);
+    }
+    return types;
   }
 
   /** The file is complete: notifies consumers. */
@@ -208,7 +246,7 @@ export class BatchMerger {
   private mapStrings(source: number, batch: EventBatch): Int32Array {
     let m = this.sources.get(source);
     if (m === undefined) {
-      m = { ids: new Int32Array(1024) };
+      m = { ids: new Int32Array(1024), types: new Int32Array(1024).fill(-1) };
       this.sources.set(source, m);
     }
     const need = batch.stringBase + batch.strings.length;

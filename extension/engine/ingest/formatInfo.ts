@@ -72,3 +72,20 @@ export class FormatVotes {
     this.layouts[layout]!++;
   }
 }
+
+/** What is known about one input file: the `files[]` entry of the JSON contract (without its counts). */
+export interface FileFacts {
+  readonly path: string;
+  readonly format: InputFormat;
+  readonly formatDetails: FormatDetails;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly events: number;
+  readonly skippedLines: number;
+  readonly cpus: number;
+  /** Sum of the lost/dropped counts the file states; null when markers exist but none gives a count. */
+  readonly lostEvents: number | null;
+  /** Absolute time of the earliest/latest event in ns (raw units for counter clocks); null without events. */
+  readonly firstTimestamp: number | null;
+  readonly lastTimestamp: number | null;
+}

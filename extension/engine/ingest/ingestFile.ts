@@ -15,7 +15,7 @@ import { SliceCutter } from '../io/sliceCutter';
 import type { EventStore } from '../store/eventStore';
 import { BatchMerger } from './batchMerger';
 import type { EventConsumer } from './eventConsumer';
-import type { FormatDetails, InputFormat } from './formatInfo';
+import type { FileFacts } from './formatInfo';
 import { SliceParser } from './sliceParser';
 import { SlicePool } from './workerPool';
 
@@ -45,21 +45,8 @@ function defaultWorkers(size: number): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** The summary of one file: the `files[]` entry of the JSON contract plus the store and findings. */
-export interface IngestResult {
-  readonly path: string;
-  readonly format: InputFormat;
-  readonly formatDetails: FormatDetails;
-  readonly bytes: number;
-  readonly lines: number;
-  readonly events: number;
-  readonly skippedLines: number;
-  readonly cpus: number;
-  /** Sum of the lost/dropped counts the file states; null when markers exist but none gives a count. */
-  readonly lostEvents: number | null;
-  /** Absolute time of the first/last event in ns (raw units for counter clocks); null without events. */
-  readonly firstTimestamp: number | null;
-  readonly lastTimestamp: number | null;
+/** The summary of one file plus its event counts, findings and store. */
+export interface IngestResult extends FileFacts {
   readonly eventCounts: ReadonlyMap<string, number>;
   readonly findings: readonly Finding[];
   readonly store: EventStore;

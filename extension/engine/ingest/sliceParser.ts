@@ -61,7 +61,9 @@ export class SliceParser {
    * Parses buf[start, end), which holds complete lines (the last one may lack its newline when
    * `unterminatedLast` is true: the end of a file that does not end with a newline).
    */
-  parse(seq: number, buf: Uint8Array, start: number, end: number, unterminatedLast: boolean): EventBatch {
+  parse(seq: number, bytes: Uint8Array, start: number, end: number, unterminatedLast: boolean): EventBatch {
+    // Buffer.indexOf is a native memchr; a plain Uint8Array's is not.
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.reset(Math.max(1024, Math.ceil((end - start) / 60)));
     let lineNo = 0;
     let s = start;

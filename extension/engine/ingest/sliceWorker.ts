@@ -14,7 +14,7 @@ const parser = new SliceParser((workerData as { maxLineBytes?: number } | undefi
 
 port.on('message', (msg: SliceRequest) => {
   try {
-    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    const bytes = Buffer.from(msg.buffer, msg.byteOffset, msg.length);
     const batch = parser.parse(msg.seq, bytes, 0, msg.length, msg.unterminatedLast);
     const reply: SliceReply = { seq: msg.seq, batch };
     port.postMessage(reply, batchBuffers(batch));

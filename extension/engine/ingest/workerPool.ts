@@ -59,7 +59,7 @@ export class SlicePool {
     private readonly merger: BatchMerger,
     workers: number,
     maxLineBytes: number,
-    private readonly maxInFlight = Math.max(2, workers * 2),
+    private readonly maxInFlight = workers + 1,
   ) {
     const script = workers > 0 ? workerScript() : undefined;
     if (script === undefined) {
@@ -67,7 +67,8 @@ export class SlicePool {
       return;
     }
     for (let i = 0; i < workers; i++) {
-      const w = new Worker(script.code, { eval: script.eval, workerData: { maxLineBytes } });
+      // A small young generation: batches are short-lived, and RSS must stay well below the input size.
+      const w = new Worker(script.code, { eval: script.eval, workerData: { maxLineBytes }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const waiting = new Map<number, { resolve(b: EventBatch): void; reject(e: Error): void }>();
       w.on('message', (reply: SliceReply) => {
         const p = waiting.get(reply.seq);

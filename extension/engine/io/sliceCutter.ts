@@ -13,8 +13,16 @@ export type SliceItem =
   | { readonly kind: 'slice'; readonly bytes: Uint8Array; readonly fileOffset: number; readonly unterminatedLast: boolean }
   | { readonly kind: 'overlong'; readonly fileOffset: number; readonly length: number };
 
+/**
+ * A Buffer with an ArrayBuffer of its own (transferable to a worker; not from Node's shared pool).
+ * Buffers, not plain Uint8Arrays: Buffer.indexOf is a native memchr, the typed-array one is not.
+ */
+function newBuffer(size: number): Buffer {
+  return Buffer.allocUnsafeSlow(size);
+}
+
 export class SliceCutter {
-  private pending: Uint8Array;
+  private pending: Buffer;
   private pendingLen = 0;
   private pendingOffset = 0;
   private offset = 0;
@@ -26,7 +34,7 @@ export class SliceCutter {
     private readonly sliceBytes = 4 * 1024 * 1024,
     private readonly maxLineBytes = 8 * 1024 * 1024,
   ) {
-    this.pending = new Uint8Array(sliceBytes + 64 * 1024);
+    this.pending = newBuffer(sliceBytes + 64 * 1024);
   }
 
   /** Feeds the next chunk; returns the items it completes. The chunk may be reused after the call. */
@@ -79,7 +87,7 @@ export class SliceCutter {
     if (nl >= 0) {
       const full = this.pending;
       const restLen = this.pendingLen - (nl + 1);
-      const next = new Uint8Array(Math.max(this.sliceBytes + 64 * 1024, restLen * 2));
+      const next = newBuffer(Math.max(this.sliceBytes + 64 * 1024, restLen * 2));
       next.set(full.subarray(nl + 1, this.pendingLen));
       out.push({ kind: 'slice', bytes: full.subarray(0, nl + 1), fileOffset: this.pendingOffset, unterminatedLast: false });
       this.pending = next;
@@ -93,10 +101,10 @@ export class SliceCutter {
       this.skipStart = this.pendingOffset;
       this.skipLen = this.pendingLen;
       this.pendingLen = 0;
-      if (this.pending.length > this.sliceBytes * 2) this.pending = new Uint8Array(this.sliceBytes + 64 * 1024);
+      if (this.pending.length > this.sliceBytes * 2) this.pending = newBuffer(this.sliceBytes + 64 * 1024);
       return;
     }
-    const grown = new Uint8Array(Math.min(this.pending.length * 2, this.maxLineBytes + 64 * 1024));
+    const grown = newBuffer(Math.min(this.pending.length * 2, this.maxLineBytes + 64 * 1024));
     grown.set(this.pending.subarray(0, this.pendingLen));
     this.pending = grown;
   }

@@ -3,22 +3,10 @@
  * Later analyses add top-level sections; existing fields keep their names and meaning.
  */
 import type { Finding } from '../analysis/finding';
-import type { FormatDetails, InputFormat } from '../ingest/formatInfo';
+import type { FileFacts } from '../ingest/formatInfo';
 import type { IngestResult } from '../ingest/ingestFile';
 
-export interface FileSummary {
-  readonly path: string;
-  readonly format: InputFormat;
-  readonly formatDetails: FormatDetails;
-  readonly bytes: number;
-  readonly lines: number;
-  readonly events: number;
-  readonly skippedLines: number;
-  readonly cpus: number;
-  readonly lostEvents: number | null;
-  /** Absolute ns of the earliest event (raw counter units when formatDetails.clock is `counter`). */
-  readonly firstTimestamp: number | null;
-  readonly lastTimestamp: number | null;
+export interface FileSummary extends FileFacts {
   readonly eventCounts: Readonly<Record<string, number>>;
 }
 
@@ -41,20 +29,8 @@ export function buildReport(results: readonly IngestResult[]): AnalysisReport {
       eventCounts[name] = (eventCounts[name] ?? 0) + n;
     }
     findings.push(...r.findings);
-    return {
-      path: r.path,
-      format: r.format,
-      formatDetails: r.formatDetails,
-      bytes: r.bytes,
-      lines: r.lines,
-      events: r.events,
-      skippedLines: r.skippedLines,
-      cpus: r.cpus,
-      lostEvents: r.lostEvents,
-      firstTimestamp: r.firstTimestamp,
-      lastTimestamp: r.lastTimestamp,
-      eventCounts: perFile,
-    };
+    const { store: _store, findings: _findings, eventCounts: _counts, ...facts } = r;
+    return { ...facts, eventCounts: perFile };
   });
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
   const sorted: Record<string, number> = {};

@@ -29,6 +29,24 @@ export class ChunkedColumn<T extends TypedArray> {
     chunk[i & MASK] = v;
   }
 
+  /** Appends src[0, n) in chunk-sized copies. */
+  pushArray(src: { subarray(begin: number, end: number): ArrayLike<number> }, n: number): void {
+    let done = 0;
+    while (done < n) {
+      const i = this.length;
+      let chunk = this.chunks[i >>> CHUNK_BITS];
+      if (chunk === undefined) {
+        chunk = new this.ctor(CHUNK);
+        this.chunks.push(chunk);
+      }
+      const at = i & MASK;
+      const take = Math.min(CHUNK - at, n - done);
+      chunk.set(src.subarray(done, done + take), at);
+      this.length += take;
+      done += take;
+    }
+  }
+
   get(i: number): number {
     if (i < 0 || i >= this.length) throw new RangeError(`row ${i} out of range (0..${this.length - 1})`);
     return this.chunks[i >>> CHUNK_BITS]![i & MASK]!;

@@ -85,6 +85,40 @@ export class EventStore {
     return this.ts.size - 1;
   }
 
+  /**
+   * Appends n events given as columns (`ts` already relative to the base, see `relative`). `types` must
+   * hold type ids of this store.
+   */
+  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number): void {
+    if (n === 0) return;
+    let max = this.maxTs;
+    let min = this.minTs;
+    const counts = this.typeCounts;
+    for (let i = 0; i < n; i++) {
+      const t = ts[i]!;
+      if (t > max) max = t;
+      if (t < min) min = t;
+      counts[types[i]!]!++;
+    }
+    this.maxTs = max;
+    this.minTs = min;
+    this.ts.pushArray(ts, n);
+    this.cpu.pushArray(cpu, n);
+    this.pid.pushArray(pid, n);
+    this.comm.pushArray(comm, n);
+    this.type.pushArray(types, n);
+    this.line.pushArray(line, n);
+  }
+
+  /** The relative time of an absolute one; the first call fixes the base. */
+  relative(tsHi: number, tsLo: number): number {
+    if (this.baseHi < 0) {
+      this.baseHi = tsHi;
+      this.baseLo = tsLo;
+    }
+    return (tsHi - this.baseHi) * 1e9 + (tsLo - this.baseLo);
+  }
+
   /** Records the byte offset of a line (checkpoints come in increasing line order). */
   addCheckpoint(lineNo: number, offset: number): void {
     this.checkpointLine.push(lineNo);
