@@ -2,7 +2,6 @@
  * FormatInfo: what an input file is, decided from its content (never from its name), and the votes the
  * ingester collects to decide it.
  */
-import { Layout } from '../scan/lineHeader';
 
 /** Input formats. `trace-dat` (binary) is recognised but not read yet. */
 export type InputFormat =
@@ -66,10 +65,6 @@ export class FormatVotes {
     if (this.kernelHeader || (this.kernelSpellings > 0 && !this.traceCmdPreamble)) return 'ftrace-kernel';
     if (this.rawPayloads > this.templatePayloads) return 'trace-cmd-report-raw';
     return 'trace-cmd-report';
-  }
-
-  noteLayout(layout: Layout): void {
-    this.layouts[layout]!++;
   }
 }
 

@@ -86,11 +86,6 @@ export class SlicePool {
     }
   }
 
-  /** Number of worker threads (0: parsing inline on this thread). */
-  get parallelism(): number {
-    return this.workers.length;
-  }
-
   /** Queues an item; merges finished items in order while the queue is full. */
   async submit(item: SliceItem): Promise<void> {
     if (this.failed) throw this.failed;

@@ -66,25 +66,6 @@ export class EventStore {
     return this.typeNames.length;
   }
 
-  /** Appends an event; returns its row. */
-  append(tsHi: number, tsLo: number, cpu: number, pid: number, comm: number, type: number, line: number): number {
-    if (this.baseHi < 0) {
-      this.baseHi = tsHi;
-      this.baseLo = tsLo;
-    }
-    const rel = (tsHi - this.baseHi) * 1e9 + (tsLo - this.baseLo);
-    if (rel > this.maxTs) this.maxTs = rel;
-    if (rel < this.minTs) this.minTs = rel;
-    this.ts.push(rel);
-    this.cpu.push(cpu);
-    this.pid.push(pid);
-    this.comm.push(comm);
-    this.type.push(type);
-    this.line.push(line);
-    this.typeCounts[type]!++;
-    return this.ts.size - 1;
-  }
-
   /**
    * Appends n events given as columns (`ts` already relative to the base, see `relative`). `types` must
    * hold type ids of this store.
