@@ -1,0 +1,24 @@
+/**
+ * Detector: one bug pattern. A detector is fed the same event stream as the trackers (it may keep its own
+ * compact state) and, at the end of the file, reads the RequestSet and emits findings, each with the line
+ * of the decisive event, its evidence lines, a message a filesystem developer would accept, and numeric
+ * details.
+ */
+import type { Finding } from '../analysis/finding';
+import type { EventConsumer } from '../ingest/eventConsumer';
+import type { RequestSet } from '../lifecycle/ioRequest';
+import type { EventStore } from '../store/eventStore';
+
+export interface DetectorContext {
+  readonly file: string;
+  readonly store: EventStore;
+  readonly requests: RequestSet;
+}
+
+export interface Detector extends Partial<EventConsumer> {
+  /** The finding kind it reports (one SARIF rule each). */
+  readonly kind: string;
+  /** One sentence describing the pattern (the SARIF rule's description). */
+  readonly description: string;
+  findings(ctx: DetectorContext): Finding[];
+}
