@@ -4,13 +4,15 @@
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
  */
-import { analyzeFiles } from '../engine/analyze';
+import { analyzeFile, analyzeFiles } from '../engine/analyze';
+import { renderRequestText, requestsAtLine } from '../engine/report/renderRequest';
 import { IngestError } from '../engine/ingest/ingestFile';
 import { renderSarif } from '../engine/report/renderSarif';
 import { renderText } from '../engine/report/renderText';
 import { VERSION } from '../engine/version';
 
 const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--quiet]
+       iolens request FILE LINE [--format text|json]
        iolens --version
 
 Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in its layouts) and
@@ -89,7 +91,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return argv.length === 0 ? 2 : 0;
     }
     args = parseArgs(argv);
-    if (args.command !== 'analyze') throw new UsageError(`unknown command ${args.command || '(none)'}`);
+    if (args.command === 'request') {
+      if (args.files.length !== 2 || !/^[1-9]\d*$/.test(args.files[1]!)) throw new UsageError('request needs FILE and a LINE number');
+      if (args.format === 'sarif') throw new UsageError('request prints text or json');
+    } else if (args.command !== 'analyze') throw new UsageError(`unknown command ${args.command || '(none)'}`);
     if (args.files.length === 0) throw new UsageError('analyze needs at least one FILE');
   } catch (err) {
     if (err instanceof UsageError) {
@@ -100,6 +105,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const onProgress = progressReporter(args.quiet);
+    if (args.command === 'request') {
+      const [file, lineText] = args.files as [string, string];
+      const line = Number(lineText);
+      const { analysis } = await analyzeFile(file, onProgress ? { onProgress } : {});
+      const trees = analysis ? requestsAtLine(analysis.requestSet, line) : [];
+      await writeOut(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
+      return 0;
+    }
     const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
     const out = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report);
     await writeOut(out);

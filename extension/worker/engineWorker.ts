@@ -3,6 +3,7 @@
  * per message, with cancellation. Imports nothing from vscode.
  */
 import { parentPort } from 'node:worker_threads';
+import { FileAnalysis } from '../engine/analysis/fileAnalysis';
 import { analyzeFiles } from '../engine/analyze';
 import { ingestBytes, IngestError } from '../engine/ingest/ingestFile';
 import { buildReport } from '../engine/report/analysisReport';
@@ -41,8 +42,9 @@ port.on('message', (msg: ToWorkerMessage) => {
     }
     case 'analyzeBytes': {
       try {
-        const result = ingestBytes(msg.path, msg.bytes);
-        send({ type: 'report', inReplyTo: msg.id, report: buildReport([result]) });
+        const analysis = new FileAnalysis(msg.path);
+        const ingest = ingestBytes(msg.path, msg.bytes, { consumers: analysis.consumers() });
+        send({ type: 'report', inReplyTo: msg.id, report: buildReport([{ ingest, analysis: analysis.result(ingest.store) }]) });
       } catch (err) {
         send({ type: 'error', inReplyTo: msg.id, message: errorText(err) });
       }

@@ -3,11 +3,15 @@
  * Later analyses add top-level sections; existing fields keep their names and meaning.
  */
 import type { Finding } from '../analysis/finding';
+import type { AnalyzedFile } from '../analyze';
 import type { FileFacts } from '../ingest/formatInfo';
-import type { IngestResult } from '../ingest/ingestFile';
+import type { RequestsReport } from '../lifecycle/requestSummary';
+import { mergeRequestReports } from '../lifecycle/requestReportMerge';
 
 export interface FileSummary extends FileFacts {
   readonly eventCounts: Readonly<Record<string, number>>;
+  /** This file's requests (absent when lifecycles were not rebuilt). */
+  readonly requests?: RequestsReport;
 }
 
 export interface AnalysisReport {
@@ -15,27 +19,31 @@ export interface AnalysisReport {
   /** Events per tracefs name, summed over all files. */
   readonly eventCounts: Record<string, number>;
   readonly findings: Finding[];
+  /** Requests of all files: counts by layer and op, latency percentiles, block stage latencies per device. */
+  readonly requests: RequestsReport;
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function buildReport(results: readonly IngestResult[]): AnalysisReport {
+export function buildReport(analyzed: readonly AnalyzedFile[]): AnalysisReport {
   const eventCounts: Record<string, number> = {};
   const findings: Finding[] = [];
-  const files: FileSummary[] = results.map((r) => {
+  const files: FileSummary[] = analyzed.map(({ ingest: r, analysis }) => {
     const perFile: Record<string, number> = {};
     for (const [name, n] of sortedCounts(r.eventCounts)) {
       perFile[name] = n;
       eventCounts[name] = (eventCounts[name] ?? 0) + n;
     }
     findings.push(...r.findings);
+    if (analysis) findings.push(...analysis.findings);
     const { store: _store, findings: _findings, eventCounts: _counts, ...facts } = r;
-    return { ...facts, eventCounts: perFile };
+    return { ...facts, eventCounts: perFile, ...(analysis ? { requests: analysis.requests } : {}) };
   });
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
   const sorted: Record<string, number> = {};
   for (const [k, v] of sortedCounts(new Map(Object.entries(eventCounts)))) sorted[k] = v;
-  return { files, eventCounts: sorted, findings };
+  const requests = mergeRequestReports(analyzed.flatMap((a) => (a.analysis ? [a.analysis.requestSet] : [])));
+  return { files, eventCounts: sorted, findings, requests };
 }
 
 function sortedCounts(m: ReadonlyMap<string, number>): [string, number][] {

@@ -3,6 +3,7 @@
  * at the trace line of the decisive event, with the evidence lines as related locations.
  */
 import type { Finding, JsonValue } from '../analysis/finding';
+import { detectorDescriptions } from '../analysis/analysisRegistry';
 import type { AnalysisReport } from './analysisReport';
 
 const RULES: Record<string, string> = {
@@ -26,6 +27,7 @@ function toUri(file: string): string {
 export function renderSarif(report: AnalysisReport, toolVersion: string): string {
   const kinds = [...new Set(report.findings.map((f) => f.kind))].sort();
   const ruleIndex = new Map(kinds.map((k, i) => [k, i]));
+  const descriptions = detectorDescriptions();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -36,7 +38,7 @@ export function renderSarif(report: AnalysisReport, toolVersion: string): string
             name: 'iolens',
             version: toolVersion,
             informationUri: 'https://example.invalid/iolens',
-            rules: kinds.map((k) => ({ id: k, shortDescription: { text: RULES[k] ?? k } })),
+            rules: kinds.map((k) => ({ id: k, shortDescription: { text: RULES[k] ?? descriptions[k] ?? k } })),
           },
         },
         artifacts: report.files.map((f) => ({ location: { uri: toUri(f.path) }, length: f.bytes })),

@@ -1,4 +1,8 @@
-/** renderText: the human form of an AnalysisReport (summary first, then findings). */
+/**
+ * renderText: the human form of an AnalysisReport: a short summary of each file, then the findings, then
+ * the request and latency tables, then the event counts.
+ */
+import type { LatencyStats } from '../lifecycle/requestSummary';
 import type { AnalysisReport } from './analysisReport';
 
 function fmtTs(ns: number | null, counter: boolean): string {
@@ -7,6 +11,17 @@ function fmtTs(ns: number | null, counter: boolean): string {
   const s = Math.floor(ns / 1e9);
   const frac = String(Math.round(ns - s * 1e9)).padStart(9, '0');
   return `${s}.${frac}`;
+}
+
+function ms(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  return `${(ns / 1e3).toFixed(1)} µs`;
+}
+
+function latencyRow(label: string, l: LatencyStats | null, width: number): string {
+  if (!l) return `  ${label.padEnd(width)}  ${'-'.padStart(8)}`;
+  return `  ${label.padEnd(width)}  ${String(l.count).padStart(8)} ${ms(l.p50).padStart(10)} ${ms(l.p90).padStart(10)} ${ms(l.p99).padStart(10)} ${ms(l.max).padStart(10)}`;
 }
 
 export function renderText(report: AnalysisReport): string {
@@ -21,19 +36,38 @@ export function renderText(report: AnalysisReport): string {
       `  time        ${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}${span !== null && !counter ? `  (${(span / 1e9).toFixed(6)} s)` : ''}`,
     );
   }
-  const counts = Object.entries(report.eventCounts);
-  if (counts.length > 0) {
-    out.push('');
-    out.push('Events');
-    const width = Math.max(...counts.map(([k]) => k.length));
-    for (const [name, n] of counts) out.push(`  ${name.padEnd(width)}  ${String(n).padStart(9)}`);
-  }
   out.push('');
   if (report.findings.length === 0) {
     out.push('No findings.');
   } else {
     out.push(`Findings (${report.findings.length})`);
     for (const f of report.findings) out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${f.message}`);
+  }
+  const req = report.requests;
+  if (req.total > 0) {
+    out.push('');
+    out.push(`Requests (${req.total})            count        p50        p90        p99        max`);
+    const w = 28;
+    for (const [layer, s] of Object.entries(req.byLayer)) {
+      if (!s) continue;
+      const ops = Object.entries(s.byOp)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ');
+      out.push(latencyRow(`${layer} (${s.complete}/${s.total} complete)`, s.latency, w));
+      out.push(`  ${''.padEnd(w)}  ${ops}`);
+    }
+    for (const dev of req.block) {
+      out.push('');
+      out.push(`Block latency ${dev.device} (btt)          count        p50        p90        p99        max`);
+      for (const [stage, l] of Object.entries(dev.stages)) out.push(latencyRow(stage, l, w));
+    }
+  }
+  const counts = Object.entries(report.eventCounts);
+  if (counts.length > 0) {
+    out.push('');
+    out.push('Events');
+    const width = Math.max(...counts.map(([k]) => k.length));
+    for (const [name, n] of counts) out.push(`  ${name.padEnd(width)}  ${String(n).padStart(9)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -65,12 +65,13 @@ test('analyze --format json gives the documented contract', () => {
   }
 });
 
-test('analyze text output lists the summary, then the findings', () => {
+test('analyze text output lists the summary, then the findings, then the tables', () => {
   const r = iolens('analyze', trace);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /format\s+ftrace-kernel/);
   assert.match(r.stdout, /events 2\s+skipped 1/);
-  assert.ok(r.stdout.indexOf('Events') < r.stdout.indexOf('Findings (2)'));
+  assert.ok(r.stdout.indexOf('Findings (2)') > 0);
+  assert.ok(r.stdout.indexOf('Findings (2)') < r.stdout.indexOf('Events'));
   assert.match(r.stdout, /small\.trace:3: warning \[parse-error\] Line 3 skipped/);
 });
 

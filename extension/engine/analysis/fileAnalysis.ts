@@ -1,0 +1,57 @@
+/**
+ * FileAnalysis: everything iolens rebuilds and detects in one trace file, attached to ingest as streaming
+ * consumers. The trackers rebuild each I/O request layer by layer into one RequestSet and join the layers
+ * through the LinkIndex; the detectors read the requests at the end and report findings.
+ */
+import type { Detector } from '../detectors/detector';
+import type { EventConsumer } from '../ingest/eventConsumer';
+import { IoRequest, RequestSet } from '../lifecycle/ioRequest';
+import { LinkIndex } from '../lifecycle/linkIndex';
+import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
+import type { EventStore } from '../store/eventStore';
+import type { Finding } from './finding';
+import { createDetectors, createTrackers, blockLatency } from './analysisRegistry';
+
+export interface FileAnalysisResult {
+  readonly requests: RequestsReport;
+  readonly findings: Finding[];
+  readonly requestSet: RequestSet;
+}
+
+export class FileAnalysis {
+  readonly requests = new RequestSet();
+  readonly links = new LinkIndex();
+  private readonly trackers: EventConsumer[];
+  readonly detectors: Detector[];
+
+  constructor(readonly file: string) {
+    this.trackers = createTrackers(this.requests, this.links);
+    this.detectors = createDetectors();
+  }
+
+  /** The consumers to pass to ingest: trackers first, then detectors that watch events themselves. */
+  consumers(): EventConsumer[] {
+    const watching: EventConsumer[] = [];
+    for (const d of this.detectors) {
+      if (d.onEvent) {
+        const det = d;
+        watching.push({
+          onEvent: (ev, store) => det.onEvent!(ev, store),
+          ...(det.onGap ? { onGap: (cpu: number, line: number) => det.onGap!(cpu, line) } : {}),
+          ...(det.finish ? { finish: (store: EventStore) => det.finish!(store) } : {}),
+        });
+      }
+    }
+    return [...this.trackers, ...watching];
+  }
+
+  /** After ingest: the requests summary and every detector's findings. */
+  result(store: EventStore): FileAnalysisResult {
+    const findings: Finding[] = [];
+    const ctx = { file: this.file, store, requests: this.requests };
+    for (const d of this.detectors) findings.push(...d.findings(ctx));
+    return { requests: { ...summarizeRequests(this.requests), block: blockLatency(this.requests) }, findings, requestSet: this.requests };
+  }
+}
+
+export type { IoRequest };
