@@ -13,6 +13,9 @@ interface Entry {
   readonly end: number;
   readonly request: number;
   readonly ts: number;
+  /** Only write bios may link to it (a btrfs ordered extent is written, never read, through its range). */
+  readonly writesOnly: boolean;
+  live: boolean;
 }
 
 export class LinkIndex {
@@ -28,22 +31,31 @@ export class LinkIndex {
    * Registers that `request` will do I/O on sectors [start, end) of `dev` (dev -1: any device, for
    * filesystems that do not print it, like btrfs).
    */
-  register(dev: number, start: number, end: number, request: number, ts: number): void {
-    const e: Entry = { dev, start, end, request, ts };
+  register(dev: number, start: number, end: number, request: number, ts: number, writesOnly = false): void {
+    const e: Entry = { dev, start, end, request, ts, writesOnly, live: true };
     this.exact.set(`${dev}:${start}`, e);
     this.recent.push(e);
     if (this.recent.length > this.maxRecent) this.recent.splice(0, this.recent.length - this.maxRecent);
   }
 
-  /** The request registered for a bio at (dev, sector) at time ts, or -1. */
-  find(dev: number, sector: number, ts: number): number {
-    const hit = this.exact.get(`${dev}:${sector}`) ?? this.exact.get(`-1:${sector}`);
-    if (hit && ts - hit.ts <= this.ttlNs) return hit.request;
+  /** The request registered for a bio at (dev, sector) at time ts, or -1. `isWrite`: the bio writes. */
+  find(dev: number, sector: number, ts: number, isWrite = true): number {
+    const usable = (e: Entry | undefined): e is Entry => e !== undefined && e.live && ts - e.ts <= this.ttlNs && (isWrite || !e.writesOnly);
+    const hit = this.exact.get(`${dev}:${sector}`);
+    if (usable(hit)) return hit.request;
+    const anyDev = this.exact.get(`-1:${sector}`);
+    if (usable(anyDev)) return anyDev.request;
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const e = this.recent[i]!;
-      if ((e.dev === dev || e.dev === -1) && sector >= e.start && sector < e.end && ts - e.ts <= this.ttlNs) return e.request;
+      if ((e.dev === dev || e.dev === -1) && sector >= e.start && sector < e.end && usable(e)) return e.request;
     }
     return -1;
+  }
+
+  /** Stops linking bios to `request` (it finished: an ordered extent was removed). */
+  unregister(request: number): void {
+    for (const e of this.recent) if (e.request === request) e.live = false;
+    for (const [k, e] of this.exact) if (e.request === request) this.exact.delete(k);
   }
 
   /** Drops entries older than the TTL (call now and then on long traces). */

@@ -1,0 +1,188 @@
+/**
+ * Ordered-extent detectors (btrfs), over the extents rebuilt by OrderedExtentTracker:
+ *
+ * - `ordered-extent-ioerr`: an ordered extent that finished with IOERR (the flag by name or by bit in
+ *   either layout, or a completion with uptodate=0). btrfs inserts no file extent item for such an extent,
+ *   so bytes of it that did reach the disk are unreferenced and the range reads back as a hole. Severity
+ *   `error` when part of the range was written successfully (per-range completions with uptodate=1, or
+ *   block writes inside its disk range that completed with 0), `warning` when the whole range failed.
+ * - `ordered-extent-unfinished`: an extent added and never finished by the end of the trace while later
+ *   events show tasks waiting for it (fsync, sync, btrfs_start_ordered_extent, D-state switches, hung-task
+ *   reports), and older than `minAgeNs` (or with a hung-task report): the seed of a hang analysis.
+ *
+ * Findings carry no line numbers or pointers in their message or details, so the same events in kernel
+ * text and in trace-cmd output give identical findings (only `line` and `evidence` differ).
+ */
+import type { Finding, JsonValue } from '../analysis/finding';
+import type { IoRequest } from '../lifecycle/ioRequest';
+import { ByteRanges } from '../lifecycle/orderedExtentRanges';
+import { hasIoerr, isFinished, type OrderedExtent } from '../lifecycle/orderedExtentState';
+import type { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
+import type { Detector, DetectorContext } from './detector';
+
+function kib(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
+function rangesText(r: ByteRanges): string {
+  return r.list().map(([s, e]) => `[${s}, ${e})`).join(', ');
+}
+
+function where(oe: OrderedExtent): string {
+  return `btrfs ordered extent of ino ${oe.ino} (root ${oe.root}), file range [${oe.fileOffset}, ${oe.fileOffset + oe.len}) at disk bytenr ${oe.diskStart}`;
+}
+
+function identity(oe: OrderedExtent): { [key: string]: JsonValue } {
+  return { fsid: oe.fsid, root: oe.root, ino: oe.ino, fileOffset: oe.fileOffset, len: oe.len, diskStart: oe.diskStart, diskLen: oe.diskLen, flags: [...oe.flags.names] };
+}
+
+function evidence(file: string, lines: Iterable<number>): Finding['evidence'] {
+  return [...new Set(lines)].filter((l) => l > 0).sort((a, b) => a - b).map((line) => ({ file, line }));
+}
+
+/** Disk (logical) ranges mapped to file offsets; only for uncompressed extents, where they map 1:1. */
+function toFile(oe: OrderedExtent, disk: ByteRanges | undefined, into: ByteRanges): void {
+  if (disk === undefined || oe.diskLen !== oe.len) return;
+  for (const [s, e] of disk.list()) into.add(oe.fileOffset + s - oe.diskStart, oe.fileOffset + e - oe.diskStart);
+}
+
+/**
+ * Block writes another tracker linked to the extent (through the LinkIndex), issued while it was open.
+ * The LinkIndex keeps a range for seconds, so later reads of the same sectors may be linked too: skip them.
+ */
+function linkedWrites(ctx: DetectorContext, oe: OrderedExtent): IoRequest[] {
+  const until = oe.removedTs >= 0 ? oe.removedTs : Infinity;
+  return oe.request.children
+    .map((id) => ctx.requests.requests[id]!)
+    .filter((c) => c.layer === 'block' && c.op === 'write' && c.sector >= 0 && c.result !== undefined && (c.stages[0]?.ts ?? Infinity) <= until);
+}
+
+/** `ordered-extent-ioerr`: extents dropped with IOERR, and the written bytes lost with them. */
+export class OrderedExtentIoerrDetector implements Detector {
+  readonly kind = 'ordered-extent-ioerr';
+  readonly description = 'A btrfs ordered extent finished with IOERR: no file extent item is inserted, so any of its bytes that reached the disk are lost (the range reads back as a hole).';
+
+  constructor(private readonly tracker: OrderedExtentTracker) {}
+
+  findings(ctx: DetectorContext): Finding[] {
+    const out: Finding[] = [];
+    for (const oe of this.tracker.extents) if (hasIoerr(oe)) out.push(this.finding(ctx, oe));
+    return out;
+  }
+
+  private finding(ctx: DetectorContext, oe: OrderedExtent): Finding {
+    const diskOk = new ByteRanges();
+    const diskFailed = new ByteRanges();
+    if (oe.diskOk) diskOk.addAll(oe.diskOk);
+    if (oe.diskFailed) diskFailed.addAll(oe.diskFailed);
+    const lines: number[] = [oe.addedLine, oe.ioerrLine, oe.removedLine, ...(oe.failLines ?? []), ...(oe.blockLines ?? [])];
+    let errno = oe.blockErrno;
+    for (const b of linkedWrites(ctx, oe)) {
+      (b.result! < 0 ? diskFailed : diskOk).add(b.sector * 512, (b.sector + b.sectors) * 512);
+      if (b.result! < 0) errno = b.result!;
+      lines.push(...b.lines);
+    }
+    // A btrfs bio split into several block requests fails as a whole (uptodate=0 for its whole range) even
+    // when some of its requests succeeded: block outcomes are the finer truth, completions fill the rest.
+    const blockOk = new ByteRanges();
+    const blockFailed = new ByteRanges();
+    toFile(oe, diskOk, blockOk);
+    toFile(oe, diskFailed, blockFailed);
+    const written = new ByteRanges();
+    if (oe.ok) written.addAll(oe.ok);
+    written.addAll(blockOk);
+    const failed = new ByteRanges();
+    if (oe.failed) failed.addAll(oe.failed);
+    failed.addAll(blockFailed);
+    // IOERR drops the whole extent, so every written byte is lost (except what a failed request contradicts).
+    const lost = written.minus(blockFailed);
+    const failedOnly = failed.minus(blockOk);
+    const known = !written.empty || !failedOnly.empty;
+    const decisive = oe.ioerrLine >= 0 ? oe.ioerrLine : (oe.failLines?.[0] ?? oe.addedLine);
+    const errText = errno !== 0 ? ` (block write error ${errno})` : '';
+    let message: string;
+    if (!lost.empty) {
+      message =
+        `${where(oe)}, finished with IOERR although ${kib(lost.bytes)} of its ${kib(oe.len)} were written successfully (file ${rangesText(lost)}); ` +
+        `${kib(failedOnly.bytes)} failed${errText}. btrfs inserts no file extent item for an ordered extent with IOERR, so the written data is on disk ` +
+        'but unreferenced: the whole range reads back as a hole (or its previous extent) and only writeback/fsync reports EIO.';
+    } else if (known) {
+      message =
+        `${where(oe)}, finished with IOERR: every write of its range failed${errText}. btrfs drops the extent (no file extent item), ` +
+        'the range keeps its previous contents and fsync reports EIO; no successfully written data was lost with it.';
+    } else {
+      message =
+        `${where(oe)}, finished with IOERR; the trace has no per-range completions or block writes for it, so whether part of it ` +
+        'reached the disk is unknown. btrfs drops the extent (no file extent item) and fsync reports EIO.';
+    }
+    return {
+      kind: this.kind,
+      severity: lost.empty ? 'warning' : 'error',
+      message,
+      file: ctx.file,
+      line: decisive,
+      evidence: evidence(ctx.file, lines),
+      details: {
+        ...identity(oe),
+        writtenBytes: written.bytes,
+        failedBytes: failedOnly.bytes,
+        lostBytes: lost.bytes,
+        rangesWritten: written.list(),
+        rangesFailed: failedOnly.list(),
+        rangesLost: lost.list(),
+        blockErrno: errno,
+        ioerrFlag: oe.ioerrLine >= 0,
+        evidenceKnown: known,
+      },
+    };
+  }
+}
+
+/** Options of the unfinished-extent detector. */
+export interface UnfinishedOptions {
+  /** Minimum age at the end of the trace (ns) unless a hung-task report is among the waiters. Default 1 s. */
+  readonly minAgeNs?: number;
+}
+
+/** `ordered-extent-unfinished`: extents still open at the end of the trace with tasks waiting on them. */
+export class OrderedExtentUnfinishedDetector implements Detector {
+  readonly kind = 'ordered-extent-unfinished';
+  readonly description = 'A btrfs ordered extent was added and never finished by the end of the trace while tasks waited for it.';
+  private readonly minAgeNs: number;
+
+  constructor(
+    private readonly tracker: OrderedExtentTracker,
+    options: UnfinishedOptions = {},
+  ) {
+    this.minAgeNs = options.minAgeNs ?? 1e9;
+  }
+
+  findings(ctx: DetectorContext): Finding[] {
+    const out: Finding[] = [];
+    for (const oe of this.tracker.extents) {
+      if (!oe.addSeen || isFinished(oe) || oe.waiterCount === 0) continue;
+      const age = this.tracker.endTs - oe.addedTs;
+      const waiters = oe.waiters ?? [];
+      if (age < this.minAgeNs && !waiters.some((w) => w.kind === 'hung-task')) continue;
+      const who = [...new Set(waiters.map((w) => `${w.comm}-${w.pid} (${w.kind})`))].join(', ');
+      out.push({
+        kind: this.kind,
+        severity: 'warning',
+        message:
+          `${where(oe)}, was added ${(age / 1e9).toFixed(3)} s before the end of the trace and never finished (no mark_finished, ` +
+          `completion or remove), while ${oe.waiterCount} later event(s) show tasks waiting for it: ${who}. ` +
+          'Its writes have not completed: look for stuck I/O below btrfs (a hung device, a suspended or failing queue).',
+        file: ctx.file,
+        line: oe.addedLine,
+        evidence: evidence(ctx.file, [oe.addedLine, ...waiters.map((w) => w.line)]),
+        details: {
+          ...identity(oe),
+          ageNs: age,
+          waiterCount: oe.waiterCount,
+          waiters: [...new Map(waiters.map((w) => [`${w.kind}:${w.pid}`, { kind: w.kind, pid: w.pid, comm: w.comm }])).values()],
+        },
+      });
+    }
+    return out;
+  }
+}
