@@ -1,30 +1,50 @@
 /**
  * The one place that lists the trackers (one per layer) and detectors (one per bug pattern) every file is
  * analysed with, and the block-layer latency statistics of the report.
+ *
+ * Trackers come in layer order: the submission and filesystem layers register the disk ranges they are
+ * about to touch before the block tracker sees the bios (it links them through the LinkIndex).
  */
 import type { Detector } from '../detectors/detector';
+import { IoErrorDetector } from '../detectors/ioErrorDetector';
+import { OrderedExtentIoerrDetector, OrderedExtentUnfinishedDetector } from '../detectors/orderedExtentIoerrDetector';
+import { StaleIomapDetector } from '../detectors/staleIomapDetector';
+import { UnalignedDiscardDetector } from '../detectors/unalignedDiscardDetector';
 import type { EventConsumer } from '../ingest/eventConsumer';
-import type { RequestSet } from '../lifecycle/ioRequest';
-import type { LinkIndex } from '../lifecycle/linkIndex';
+import { blockLatencyStats } from '../lifecycle/blockLatency';
+import { BlockTracker } from '../lifecycle/blockTracker';
+import { RequestSet } from '../lifecycle/ioRequest';
+import { LinkIndex } from '../lifecycle/linkIndex';
+import { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
 import type { DeviceLatency } from '../lifecycle/requestSummary';
 
-/** Trackers in layer order: submission layers first, the block layer last (it links to the others). */
-export function createTrackers(_requests: RequestSet, _links: LinkIndex): EventConsumer[] {
-  return [];
+export interface AnalysisParts {
+  readonly trackers: EventConsumer[];
+  readonly detectors: Detector[];
 }
 
-export function createDetectors(): Detector[] {
-  return [];
+export function createAnalysisParts(requests: RequestSet, links: LinkIndex): AnalysisParts {
+  const orderedExtents = new OrderedExtentTracker(requests, links);
+  return {
+    trackers: [orderedExtents, new BlockTracker(requests, links)],
+    detectors: [
+      new IoErrorDetector(),
+      new OrderedExtentIoerrDetector(orderedExtents),
+      new OrderedExtentUnfinishedDetector(orderedExtents),
+      new StaleIomapDetector(),
+      new UnalignedDiscardDetector(),
+    ],
+  };
 }
 
-/** Block-layer stage latencies (Q2G, G2I, I2D, D2C, Q2C) per device and for all devices. */
-export function blockLatency(_requests: RequestSet): DeviceLatency[] {
-  return [];
+/** Block-layer stage latencies (Q2G, G2I, I2D, D2C, Q2C) for all devices and per device. */
+export function blockLatency(requests: RequestSet): DeviceLatency[] {
+  return blockLatencyStats(requests);
 }
 
 /** SARIF rule descriptions of the detectors' finding kinds. */
 export function detectorDescriptions(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const d of createDetectors()) out[d.kind] = d.description;
+  for (const d of createAnalysisParts(new RequestSet(), new LinkIndex()).detectors) out[d.kind] = d.description;
   return out;
 }

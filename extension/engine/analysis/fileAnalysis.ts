@@ -10,7 +10,7 @@ import { LinkIndex } from '../lifecycle/linkIndex';
 import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
 import type { EventStore } from '../store/eventStore';
 import type { Finding } from './finding';
-import { createDetectors, createTrackers, blockLatency } from './analysisRegistry';
+import { blockLatency, createAnalysisParts } from './analysisRegistry';
 
 export interface FileAnalysisResult {
   readonly requests: RequestsReport;
@@ -25,8 +25,9 @@ export class FileAnalysis {
   readonly detectors: Detector[];
 
   constructor(readonly file: string) {
-    this.trackers = createTrackers(this.requests, this.links);
-    this.detectors = createDetectors();
+    const parts = createAnalysisParts(this.requests, this.links);
+    this.trackers = parts.trackers;
+    this.detectors = parts.detectors;
   }
 
   /** The consumers to pass to ingest: trackers first, then detectors that watch events themselves. */

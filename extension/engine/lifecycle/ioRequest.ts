@@ -51,11 +51,17 @@ export interface IoRequest {
   readonly details: { [key: string]: JsonValue };
 }
 
-/** All requests of one file, with an index from line to request. */
+/**
+ * All requests of one file, with an index from line to request. The index is built on first use (and
+ * rebuilt only when requests changed since): keeping it up to date while ingesting cost a third of the
+ * lifecycle time on a large trace, and only `iolens request` / hovers and a few detectors query it.
+ */
 export class RequestSet {
   readonly requests: IoRequest[] = [];
   /** line -> request ids touching it (a line can belong to several layers' requests). */
-  private readonly byLine = new Map<number, number[]>();
+  private byLine: Map<number, number[]> | undefined;
+  private version = 0;
+  private indexedVersion = -1;
 
   create(layer: RequestLayer, op: string, stage: RequestStage): IoRequest {
     const r: IoRequest = {
@@ -89,13 +95,10 @@ export class RequestSet {
   }
 
   addLine(r: IoRequest, line: number): void {
-    if (r.lines[r.lines.length - 1] !== line) r.lines.push(line);
-    let ids = this.byLine.get(line);
-    if (ids === undefined) {
-      ids = [];
-      this.byLine.set(line, ids);
+    if (r.lines[r.lines.length - 1] !== line) {
+      r.lines.push(line);
+      this.version++;
     }
-    if (!ids.includes(r.id)) ids.push(r.id);
   }
 
   /** Makes `child` a lower-layer part of `parent`. */
@@ -107,7 +110,22 @@ export class RequestSet {
 
   /** Requests an event line belongs to. */
   atLine(line: number): IoRequest[] {
-    return (this.byLine.get(line) ?? []).map((id) => this.requests[id]!);
+    return (this.lineIndex().get(line) ?? []).map((id) => this.requests[id]!);
+  }
+
+  private lineIndex(): Map<number, number[]> {
+    if (this.byLine !== undefined && this.indexedVersion === this.version) return this.byLine;
+    const index = new Map<number, number[]>();
+    for (const r of this.requests) {
+      for (const line of r.lines) {
+        let ids = index.get(line);
+        if (ids === undefined) index.set(line, (ids = []));
+        if (ids[ids.length - 1] !== r.id) ids.push(r.id);
+      }
+    }
+    this.byLine = index;
+    this.indexedVersion = this.version;
+    return index;
   }
 
   /** The top of a request's chain (the syscall or io_uring request that started it, if known). */

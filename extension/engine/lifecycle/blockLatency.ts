@@ -1,0 +1,91 @@
+/**
+ * Block-layer stage latencies in btt's vocabulary: Q2G (bio queued to request allocated), G2I (to inserted
+ * in the scheduler), I2D (inserted to issued to the driver), D2C (issued to completed), Q2C (whole life),
+ * plus Q2D (btt's `--q2d-latencies`), which is what a request that was never inserted (direct issue) has
+ * instead of G2I + I2D.
+ *
+ * The block tracker records each stage's time while the request lives and writes the latencies (ns) into
+ * the request's `details` when it completes; `blockLatencyStats` turns them into percentiles per device
+ * and for all devices (the `block` part of the report's `requests` section). A stage that the trace does
+ * not show (events not enabled, request issued before the trace began) simply has no value.
+ */
+import type { IoRequest, RequestSet } from './ioRequest';
+import { latencyStats, type DeviceLatency } from './requestSummary';
+
+/** The latency names, in the order of a request's life. */
+export const BLOCK_LATENCIES = ['Q2G', 'G2I', 'I2D', 'Q2D', 'D2C', 'Q2C'] as const;
+export type BlockLatencyName = (typeof BLOCK_LATENCIES)[number];
+
+/** Stage times of one request (ns from the first event; NaN when not seen). */
+export interface BlockStageTimes {
+  /** First bio queued. */
+  q: number;
+  /** Request allocated (getrq). */
+  g: number;
+  /** First insert, and the insert before the last issue (they differ after a requeue). */
+  i: number;
+  iLast: number;
+  /** Last issue (a requeued request is issued again). */
+  d: number;
+}
+
+/** Fresh stage times. */
+export function newStageTimes(): BlockStageTimes {
+  return { q: NaN, g: NaN, i: NaN, iLast: NaN, d: NaN };
+}
+
+/** Writes the latencies that the seen stages allow into `details`, for a request completed at `c`. */
+export function recordLatencies(details: IoRequest['details'], t: BlockStageTimes, c: number): void {
+  const put = (name: BlockLatencyName, from: number, to: number): void => {
+    if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) details[name] = to - from;
+  };
+  put('Q2G', t.q, t.g);
+  put('G2I', t.g, t.i);
+  put('I2D', t.iLast, t.d);
+  put('Q2D', t.q, t.d);
+  put('D2C', t.d, c);
+  put('Q2C', t.q, c);
+}
+
+/** `7:2` for a kernel dev_t (major << 20 | minor). */
+export function devName(dev: number): string {
+  return `${Math.floor(dev / 1048576)}:${dev % 1048576}`;
+}
+
+class Collector {
+  requests = 0;
+  readonly values = new Map<BlockLatencyName, number[]>(BLOCK_LATENCIES.map((n) => [n, []]));
+
+  add(r: IoRequest): void {
+    this.requests++;
+    for (const name of BLOCK_LATENCIES) {
+      const v = r.details[name];
+      if (typeof v === 'number') this.values.get(name)!.push(v);
+    }
+  }
+
+  result(device: string): DeviceLatency {
+    const stages: Record<string, ReturnType<typeof latencyStats>> = {};
+    for (const [name, vs] of this.values) stages[name] = latencyStats(Float64Array.from(vs));
+    return { device, requests: this.requests, stages };
+  }
+}
+
+/**
+ * Percentiles (count, mean, p50, p90, p99, max, ns) of each block stage latency over the completed block
+ * requests: first `all` devices, then one entry per device in device-number order.
+ */
+export function blockLatencyStats(requests: RequestSet): DeviceLatency[] {
+  const all = new Collector();
+  const byDev = new Map<number, Collector>();
+  for (const r of requests.requests) {
+    if (r.layer !== 'block' || !r.complete || r.details['mergedInto'] !== undefined) continue;
+    all.add(r);
+    let c = byDev.get(r.dev);
+    if (!c) byDev.set(r.dev, (c = new Collector()));
+    c.add(r);
+  }
+  if (all.requests === 0) return [];
+  const devs = [...byDev.keys()].sort((a, b) => a - b);
+  return [all.result('all'), ...devs.map((d) => byDev.get(d)!.result(d < 0 ? 'unknown' : devName(d)))];
+}
