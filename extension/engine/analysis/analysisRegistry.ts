@@ -7,12 +7,15 @@
  */
 import type { Detector } from '../detectors/detector';
 import { IoErrorDetector } from '../detectors/ioErrorDetector';
+import { NowaitRetryDetector } from '../detectors/nowaitRetryDetector';
 import { OrderedExtentIoerrDetector, OrderedExtentUnfinishedDetector } from '../detectors/orderedExtentIoerrDetector';
+import { ShortReadDetector } from '../detectors/shortReadDetector';
 import { StaleIomapDetector } from '../detectors/staleIomapDetector';
 import { UnalignedDiscardDetector } from '../detectors/unalignedDiscardDetector';
 import type { EventConsumer } from '../ingest/eventConsumer';
 import { blockLatencyStats } from '../lifecycle/blockLatency';
 import { BlockTracker } from '../lifecycle/blockTracker';
+import { createIoTrackers } from '../lifecycle/fsTrackerChain';
 import { RequestSet } from '../lifecycle/ioRequest';
 import { LinkIndex } from '../lifecycle/linkIndex';
 import { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
@@ -24,10 +27,13 @@ export interface AnalysisParts {
 }
 
 export function createAnalysisParts(requests: RequestSet, links: LinkIndex): AnalysisParts {
+  const io = createIoTrackers(requests, links);
   const orderedExtents = new OrderedExtentTracker(requests, links);
   return {
-    trackers: [orderedExtents, new BlockTracker(requests, links)],
+    trackers: [...io.consumers, orderedExtents, new BlockTracker(requests, links)],
     detectors: [
+      new ShortReadDetector(),
+      new NowaitRetryDetector(),
       new IoErrorDetector(),
       new OrderedExtentIoerrDetector(orderedExtents),
       new OrderedExtentUnfinishedDetector(orderedExtents),
