@@ -93,12 +93,15 @@ async function main(): Promise<void> {
     const wc = best('bench-linecount.js', txt);
     const ing = best('bench-ingest.js', txt);
     const speedup = tc.ms / ing.ms;
+    const full = best('bench-analyze.js', txt) as Measure & { requests: Record<string, [number, number]> };
     console.log('(a) corpus 06, trace-cmd report text');
     console.log(row('trace-cmd report (produces it)', tc));
     console.log(row('plain line count', wc));
     console.log(row('iolens ingest', ing, `${speedup.toFixed(2)}x trace-cmd`));
+    console.log(row('iolens analyze (lifecycles+detectors)', full, `${(tc.ms / full.ms).toFixed(2)}x trace-cmd`));
+    console.log(`    requests (total/complete): ${Object.entries(full.requests).map(([l, [t, c]]) => `${l} ${t}/${c}`).join(', ')}`);
     console.log(`    target: ingest >= 5x faster than trace-cmd report: ${speedup >= 5 ? 'MET' : 'NOT MET'} (${speedup.toFixed(2)}x)\n`);
-    results['corpus06'] = { traceCmd: tc, lineCount: wc, ingest: ing, speedup };
+    results['corpus06'] = { traceCmd: tc, lineCount: wc, ingest: ing, analyze: full, speedup };
   } else {
     console.log('(a) skipped: corpus 06 trace.dat or trace-cmd not available\n');
   }

@@ -28,6 +28,7 @@ const builds = [
   // Measured by `npm run bench` (the shipped bundle, not the TypeScript sources).
   { ...common, entryPoints: ['extension/bench/ingestOnce.ts'], outfile: 'dist/bench-ingest.js', sourcemap: false },
   { ...common, entryPoints: ['extension/bench/lineCountOnce.ts'], outfile: 'dist/bench-linecount.js', sourcemap: false },
+  { ...common, entryPoints: ['extension/bench/analyzeOnce.ts'], outfile: 'dist/bench-analyze.js', sourcemap: false },
   {
     ...common,
     entryPoints: ['webview/src/main.ts'],

@@ -1,0 +1,28 @@
+/**
+ * One measured analysis (ingest + request lifecycles + detectors), run in its own process by bench.ts.
+ * Prints one JSON line: { bytes, events, ms, maxRssKB, requests: {layer: [total, complete]}, findings }.
+ */
+import { analyzeFile } from '../engine/analyze';
+
+async function run(): Promise<void> {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: analyzeOnce FILE');
+  const t0 = process.hrtime.bigint();
+  const { ingest, analysis } = await analyzeFile(file);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const requests: Record<string, [number, number]> = {};
+  for (const [layer, s] of Object.entries(analysis?.requests.byLayer ?? {})) if (s) requests[layer] = [s.total, s.complete];
+  process.stdout.write(
+    JSON.stringify({
+      bytes: ingest.bytes,
+      lines: ingest.lines,
+      events: ingest.events,
+      ms,
+      maxRssKB: process.resourceUsage().maxRSS,
+      requests,
+      findings: analysis?.findings.length ?? 0,
+    }) + '\n',
+  );
+}
+
+void run();
