@@ -46,6 +46,8 @@ interface Occurrence {
   readonly writeLine: number;
   readonly writeText: string;
   remapLine: number;
+  /** File position the write resumed at (the remapping iomap_iter's pos); -1 when not seen. */
+  remapPos: number;
 }
 
 interface InodeGroup {
@@ -132,6 +134,7 @@ export class StaleIomapDetector implements Detector {
     const ino = p.num[p.schema.slot('ino')]!;
     if (t.pending !== undefined && t.iterIno === ino) {
       t.pending.remapLine = ev.line;
+      t.pending.remapPos = p.num[p.schema.slot('pos')]!;
       t.pending = undefined;
     }
     t.iterLine = ev.line;
@@ -157,6 +160,7 @@ export class StaleIomapDetector implements Detector {
       writeLine: source === 'xfs_wb_iomap_invalid' ? -1 : t.writeLine,
       writeText: source === 'xfs_wb_iomap_invalid' ? '' : t.writeText,
       remapLine: -1,
+      remapPos: -1,
     };
     if (source !== 'xfs_wb_iomap_invalid') t.pending = occ;
     const key = `${dev}:${ino}`;
@@ -188,7 +192,9 @@ export class StaleIomapDetector implements Detector {
         : 'writeback found its cached mapping invalid and looked the extent up again';
     const frequent = g.count >= this.frequent;
     const message =
-      `${g.count} stale iomap(s) on ${where}, first at pos 0x${first.pos.toString(16)} (${first.event}): ${what}` +
+      `${g.count} stale iomap(s) on ${where}, the first (${first.event}) for the mapping at 0x${first.pos.toString(16)}` +
+      (first.remapPos >= 0 ? `, where the write resumed at 0x${first.remapPos.toString(16)}` : '') +
+      `: ${what}` +
       (wb > 0 && writes.length > 0 ? `; writeback also revalidated ${wb} time(s)` : '') +
       (frequent
         ? '. This many stale maps mean writeback, truncate or hole punching is racing with buffered writes on this file, and each costs a remap.'
@@ -200,6 +206,7 @@ export class StaleIomapDetector implements Detector {
       bySource: { ...g.bySource },
       remaps: remapped,
       positions: g.first.map((o) => o.pos),
+      remapPositions: g.first.filter((o) => o.remapPos >= 0).map((o) => o.remapPos),
       writers: [...callers],
     };
     return {

@@ -10,7 +10,8 @@ import type { Finding } from '../../engine/analysis/finding';
 import { StaleIomapDetector } from '../../engine/detectors/staleIomapDetector';
 import { ingestFile } from '../../engine/ingest/ingestFile';
 import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { corpusDir, haveCorpus } from './helpers/paths';
+import type { EventConsumer } from '../../engine/ingest/eventConsumer';
+import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
 
 /** One event: task, timestamp, event name, payload; syscalls as [enter args] or [exit value]. */
 type Ev = readonly [task: string, ts: string, name: string, payload: string];
@@ -74,8 +75,8 @@ test('6.18: xfs_iomap_invalid under a pwrite64 is one info finding with the writ
     assert.equal(f.severity, 'info');
     assert.equal(f.line, fs === a ? 9 : 6); // the xfs_iomap_invalid line
     assert.deepEqual(f.evidence.map((e) => e.line), fs === a ? [5, 7, 9, 10] : [2, 4, 6, 7]); // write, iter, invalid, remap
-    assert.deepEqual(f.details, { dev: '7:1', ino: 0x83, count: 1, bySource: { xfs_iomap_invalid: 1 }, remaps: 1, positions: [0x10000], writers: ['pwrite64 by xfs_io-200'] });
-    assert.match(f.message, /stale iomap\(s\) on ino 0x83 on 7:1, first at pos 0x10000 \(xfs_iomap_invalid\): the mapping changed under a buffered write/);
+    assert.deepEqual(f.details, { dev: '7:1', ino: 0x83, count: 1, bySource: { xfs_iomap_invalid: 1 }, remaps: 1, positions: [0x10000], remapPositions: [0x10000], writers: ['pwrite64 by xfs_io-200'] });
+    assert.match(f.message, /stale iomap\(s\) on ino 0x83 on 7:1, the first \(xfs_iomap_invalid\) for the mapping at 0x10000, where the write resumed at 0x10000: the mapping changed under a buffered write/);
   }
   assert.deepEqual(a.map(portable), b.map(portable));
 });
@@ -128,4 +129,29 @@ test('no stale-iomap findings on the real xfs and btrfs recordings', { skip: !ha
   for (const dir of ['01-xfs-buffered-read-uring-eof', '02-xfs-ext4-odirect', '03-btrfs-ordered-extents', '05b-xfs-blocked-tasks-fsfreeze']) {
     for (const name of ['trace.txt', 'report.txt']) assert.deepEqual(await findings(path.join(corpusDir, dir, name)), [], `${dir}/${name}`);
   }
+});
+
+test('real recording (samples/12-stale-iomap): 11 xfs_iomap_invalid under racing writeback, one warning, identical in both spellings', async () => {
+  const dir = path.join(samplesDir, '12-stale-iomap');
+  const out = [];
+  for (const name of ['trace.txt', 'report.txt']) {
+    const requests = new RequestSet();
+    const det = new StaleIomapDetector();
+    const r = await ingestFile(path.join(dir, name), { consumers: [det as EventConsumer] });
+    const fs = det.findings({ file: name, store: r.store, requests });
+    assert.equal(fs.length, 1);
+    out.push(fs[0]!);
+  }
+  const [k, t] = out as [Finding, Finding];
+  assert.equal(k.severity, 'warning');
+  assert.equal(k.details['count'], 11);
+  assert.equal(k.details['remaps'], 11);
+  assert.deepEqual(k.details['bySource'], { xfs_iomap_invalid: 11 });
+  assert.equal(k.line, 190); // the first xfs_iomap_invalid in trace.txt
+  assert.equal(t.line, 179); // and in report.txt (11 header lines fewer)
+  assert.match(k.message, /ino 0x83 on 7:0, the first \(xfs_iomap_invalid\) for the mapping at 0x0, where the write resumed at 0xa00000/);
+  assert.match(k.message, /pwrite64 by siom-write-24589/);
+  assert.equal(k.message, t.message);
+  assert.deepEqual(k.details, t.details);
+  assert.equal(k.evidence.length, t.evidence.length);
 });
