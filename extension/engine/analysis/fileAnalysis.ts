@@ -32,17 +32,7 @@ export class FileAnalysis {
 
   /** The consumers to pass to ingest: trackers first, then detectors that watch events themselves. */
   consumers(): EventConsumer[] {
-    const watching: EventConsumer[] = [];
-    for (const d of this.detectors) {
-      if (d.onEvent) {
-        const det = d;
-        watching.push({
-          onEvent: (ev, store) => det.onEvent!(ev, store),
-          ...(det.onGap ? { onGap: (cpu: number, line: number) => det.onGap!(cpu, line) } : {}),
-          ...(det.finish ? { finish: (store: EventStore) => det.finish!(store) } : {}),
-        });
-      }
-    }
+    const watching = this.detectors.filter((d): d is Detector & EventConsumer => d.onEvent !== undefined);
     return [...this.trackers, ...watching];
   }
 

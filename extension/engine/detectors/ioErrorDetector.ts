@@ -8,7 +8,7 @@
  * evidence is the request's own lines plus the lines of the request at the top of its chain.
  */
 import type { EvidenceRef, Finding, JsonValue } from '../analysis/finding';
-import { devName } from '../lifecycle/blockLatency';
+import { devName } from '../lifecycle/devName';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import type { Detector, DetectorContext } from './detector';
 

@@ -16,6 +16,7 @@
  * `info` for occasional stale maps (the write revalidated and went on, as designed), `warning` from
  * `frequent` occurrences on (racing writeback, truncate or hole punch against buffered writes).
  */
+import { devName } from '../lifecycle/devName';
 import type { Finding, JsonValue } from '../analysis/finding';
 import { iomapFlags } from '../decode/iomapFlags';
 import type { DecodedPayload } from '../decode/payloadTypes';
@@ -61,10 +62,6 @@ interface InodeGroup {
 const WRITE_SYSCALLS = new Set(['sys_enter_write', 'sys_enter_pwrite64', 'sys_enter_writev', 'sys_enter_pwritev', 'sys_enter_pwritev2']);
 const MAP_EVENTS = new Set(['iomap_iter_dstmap', 'iomap_iter_srcmap', 'iomap_apply_dstmap', 'iomap_apply_srcmap', 'iomap_writepage_map', 'iomap_add_to_ioend']);
 const MAX_KEPT = 16;
-
-function devText(dev: number): string {
-  return `${Math.floor(dev / 1048576)}:${dev % 1048576}`;
-}
 
 /** Options of the stale-iomap detector. */
 export interface StaleIomapOptions {
@@ -183,7 +180,7 @@ export class StaleIomapDetector implements Detector {
       const root = line > 0 ? ctx.requests.atLine(line).map((r) => ctx.requests.root(r)).find((r) => r.layer === 'syscall' || r.layer === 'io_uring') : undefined;
       callers.add(root !== undefined ? `${root.op} by ${root.comm || o.comm}-${root.pid >= 0 ? root.pid : o.pid}` : o.writeText !== '' ? `${o.writeText} by ${o.comm}-${o.pid}` : `${o.comm}-${o.pid}`);
     }
-    const where = `ino 0x${g.ino.toString(16)} on ${devText(g.dev)}`;
+    const where = `ino 0x${g.ino.toString(16)} on ${devName(g.dev)}`;
     const wb = g.bySource['xfs_wb_iomap_invalid'] ?? 0;
     const what =
       writes.length > 0
@@ -200,7 +197,7 @@ export class StaleIomapDetector implements Detector {
         ? '. This many stale maps mean writeback, truncate or hole punching is racing with buffered writes on this file, and each costs a remap.'
         : '. An occasional stale map is the revalidation working as designed; frequent ones mean writeback or truncate racing with the writes.');
     const details: { [key: string]: JsonValue } = {
-      dev: devText(g.dev),
+      dev: devName(g.dev),
       ino: g.ino,
       count: g.count,
       bySource: { ...g.bySource },

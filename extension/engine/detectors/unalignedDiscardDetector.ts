@@ -17,7 +17,7 @@
 import type { EvidenceRef, Finding, JsonValue } from '../analysis/finding';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent } from '../ingest/eventConsumer';
-import { devName } from '../lifecycle/blockLatency';
+import { devName } from '../lifecycle/devName';
 import type { IoRequest } from '../lifecycle/ioRequest';
 import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';

@@ -93,7 +93,7 @@ export class SliceParser {
         this.skip(lineNo, 'the last line is cut short (truncated file)', buf, s, e);
         return;
       }
-      this.addEvent(buf, nameId, schema, lineNo, s, e);
+      this.addEvent(buf, nameId, schema, lineNo, e);
       return;
     }
     let p = s;
@@ -156,7 +156,7 @@ export class SliceParser {
     return schema;
   }
 
-  private addEvent(buf: Uint8Array, nameId: number, schema: EventSchema | null, lineNo: number, s: number, e: number): void {
+  private addEvent(buf: Uint8Array, nameId: number, schema: EventSchema | null, lineNo: number, e: number): void {
     const h = this.h;
     if (this.n === this.cap) this.grow(this.cap * 2);
     const i = this.n++;
@@ -208,7 +208,6 @@ export class SliceParser {
     this.fieldsUsed += k;
     this.payOff[i] = off;
     this.variant[i] = rec.variant;
-    void s;
   }
 
   private reset(cap: number): void {

@@ -9,6 +9,7 @@
  * and for all devices (the `block` part of the report's `requests` section). A stage that the trace does
  * not show (events not enabled, request issued before the trace began) simply has no value.
  */
+import { devName } from './devName';
 import type { IoRequest, RequestSet } from './ioRequest';
 import { latencyStats, type DeviceLatency } from './requestSummary';
 
@@ -47,10 +48,6 @@ export function recordLatencies(details: IoRequest['details'], t: BlockStageTime
   put('Q2C', t.q, c);
 }
 
-/** `7:2` for a kernel dev_t (major << 20 | minor). */
-export function devName(dev: number): string {
-  return `${Math.floor(dev / 1048576)}:${dev % 1048576}`;
-}
 
 class Collector {
   requests = 0;

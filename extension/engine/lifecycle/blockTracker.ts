@@ -26,7 +26,8 @@ import { errnoNames } from '../decode/errnoNames';
 import { decodeRwbs } from '../decode/rwbs';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
-import { devName, newStageTimes, recordLatencies, type BlockStageTimes } from './blockLatency';
+import { newStageTimes, recordLatencies, type BlockStageTimes } from './blockLatency';
+import { devName } from './devName';
 import type { IoRequest, RequestSet, RequestStage } from './ioRequest';
 import type { LinkIndex } from './linkIndex';
 

@@ -6,7 +6,7 @@ import type { Finding } from '../analysis/finding';
 import type { AnalyzedFile } from '../analyze';
 import type { FileFacts } from '../ingest/formatInfo';
 import type { RequestsReport } from '../lifecycle/requestSummary';
-import { mergeRequestReports } from '../lifecycle/requestReportMerge';
+import { mergeRequestReports } from '../analysis/mergeRequestReports';
 
 export interface FileSummary extends FileFacts {
   readonly eventCounts: Readonly<Record<string, number>>;

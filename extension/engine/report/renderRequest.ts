@@ -4,6 +4,7 @@
  * stages, times and lines. Used by `iolens request FILE LINE` (and later by the editor's hover).
  */
 import type { JsonValue } from '../analysis/finding';
+import { devName } from '../lifecycle/devName';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 
 /** A request and its lower layers, as JSON. */
@@ -30,7 +31,7 @@ export interface RequestTree {
 }
 
 function devText(dev: number): string | null {
-  return dev < 0 ? null : `${Math.floor(dev / 1048576)}:${dev % 1048576}`;
+  return dev < 0 ? null : devName(dev);
 }
 
 function orNull(v: number): number | null {

@@ -2,9 +2,9 @@
  * mergeRequestReports: the report-level `requests` section over several files (percentiles are computed
  * over the requests of all files, not averaged).
  */
-import { blockLatency } from '../analysis/analysisRegistry';
-import { RequestSet } from './ioRequest';
-import { summarizeRequests, type RequestsReport } from './requestSummary';
+import { RequestSet } from '../lifecycle/ioRequest';
+import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
+import { blockLatency } from './analysisRegistry';
 
 export function mergeRequestReports(sets: readonly RequestSet[]): RequestsReport {
   if (sets.length === 1) {
