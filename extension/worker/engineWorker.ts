@@ -3,10 +3,8 @@
  * per message, with cancellation. Imports nothing from vscode.
  */
 import { parentPort } from 'node:worker_threads';
-import { FileAnalysis } from '../engine/analysis/fileAnalysis';
-import { analyzeFiles } from '../engine/analyze';
-import { ingestBytes, IngestError } from '../engine/ingest/ingestFile';
-import { buildReport } from '../engine/report/analysisReport';
+import { analyzeBytes, analyzeFiles, assemble } from '../engine/analyze';
+import { IngestError } from '../engine/ingest/ingestFile';
 import type { FromWorkerMessage, ToWorkerMessage } from './workerProtocol';
 
 const port = parentPort;
@@ -42,9 +40,7 @@ port.on('message', (msg: ToWorkerMessage) => {
     }
     case 'analyzeBytes': {
       try {
-        const analysis = new FileAnalysis(msg.path);
-        const ingest = ingestBytes(msg.path, msg.bytes, { consumers: analysis.consumers() });
-        send({ type: 'report', inReplyTo: msg.id, report: buildReport([{ ingest, analysis: analysis.result(ingest.store) }]) });
+        send({ type: 'report', inReplyTo: msg.id, report: assemble([analyzeBytes(msg.path, msg.bytes)]).report });
       } catch (err) {
         send({ type: 'error', inReplyTo: msg.id, message: errorText(err) });
       }

@@ -12,6 +12,7 @@ import { OrderedExtentIoerrDetector, OrderedExtentUnfinishedDetector } from '../
 import { ShortReadDetector } from '../detectors/shortReadDetector';
 import { StaleIomapDetector } from '../detectors/staleIomapDetector';
 import { UnalignedDiscardDetector } from '../detectors/unalignedDiscardDetector';
+import { TaskTraceCollector } from '../hang/taskTraceCollector';
 import type { EventConsumer } from '../ingest/eventConsumer';
 import { blockLatencyStats } from '../lifecycle/blockLatency';
 import { BlockTracker } from '../lifecycle/blockTracker';
@@ -24,13 +25,19 @@ import type { DeviceLatency } from '../lifecycle/requestSummary';
 export interface AnalysisParts {
   readonly trackers: EventConsumer[];
   readonly detectors: Detector[];
+  /** The btrfs ordered extents and the task facts the blocked-task analysis links kernel logs to. */
+  readonly orderedExtents: OrderedExtentTracker;
+  readonly taskFacts: TaskTraceCollector;
 }
 
 export function createAnalysisParts(requests: RequestSet, links: LinkIndex): AnalysisParts {
   const io = createIoTrackers(requests, links);
   const orderedExtents = new OrderedExtentTracker(requests, links);
+  const taskFacts = new TaskTraceCollector();
   return {
-    trackers: [...io.consumers, orderedExtents, new BlockTracker(requests, links)],
+    orderedExtents,
+    taskFacts,
+    trackers: [...io.consumers, orderedExtents, new BlockTracker(requests, links), taskFacts],
     detectors: [
       new ShortReadDetector(),
       new NowaitRetryDetector(),

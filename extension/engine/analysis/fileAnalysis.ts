@@ -10,12 +10,17 @@ import { LinkIndex } from '../lifecycle/linkIndex';
 import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
 import type { EventStore } from '../store/eventStore';
 import type { Finding } from './finding';
-import { blockLatency, createAnalysisParts } from './analysisRegistry';
+import { blockLatency, createAnalysisParts, type AnalysisParts } from './analysisRegistry';
+import type { TaskTraceCollector } from '../hang/taskTraceCollector';
+import type { OrderedExtent } from '../lifecycle/orderedExtentState';
 
 export interface FileAnalysisResult {
   readonly requests: RequestsReport;
   readonly findings: Finding[];
   readonly requestSet: RequestSet;
+  /** What kernel logs analysed together with this trace are linked to. */
+  readonly orderedExtents: readonly OrderedExtent[];
+  readonly taskFacts: TaskTraceCollector;
 }
 
 export class FileAnalysis {
@@ -23,9 +28,11 @@ export class FileAnalysis {
   readonly links = new LinkIndex();
   private readonly trackers: EventConsumer[];
   readonly detectors: Detector[];
+  private readonly parts: AnalysisParts;
 
   constructor(readonly file: string) {
     const parts = createAnalysisParts(this.requests, this.links);
+    this.parts = parts;
     this.trackers = parts.trackers;
     this.detectors = parts.detectors;
   }
@@ -41,7 +48,13 @@ export class FileAnalysis {
     const findings: Finding[] = [];
     const ctx = { file: this.file, store, requests: this.requests };
     for (const d of this.detectors) findings.push(...d.findings(ctx));
-    return { requests: { ...summarizeRequests(this.requests), block: blockLatency(this.requests) }, findings, requestSet: this.requests };
+    return {
+      requests: { ...summarizeRequests(this.requests), block: blockLatency(this.requests) },
+      findings,
+      requestSet: this.requests,
+      orderedExtents: this.parts.orderedExtents.extents,
+      taskFacts: this.parts.taskFacts,
+    };
   }
 }
 

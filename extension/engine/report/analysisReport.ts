@@ -7,6 +7,8 @@ import type { AnalyzedFile } from '../analyze';
 import type { FileFacts } from '../ingest/formatInfo';
 import type { RequestsReport } from '../lifecycle/requestSummary';
 import { mergeRequestReports } from '../analysis/mergeRequestReports';
+import type { AlignmentReport, HangAnalysis, TaskGroup, TaskReport } from '../hang/hangAnalysis';
+import type { WaitGraph } from '../hang/waitGraph';
 
 export interface FileSummary extends FileFacts {
   readonly eventCounts: Readonly<Record<string, number>>;
@@ -21,11 +23,19 @@ export interface AnalysisReport {
   readonly findings: Finding[];
   /** Requests of all files: counts by layer and op, latency percentiles, block stage latencies per device. */
   readonly requests: RequestsReport;
+  /** Tasks of the kernel logs' blocked-task dumps (every report of every task), with frames and lines. */
+  readonly tasks: TaskReport[];
+  /** Blocked tasks grouped by culprit frame and stack (indexes into `tasks`). */
+  readonly taskGroups: TaskGroup[];
+  /** Tasks, the resources they wait on, who holds them and the I/O they need. */
+  readonly waitGraph: WaitGraph;
+  /** How each kernel log was aligned with each trace. */
+  readonly alignments: AlignmentReport[];
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function buildReport(analyzed: readonly AnalyzedFile[]): AnalysisReport {
+export function buildReport(analyzed: readonly AnalyzedFile[], hangs?: HangAnalysis): AnalysisReport {
   const eventCounts: Record<string, number> = {};
   const findings: Finding[] = [];
   const files: FileSummary[] = analyzed.map(({ ingest: r, analysis }) => {
@@ -39,11 +49,21 @@ export function buildReport(analyzed: readonly AnalyzedFile[]): AnalysisReport {
     const { store: _store, findings: _findings, eventCounts: _counts, ...facts } = r;
     return { ...facts, eventCounts: perFile, ...(analysis ? { requests: analysis.requests } : {}) };
   });
+  if (hangs) findings.push(...hangs.findings);
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
   const sorted: Record<string, number> = {};
   for (const [k, v] of sortedCounts(new Map(Object.entries(eventCounts)))) sorted[k] = v;
   const requests = mergeRequestReports(analyzed.flatMap((a) => (a.analysis ? [a.analysis.requestSet] : [])));
-  return { files, eventCounts: sorted, findings, requests };
+  return {
+    files,
+    eventCounts: sorted,
+    findings,
+    requests,
+    tasks: hangs?.tasks ?? [],
+    taskGroups: hangs?.taskGroups ?? [],
+    waitGraph: hangs?.waitGraph ?? { nodes: [], edges: [], cycles: [] },
+    alignments: hangs?.alignments ?? [],
+  };
 }
 
 function sortedCounts(m: ReadonlyMap<string, number>): [string, number][] {
