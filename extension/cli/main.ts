@@ -1,5 +1,6 @@
 /**
- * The `iolens` command line: `iolens analyze FILE... [--format text|json|sarif]`.
+ * The `iolens` command line: `iolens analyze FILE... [--format text|json|sarif]`, `iolens request FILE LINE`
+ * and `iolens tasks FILE...` (blocked tasks of kernel logs, grouped by culprit, linked to traces given too).
  *
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
@@ -8,15 +9,19 @@ import { analyzeFile, analyzeFiles } from '../engine/analyze';
 import { renderRequestText, requestsAtLine } from '../engine/report/renderRequest';
 import { IngestError } from '../engine/ingest/ingestFile';
 import { renderSarif } from '../engine/report/renderSarif';
+import { renderTasks } from '../engine/report/renderTasks';
 import { renderText } from '../engine/report/renderText';
 import { VERSION } from '../engine/version';
 
 const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--quiet]
        iolens request FILE LINE [--format text|json]
+       iolens tasks FILE... [--format text|json]
        iolens --version
 
-Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in its layouts) and
-reports what it contains and what it finds. Formats are detected from the content.`;
+Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in its layouts) and kernel
+logs (dmesg, journalctl, syslog, pasted reports with hung-task / sysrq-w / sysrq-t dumps or
+/proc/PID/stack), and reports what they contain and what it finds. Formats are detected from the
+content. Give a log and a trace of the same window together to link blocked tasks to the trace.`;
 
 type Format = 'text' | 'json' | 'sarif';
 
@@ -94,8 +99,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.command === 'request') {
       if (args.files.length !== 2 || !/^[1-9]\d*$/.test(args.files[1]!)) throw new UsageError('request needs FILE and a LINE number');
       if (args.format === 'sarif') throw new UsageError('request prints text or json');
+    } else if (args.command === 'tasks') {
+      if (args.format === 'sarif') throw new UsageError('tasks prints text or json');
     } else if (args.command !== 'analyze') throw new UsageError(`unknown command ${args.command || '(none)'}`);
-    if (args.files.length === 0) throw new UsageError('analyze needs at least one FILE');
+    if (args.files.length === 0) throw new UsageError(`${args.command} needs at least one FILE`);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`iolens: ${err.message}\n${USAGE}\n`);
@@ -114,6 +121,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
+    if (args.command === 'tasks') {
+      const hangKinds = new Set(['hung-task', 'ordered-extent-wait', 'wait-cycle', 'stalled-io']);
+      const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
+      await writeOut(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
+      return 0;
+    }
     const out = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report);
     await writeOut(out);
     return 0;

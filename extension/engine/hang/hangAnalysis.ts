@@ -76,6 +76,14 @@ interface TaskView {
   link?: { side: TraceSide; align: Alignment; waiter?: WaiterLink; hangs: number[] };
 }
 
+/** SARIF rule texts of the findings this analysis reports. */
+export const HANG_FINDING_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'hung-task': 'A task is blocked in D state (hung-task report, sysrq-w dump or /proc stack); titled by its culprit frame.',
+  'ordered-extent-wait': 'A task waits for btrfs ordered extents; the finding explains what it waits for and, with a trace, which extents and bios.',
+  'wait-cycle': 'Tasks wait for each other in a cycle (deadlock).',
+  'stalled-io': 'Blocked tasks wait on I/O that did not complete while they waited.',
+};
+
 const SOURCE_RANK: Record<string, number> = { 'hung-task': 0, 'sysrq-w': 1, 'sysrq-t': 2, blocker: 3, 'proc-stack': 4, dump: 5 };
 const MAX_BIO_NODES = 16;
 
@@ -168,7 +176,9 @@ export function analyzeHangs(logs: readonly KernelLogInput[], traces: readonly T
 function waiterLink(v: TaskView, side: TraceSide, align: Alignment): WaiterLink | undefined {
   if (!v.blocked) return undefined;
   if (v.oe) return linkOrderedExtentWaiter(v.t, v.oe, side, align);
-  if (IO_WAITS.has(v.res.kind)) return linkIoWaiter(v.t, side, align);
+  if (v.res.kind === 'buffer') return linkIoWaiter(v.t, side, align, new Set(['read', 'write']));
+  if (v.res.kind === 'bio' || v.res.kind === 'direct-io') return linkIoWaiter(v.t, side, align, new Set(['read', 'write']));
+  if (IO_WAITS.has(v.res.kind)) return linkIoWaiter(v.t, side, align, new Set(['write']));
   return undefined;
 }
 
@@ -283,7 +293,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
       const oe = x.extent;
       const oid = `oe:${side.file}:${oe.request.id}`;
       const stuck = x.finishedTs === undefined || x.finishedTs > w.reportTs;
-      g.node({ id: oid, kind: 'ordered-extent', label: `ordered extent ino ${oe.ino} [${oe.fileOffset}, +${oe.len})`, stuck, file: side.file, line: oe.addedLine, detail: x.finishedTs === undefined ? 'never finished' : `finished at ${x.finishedTs.toFixed(6)}` });
+      g.node({ id: oid, kind: 'ordered-extent', label: `ordered extent ino ${oe.ino} [${oe.fileOffset}, +${oe.len})`, stuck, file: side.file, line: oe.addedLine, detail: x.finishedTs === undefined ? 'never completed' : `completed at ${x.finishedTs.toFixed(6)}` });
       g.edge({ from: rid, to: oid, kind: 'needs-io', label: `open when ${taskName(v.t)} blocked`, evidence: [{ file: side.file, line: oe.addedLine }] });
       for (const b of x.outstanding) {
         if (bios++ >= MAX_BIO_NODES) break;
@@ -367,9 +377,21 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
       const waits = w.oe && !w.oe.all ? 'waits for an ordered extent to complete' : `waits on ${w.res.label}`;
       parts.push(`the flush worker ${taskName(w.t)} itself ${waits}, so neither can progress until that ordered extent's I/O completes`);
     }
-    for (const e of completer) {
-      const w = views.find((x) => x.node === e.to);
-      if (w) parts.push(`the completion worker ${taskName(w.t)} that would finish the ordered extents is blocked itself in ${culpritFrame(w.t)?.func ?? '?'} (waiting on ${w.res.label})`);
+    const completers = views.filter((x) => completer.some((e) => e.to === x.node));
+    const byCulprit = new Map<string, TaskView[]>();
+    for (const w of completers) {
+      const k = `${culpritFrame(w.t)?.func ?? '?'}|${w.res.label}`;
+      byCulprit.set(k, [...(byCulprit.get(k) ?? []), w]);
+    }
+    for (const [k, ws] of byCulprit) {
+      const [culprit, label] = k.split('|') as [string, string];
+      const wq = ws[0]!.t.workqueue ? `${ws[0]!.t.workqueue.name} ` : '';
+      const names = ws.map((w) => taskName(w.t));
+      parts.push(
+        ws.length === 1
+          ? `and the ordered extents cannot complete: the ${wq}worker ${names[0]} that finishes them is blocked itself in ${culprit}, waiting on ${label}`
+          : `and the ordered extents cannot complete: the ${ws.length} ${wq}workers that finish them (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}) are blocked themselves in ${culprit}, waiting on ${label}`,
+      );
     }
     const details: { [k: string]: JsonValue } = { comm: t.comm, pid: t.pid ?? null, role: v.oe.role, waitIn: v.oe.waitIn.func, all: v.oe.all, onWriteback: v.oe.onWriteback, explanation: '' };
     const evidence: EvidenceRef[] = [{ file: v.file, line: v.oe.waitIn.line }, { file: v.file, line: t.firstLine }];
@@ -385,9 +407,10 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         const desc = still.slice(0, 4).map((x) => {
           const oe = x.extent;
           const age = (w.reportTs - x.addedTs).toFixed(3);
-          const fin = x.finishedTs === undefined ? 'never finished in the trace' : `finished ${(x.finishedTs - w.reportTs).toFixed(3)} s after the report`;
+          const io = x.ioDoneTs === undefined ? 'its I/O never done' : `its I/O done ${(x.ioDoneTs - x.addedTs).toFixed(3)} s after it was added`;
+          const fin = x.finishedTs === undefined ? 'never completed in the trace' : `completed only ${(x.finishedTs - w.reportTs).toFixed(3)} s after the report`;
           const bios = x.outstanding.length === 0 ? 'no bio outstanding' : `${x.outstanding.length} ${x.direct ? '' : 'device '}write(s) outstanding (${x.outstanding.slice(0, 2).map(bioLabel).join(', ')}${x.outstanding.length > 2 ? ', …' : ''})`;
-          return `ino ${oe.ino} [${oe.fileOffset}, +${oe.len}) added ${age} s before the report, ${fin}, ${bios}`;
+          return `ino ${oe.ino} [${oe.fileOffset}, +${oe.len}) added ${age} s before the report, ${io}, ${fin}, ${bios}`;
         });
         parts.push(`in ${side.file}, ${open.length} ordered extent(s)${inoText} were open when it blocked at ${w.blockedTs.toFixed(6)} s and ${still.length} were still unfinished at the report: ${desc.join('; ')}${still.length > 4 ? '; …' : ''}`);
         for (const x of still.slice(0, 8)) {
@@ -404,6 +427,7 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         fileOffset: x.extent.fileOffset,
         len: x.extent.len,
         addedTs: round6(x.addedTs),
+        ioDoneTs: x.ioDoneTs === undefined ? null : round6(x.ioDoneTs),
         finishedTs: x.finishedTs === undefined ? null : round6(x.finishedTs),
         line: x.extent.addedLine,
         outstandingBios: x.outstanding.map((b) => ({ bio: bioLabel(b), line: b.request.lines[0] ?? 0, issuedTs: round6(b.issuedTs), completedTs: b.completedTs === undefined ? null : round6(b.completedTs) })),
@@ -463,7 +487,7 @@ function stalledIoFindings(views: readonly TaskView[]): Finding[] {
     out.push({
       kind: 'stalled-io',
       severity: 'error',
-      message: `${bios.length} write(s) on ${devs} were outstanding for up to ${waited.toFixed(3)} s when the blocked tasks waiting on I/O were reported (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}): ${bios
+      message: `${bios.length} block request(s) on ${devs} were outstanding for up to ${waited.toFixed(3)} s when the blocked tasks waiting on I/O were reported (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}): ${bios
         .slice(0, 3)
         .map(bioLabel)
         .join(', ')}${bios.length > 3 ? ', …' : ''}; ${tail}. The device (or what is under it) stopped completing I/O`,

@@ -124,7 +124,9 @@ export interface LinkedBio {
 export interface LinkedExtent {
   readonly extent: OrderedExtent;
   readonly addedTs: number;
-  /** Trace seconds; undefined while never finished in the trace. */
+  /** Trace seconds the extent's I/O was done (mark_finished / finish ranges); undefined if never. */
+  readonly ioDoneTs?: number;
+  /** Trace seconds the extent completed (removed: what btrfs_start_ordered_extent waits for); undefined if never. */
   readonly finishedTs?: number;
   /** Block requests of this extent not complete at the report time. */
   readonly outstanding: LinkedBio[];
@@ -145,8 +147,11 @@ export interface WaiterLink {
   readonly bios: LinkedBio[];
 }
 
-/** Links a task that waits on I/O (page writeback, a bio, direct I/O) but not on ordered extents. */
-export function linkIoWaiter(task: DumpedTask, side: TraceSide, align: Alignment): WaiterLink | undefined {
+/**
+ * Links a task that waits on I/O (page writeback, a bio, direct I/O, a metadata read) but not on ordered
+ * extents: the block requests of `ops` outstanding on the traced devices at its report time.
+ */
+export function linkIoWaiter(task: DumpedTask, side: TraceSide, align: Alignment, ops: ReadonlySet<string>): WaiterLink | undefined {
   if (align.method === 'none' || task.ts === undefined) return undefined;
   const reportTs = task.ts + align.offset;
   const switches = task.pid !== undefined ? side.collector.dSwitches.get(task.pid) ?? [] : [];
@@ -157,13 +162,15 @@ export function linkIoWaiter(task: DumpedTask, side: TraceSide, align: Alignment
     ...(lastD ? { blockedLine: lastD.line } : {}),
     reportTs,
     extents: [],
-    bios: outstandingWrites(side, reportTs, abs),
+    bios: outstanding(side, reportTs, abs, ops),
   };
 }
 
-function outstandingWrites(side: TraceSide, reportTs: number, abs: (rel: number) => number): LinkedBio[] {
+const WRITES: ReadonlySet<string> = new Set(['write']);
+
+function outstanding(side: TraceSide, reportTs: number, abs: (rel: number) => number, ops: ReadonlySet<string> = WRITES): LinkedBio[] {
   return side.requests.requests
-    .filter((r) => r.layer === 'block' && r.op === 'write' && r.stages.length > 0)
+    .filter((r) => r.layer === 'block' && ops.has(r.op) && r.stages.length > 0)
     .map((r) => bioAt(r, abs))
     .filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
 }
@@ -179,18 +186,19 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
   const sync = [...syncs].reverse().find((s) => s.ts <= reportTs);
   const abs = (rel: number): number => side.store.absoluteNs(rel) / 1e9;
   const inodeOf = (oe: OrderedExtent): boolean => {
-    if (wait.all) return true;
+    // Waits on every extent, and workers that wait on one extent of the queue: any extent may be it.
+    if (wait.all || wait.role === 'flush-worker' || wait.role === 'delalloc-flush' || wait.role === 'sync' || wait.role === 'umount') return true;
     if (sync && wait.role === 'fsync') return oe.ino === sync.ino;
     return task.pid === undefined || oe.pids.includes(task.pid) || oe.pids.length === 0;
   };
   const open = side.extents.filter((oe) => {
     if (oe.addedTs < 0) return false;
     const added = abs(oe.addedTs);
-    const finished = oe.finishedTs >= 0 ? abs(oe.finishedTs) : oe.removedTs >= 0 ? abs(oe.removedTs) : Infinity;
-    return added <= blockedTs + 0.001 && finished > blockedTs && inodeOf(oe);
+    const completed = oe.removedTs >= 0 ? abs(oe.removedTs) : Infinity;
+    return added <= blockedTs + 0.001 && completed > blockedTs && inodeOf(oe);
   });
   // Outstanding block writes at the report time, for extents whose bios are not linked to them.
-  const deviceOutstanding = (): LinkedBio[] => outstandingWrites(side, reportTs, abs);
+  const deviceOutstanding = (): LinkedBio[] => outstanding(side, reportTs, abs);
   let shared: LinkedBio[] | undefined;
   const extents: LinkedExtent[] = open.map((oe) => {
     const own = oe.request.children
@@ -200,8 +208,9 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
       .filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
     const direct = own.length > 0;
     const outstanding = direct ? own : (shared ??= deviceOutstanding());
-    const fin = oe.finishedTs >= 0 ? abs(oe.finishedTs) : undefined;
-    return { extent: oe, addedTs: abs(oe.addedTs), ...(fin !== undefined ? { finishedTs: fin } : {}), outstanding, direct };
+    const done = oe.finishedTs >= 0 ? abs(oe.finishedTs) : undefined;
+    const fin = oe.removedTs >= 0 ? abs(oe.removedTs) : undefined;
+    return { extent: oe, addedTs: abs(oe.addedTs), ...(done !== undefined ? { ioDoneTs: done } : {}), ...(fin !== undefined ? { finishedTs: fin } : {}), outstanding, direct };
   });
   return {
     blockedTs,

@@ -5,11 +5,13 @@
 import type { Finding, JsonValue } from '../analysis/finding';
 import { detectorDescriptions } from '../analysis/analysisRegistry';
 import type { AnalysisReport } from './analysisReport';
+import { HANG_FINDING_DESCRIPTIONS } from '../hang/hangAnalysis';
 
 const RULES: Record<string, string> = {
   'parse-error': 'A line or payload of the input could not be read and was skipped.',
   'lost-events': 'The trace lost events (ring buffer overrun or dropped records); analyses across the gap are incomplete.',
   'timestamp-disorder': 'Timestamps go backwards within one CPU.',
+  ...HANG_FINDING_DESCRIPTIONS,
 };
 
 function level(f: Finding): 'error' | 'warning' | 'note' {

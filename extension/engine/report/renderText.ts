@@ -43,6 +43,14 @@ export function renderText(report: AnalysisReport): string {
     out.push(`Findings (${report.findings.length})`);
     for (const f of report.findings) out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${f.message}`);
   }
+  if (report.taskGroups.length > 0) {
+    out.push('');
+    out.push(`Blocked tasks (${report.taskGroups.reduce((n, g) => n + g.tasks.length, 0)}; details: iolens tasks)`);
+    for (const g of report.taskGroups) {
+      const who = g.tasks.map((i) => report.tasks[i]!).map((t) => (t.pid !== undefined ? `${t.comm}:${t.pid}` : t.comm));
+      out.push(`  ${g.title}: ${who.slice(0, 8).join(', ')}${who.length > 8 ? ', …' : ''}  (waits on ${g.waitsOn})`);
+    }
+  }
   const req = report.requests;
   if (req.total > 0) {
     out.push('');
