@@ -41,6 +41,8 @@ const SKIP: readonly RegExp[] = [
   /^(?:__)?percpu_(?:rwsem_wait|down_read\w*|down_write|rwsem_down_\w+)$/,
   /^(?:__)?rt_(?:mutex|spin|read|write)\w*$/,
   /^(?:_raw_\w*lock\w*|queued_\w*lock\w*|native_queued_spin_lock_slowpath|osq_lock|__lock_sock|lock_sock_nested)$/,
+  // generic rq-qos throttling wait: the policy that called it (wbt_wait, ioc_rqos_throttle…) is the culprit
+  /^rq_qos_wait$/,
 ];
 
 /** True for frames that never name the culprit: scheduler, waits, locks, completions, thunks. */

@@ -52,6 +52,7 @@ interface LineRecord {
 }
 
 const MAX_REGION = 200_000;
+const KMSG_DICT = /^ [A-Z][A-Z0-9_]*=/;
 const MAX_FOREIGN_RUN = 2;
 const DAMAGED = /[\x00-\x08\x0e-\x1f\x7f\ufffd]|^\??\s*[A-Za-z_][\w.]*(?:\+0x[0-9a-f]*(?:\/(?:0x[0-9a-f]*)?)?)?\s*$|^\[<[0-9a-f]*>?\]?/;
 
@@ -78,6 +79,8 @@ export class KernelLogParser {
   /** Feeds the next line (1-based numbers must increase by one). */
   pushLine(text: string, line: number): void {
     this.lines = line;
+    // /dev/kmsg dictionary continuations (` SUBSYSTEM=pci`, ` DEVICE=+pci:0000:00:1f.2`) belong to the record before.
+    if (KMSG_DICT.test(text)) return;
     const msg = stripLogPrefix(text, this.assumedYear);
     if (msg.prefixed) this.prefixedLines++;
     if (msg.ts !== undefined) {
@@ -142,7 +145,7 @@ export class KernelLogParser {
     if (c.kind === 'Other') {
       if (this.region.length === 0) return;
       // A damaged frame right after a stack line is part of that stack, not a new log message.
-      if (this.others.length === 0 && DAMAGED.test(msg.msg.trim()) && isStackKind(this.region[this.region.length - 1]!.c.kind)) {
+      if (this.others.length === 0 && isDamaged(msg.msg.trim()) && isStackKind(this.region[this.region.length - 1]!.c.kind)) {
         this.region.push({ ...rec, c: { kind: 'Foreign' } });
         return;
       }
@@ -209,9 +212,8 @@ export class KernelLogParser {
           line: first.line,
           endLine: recs[recs.length - 1]!.endLine,
           severity: 'warning',
-          message: `stack lines without a task header (the header was lost or cut off); kept as an unnamed task`,
+          message: `${recs.length} stack line(s) without a task header (the header was lost or cut off), first: ${clip(first.text)}`,
         });
-        this.addTask('dump', '?', undefined, '?', false, recs, first, {});
         return;
       }
     }
@@ -227,7 +229,7 @@ export class KernelLogParser {
       this.trigger = { kind, dump: kind !== 'dump' ? dump : undefined };
     } else if (k === 'PartialTaskHeader') {
       this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `incomplete task header (cut or re-wrapped): ${clip(r.text)}` });
-    } else if (k === 'Foreign' && DAMAGED.test(r.text.trim()) && r.text.trim().length > 0) {
+    } else if (k === 'Foreign' && isDamaged(r.text.trim()) && r.text.trim().length > 0) {
       this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `damaged line next to a dump: ${clip(r.text)}` });
     } else if (k === 'LockHolder' || k === 'LockLine' || k === 'PsRow' || k === 'WqDumpLine') {
       this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'info', message: `${k} line outside its section: ${clip(r.text)}` });
@@ -294,7 +296,7 @@ export class KernelLogParser {
   private foreignInside(recs: readonly LineRecord[], where: string): void {
     for (const r of recs) {
       if (r.c.kind !== 'Foreign') continue;
-      const damaged = DAMAGED.test(r.text.trim());
+      const damaged = isDamaged(r.text.trim());
       this.diagnostics.push({
         line: r.line,
         endLine: r.endLine,
@@ -356,7 +358,7 @@ export class KernelLogParser {
           extra.push({ line: r.line, text: r.text.trim() });
           break;
         case 'Foreign': {
-          const damaged = DAMAGED.test(r.text.trim());
+          const damaged = isDamaged(r.text.trim());
           this.diagnostics.push({
             line: r.line,
             endLine: r.endLine,
@@ -369,14 +371,14 @@ export class KernelLogParser {
           break;
       }
       last = r;
-      if (r.c.kind !== 'ArmFrame' && armCaller) {
+      if ((r.c.kind === 'Frame' || r.c.kind === 'AddrFrame') && armCaller) {
         pushFrame(armCaller.f, armCaller.line);
         armCaller = undefined;
       }
     }
     if (armCaller) pushFrame(armCaller.f, armCaller.line);
     if (frames.length === 0 && recs.some((r) => r.c.kind === 'CallTrace')) {
-      this.diagnostics.push({ line: first.line, endLine: last.endLine, severity: 'info', message: `${name}: Call Trace with no frames` });
+      this.diagnostics.push({ line: first.line, endLine: last.endLine, severity: 'warning', message: `${name}: Call Trace with no frames (the dump was cut)` });
     }
     const task: DumpedTask = {
       index: this.tasks.length,
@@ -401,6 +403,11 @@ export class KernelLogParser {
     const dump = this.trigger.dump;
     if (dump && (source === this.trigger.kind || source === 'blocker')) (dump.taskIndexes as number[]).push(task.index);
   }
+}
+
+/** Junk, a frame cut short, or several records run together (their line breaks lost). */
+function isDamaged(text: string): boolean {
+  return DAMAGED.test(text) || text.length > 2048 || /\S\[\s*\d+\.\d{6}\]/.test(text);
 }
 
 function isStackKind(k: LineKind): boolean {

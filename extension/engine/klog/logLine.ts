@@ -100,7 +100,7 @@ const MOD = String.raw`(?: \[([\w-]+)(?: [0-9a-f]{20,})?\])?`;
 const SRC = String.raw`(?: \(?[\w./+-]+\.[chS]:\d+(?::\d+)?(?: [\w./+-]+\.[chS]:\d+)*\)?(?: \(discriminator \d+\))?)?`;
 const FRAME = new RegExp(String.raw`^(\? )?(${FUNC})${OFF}${MOD}${SRC}(?: ${FUNC})?\s*$`);
 /** decode_stacktrace.sh ≥5.x without offsets: `__schedule (kernel/sched/core.c:5298)` */
-const FRAME_DECODED = new RegExp(String.raw`^(\? )?(${FUNC}) \([\w./+-]+\.[chS]:\d+[^)]*\)(?: ${FUNC})?\s*$`);
+const FRAME_DECODED = new RegExp(String.raw`^(\? )?(${FUNC}) \([\w./+-]+\.[chS]:\d+.*\)(?: [\w-]+)?\s*$`);
 const INLINED = new RegExp(String.raw`^(?:(${FUNC})(?:${OFF})? )?\(inlined by\) (${FUNC})`);
 const BARE_ADDR = /^(\? )?0x([0-9a-f]{8,16})\s*$/;
 const ADDR_FRAME = new RegExp(String.raw`^\[<([0-9a-f]+)>\] (\? )?(${FUNC})(?:${OFF})?${MOD}\s*$`);
@@ -108,6 +108,8 @@ const ARM32 = new RegExp(String.raw`^\[<[0-9a-f]+>\] \((${FUNC})(?:${OFF})?\) fr
 const ARM32_NEW = new RegExp(String.raw`^(${FUNC})(?:${OFF})?${MOD} from (${FUNC})(?:${OFF})?${MOD}\s*$`);
 const REGISTER =
   /^(?:(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|EAX|EBX|ECX|EDX|ESI|EDI|EBP|R\d\d|FS|GS|CS|DS|CR\d|DR\d|PKRU|Code|pc|lr|sp|pstate|psr|ip|fp|r\d+|x\d+|ra|gp|tp|t\d|s\d+|a\d|epc|badaddr|status|cause)\s*: )/;
+/** 4.x raw stack words after the task line; arm32 `r10:… r9:…`, `Exception stack(…)` and its hex rows. */
+const STACK_WORDS = /^(?:(?:[0-9a-f]{16}|[0-9a-f]{8})(?: +(?:[0-9a-f]{16}|[0-9a-f]{8}|<[0-9a-f]{8,16}>))+|r\d+ ?:[0-9a-f]{8}(?: +\w+ ?:[0-9a-f]{8})*|Exception stack\(0x[0-9a-f]+ to 0x[0-9a-f]+\)|[0-9a-f]{3,4}:(?: +[0-9a-f]{8})+)\s*$/;
 const PROC_HEADER = [
   /^--- task (\d+) \((.*)\) state (\S)/,
   /^[#$] (?:sudo )?(?:cat|more|less) \/proc\/(\d+)(?:\/task\/(\d+))?\/stack\s*$/,
@@ -124,10 +126,6 @@ const WQ_LINE = /^(?:workqueue \S+: flags=0x|pwq \d+: |pool \d+: |in-flight: |pe
 const CPU_HEADER = /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.{1,20}?) (?:Not tainted|Tainted: )/;
 const NMI_HEADER = /^NMI backtrace for cpu \d+/;
 const SUPPRESSED = /^Future hung task reports are suppressed/;
-
-function num(s: string | undefined): number | undefined {
-  return s === undefined ? undefined : Number(s);
-}
 
 function hex(s: string | undefined): number | undefined {
   return s === undefined ? undefined : parseInt(s, 16);
@@ -200,7 +198,7 @@ export function classifyLine(raw: string, inPsTable: boolean): ClassifiedLine {
     return { kind: 'Workqueue', workqueue: { name: m[1]!, func: m[2]!, ...(m[3] ? { module: m[3] } : {}), ...(m[4] ? { desc: m[4] } : {}) } };
   }
   if (CALL_TRACE.test(t)) return { kind: 'CallTrace' };
-  if (REGISTER.test(t)) return { kind: 'Register' };
+  if (REGISTER.test(t) || STACK_WORDS.test(t)) return { kind: 'Register' };
   if (TASK_EXTRA.test(t)) return { kind: 'TaskExtra' };
   if (COLUMN_HEADER.test(t)) return { kind: 'ColumnHeader' };
   for (const re of PROC_HEADER) {
@@ -242,4 +240,3 @@ export function continuesHeader(next: string): boolean {
   return /^\s*(?:stack:|pid:|tgid:|ppid:|task_flags:|flags:|than |\d+ seconds\.|seconds\.)/.test(next);
 }
 
-export { num };
