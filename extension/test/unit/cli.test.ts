@@ -119,3 +119,37 @@ test('usage errors exit 2; --version prints the version', () => {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.equal(VERSION, pkg.version);
 });
+
+test('iolens tasks: blocked tasks of a log and a trace, grouped by culprit, text and json', () => {
+  const s21 = path.join(repoRoot, 'samples/21-btrfs-ordered-wait');
+  const text = iolens('tasks', path.join(s21, 'dmesg-hung-tasks.txt'), path.join(s21, 'trace.txt'));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^task hung in btrfs_start_ordered_extent_nowriteback {2}\(2 tasks\)$/m);
+  assert.match(text.stdout, /^task hung in read_extent_buffer_pages {2}\(5 tasks\)$/m);
+  assert.match(text.stdout, /umount:20495 {2}D {2}hung-task {2}blocked > 4 s/);
+  assert.match(text.stdout, /Alignment .* aligned by 11 sched_process_hang event\(s\)/);
+  assert.match(text.stdout, /^Wait-for graph \(/m);
+  const json = iolens('tasks', '--format', 'json', path.join(s21, 'dmesg-hung-tasks.txt'));
+  assert.equal(json.code, 0, json.stderr);
+  const out = JSON.parse(json.stdout) as { tasks: { pid: number; frames: unknown[]; firstLine: number }[]; waitGraph: { nodes: unknown[] }; findings: { kind: string }[] };
+  assert.equal(out.tasks.length, 11);
+  assert.ok(out.tasks.every((t) => t.frames.length > 0 && t.firstLine > 0));
+  assert.ok(out.waitGraph.nodes.length > 11);
+  assert.ok(out.findings.every((f) => ['hung-task', 'ordered-extent-wait', 'wait-cycle', 'stalled-io'].includes(f.kind)));
+  assert.equal(iolens('tasks', '--format', 'sarif', 'x').code, 2);
+});
+
+test('iolens analyze: a kernel log is a kernel-log file with tasks, waitGraph and hang findings in JSON and SARIF', () => {
+  const log = path.join(repoRoot, 'samples/20-btrfs-hang/dmesg-hung-tasks.txt');
+  const r = iolens('analyze', '--format', 'json', log);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as { files: { format: string }[]; tasks: unknown[]; waitGraph: { edges: unknown[] }; findings: { kind: string }[] };
+  assert.equal(rep.files[0]!.format, 'kernel-log');
+  assert.equal(rep.tasks.length, 4);
+  assert.ok(rep.waitGraph.edges.length >= 4);
+  assert.equal(rep.findings.filter((f) => f.kind === 'hung-task').length, 4);
+  assert.equal(rep.findings.filter((f) => f.kind === 'parse-error').length, 0);
+  const sarif = JSON.parse(iolens('analyze', '--format', 'sarif', log).stdout) as { runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[] };
+  const rule = sarif.runs[0]!.tool.driver.rules.find((x) => x.id === 'hung-task');
+  assert.match(rule!.shortDescription.text, /D state/);
+});
