@@ -1,14 +1,19 @@
 /**
- * AnalysisController: analyses trace documents when they are opened or saved and publishes the findings
- * as diagnostics (one DiagnosticCollection). Keeps the last report per document for commands, the status
- * bar and the summary panel.
+ * AnalysisController: analyses trace and kernel-log documents when they are opened or saved and publishes
+ * the findings as diagnostics (one DiagnosticCollection). A kernel log is analysed together with the
+ * traces open beside it (and a trace with the logs), so blocked tasks are linked to the trace of the same
+ * window; each document shows the findings that point into it. Keeps the last report per document for
+ * commands, the status bar and the summary panel.
  */
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { AnalysisReport } from '../engine/report/analysisReport';
 import type { EngineClient } from './engineClient';
 import { toDiagnostic } from './findingDiagnostics';
 
-export const TRACE_LANGUAGES = new Set(['ftrace']);
+export const TRACE_LANGUAGES = new Set(['ftrace', 'kernel-log']);
+/** Companions above this size are not pulled into another document's analysis. */
+const MAX_COMPANION_BYTES = 512 * 1024 * 1024;
 
 export class AnalysisController implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('iolens');
@@ -36,6 +41,18 @@ export class AnalysisController implements vscode.Disposable {
   maybeAnalyze(doc: vscode.TextDocument): void {
     if (!TRACE_LANGUAGES.has(doc.languageId)) return;
     void this.analyze(doc).catch(() => undefined);
+    // The documents of the other kind are analysed again with this one as their companion.
+    for (const other of this.companionDocs(doc)) {
+      this.reports.delete(other.uri.toString());
+      void this.analyze(other).catch(() => undefined);
+    }
+  }
+
+  /** Saved files of the other kind (logs for a trace, traces for a log) open beside `doc`. */
+  private companionDocs(doc: vscode.TextDocument): vscode.TextDocument[] {
+    return vscode.workspace.textDocuments.filter(
+      (d) => d !== doc && d.uri.scheme === 'file' && !d.isDirty && TRACE_LANGUAGES.has(d.languageId) && d.languageId !== doc.languageId,
+    );
   }
 
   /** The report of a document, analysing it if needed. */
@@ -60,19 +77,30 @@ export class AnalysisController implements vscode.Disposable {
       { location: vscode.ProgressLocation.Window, title: `iolens: reading ${vscode.workspace.asRelativePath(doc.uri)}` },
       (progress) => {
         let last = 0;
+        const companions = this.companionDocs(doc)
+          .map((d) => d.uri.fsPath)
+          .filter((p) => statSize(p) <= MAX_COMPANION_BYTES);
         return big
-          ? this.engine.analyzeFile(doc.uri.fsPath, undefined, (read, total) => {
-              const pct = total > 0 ? Math.floor((read / total) * 100) : 0;
-              if (pct > last) {
-                progress.report({ increment: pct - last, message: `${pct}%` });
-                last = pct;
-              }
-            })
+          ? this.engine.analyzeFile(
+              doc.uri.fsPath,
+              undefined,
+              (read, total) => {
+                const pct = total > 0 ? Math.floor((read / total) * 100) : 0;
+                if (pct > last) {
+                  progress.report({ increment: pct - last, message: `${pct}%` });
+                  last = pct;
+                }
+              },
+              companions,
+            )
           : this.engine.analyzeText(name, doc.getText());
       },
     );
     const max = vscode.workspace.getConfiguration('iolens').get<number>('diagnostics.maxPerFile', 1000);
-    const diags = report.findings.slice(0, max).map((f) => toDiagnostic(doc, f));
+    const diags = report.findings
+      .filter((f) => f.file === name)
+      .slice(0, max)
+      .map((f) => toDiagnostic(doc, f));
     this.diagnostics.set(doc.uri, diags);
     this.changed.fire(doc.uri);
     return report;
@@ -80,5 +108,13 @@ export class AnalysisController implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+function statSize(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
 }

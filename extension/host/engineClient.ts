@@ -21,8 +21,8 @@ export class EngineClient implements vscode.Disposable {
 
   constructor(private readonly extensionPath: string) {}
 
-  analyzeFile(fsPath: string, token?: vscode.CancellationToken, progress?: (read: number, total: number) => void): Promise<AnalysisReport> {
-    return this.request((id) => ({ type: 'analyzeFile', id, path: fsPath }), token, progress);
+  analyzeFile(fsPath: string, token?: vscode.CancellationToken, progress?: (read: number, total: number) => void, companions: readonly string[] = []): Promise<AnalysisReport> {
+    return this.request((id) => ({ type: 'analyzeFile', id, path: fsPath, ...(companions.length > 0 ? { companions } : {}) }), token, progress);
   }
 
   analyzeText(name: string, text: string, token?: vscode.CancellationToken): Promise<AnalysisReport> {

@@ -20,9 +20,17 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
   const d = new vscode.Diagnostic(lineRange(doc, f.line), f.message, SEVERITY[f.severity]);
   d.source = 'iolens';
   d.code = f.kind;
+  // Evidence in this document, then in the other files analysed with it (the trace of a kernel log).
   d.relatedInformation = f.evidence
-    .filter((e) => e.line !== f.line && e.file === f.file)
-    .slice(0, 10)
-    .map((e) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lineRange(doc, e.line)), `evidence: line ${e.line}`));
+    .filter((e) => e.line !== f.line || e.file !== f.file)
+    .slice(0, 12)
+    .map((e) =>
+      e.file === f.file
+        ? new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lineRange(doc, e.line)), `evidence: line ${e.line}`)
+        : new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(vscode.Uri.file(e.file), new vscode.Range(Math.max(0, e.line - 1), 0, Math.max(0, e.line - 1), 0)),
+            `evidence: ${e.file.split('/').pop() ?? e.file} line ${e.line}`,
+          ),
+    );
   return d;
 }

@@ -24,7 +24,7 @@ port.on('message', (msg: ToWorkerMessage) => {
       const ac = new AbortController();
       running.set(msg.id, ac);
       let lastProgress = 0;
-      analyzeFiles([msg.path], {
+      analyzeFiles([msg.path, ...(msg.companions ?? [])], {
         signal: ac.signal,
         onProgress: (_f, bytesRead, totalBytes) => {
           const now = Date.now();

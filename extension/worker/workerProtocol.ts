@@ -9,6 +9,8 @@ export interface AnalyzeFileRequest {
   readonly type: 'analyzeFile';
   readonly id: number;
   readonly path: string;
+  /** Files analysed together with it (a kernel log with the traces of the same window, and vice versa). */
+  readonly companions?: readonly string[];
 }
 
 /** Analyse text that is only in the editor (unsaved or untitled); `bytes` is UTF-8. */
