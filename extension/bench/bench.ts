@@ -5,13 +5,14 @@
  *      trace-cmd itself, then times a plain line count and the iolens ingest of that text.
  *  (b) a synthetic trace of at least 1 GB (built here from real report lines) plus 10 MB and 100 MB
  *      ones: ingest time per MB must stay flat, peak RSS at most half the input size.
+ *  (c) 100 MB kernel logs (ordinary lines with dumps, and dumps only): parse + blocked-task analysis.
  *
  * Every measurement runs the bundled code (dist/, built first) in a fresh process (peak RSS is per process). Results are printed and saved
  * to bench-results/latest.json. Inputs go to $IOLENS_BENCH_DIR (default: os tmpdir).
  * Environment: IOLENS_BENCH_GB (size of the big synthetic trace, default 1.05), IOLENS_BENCH_RUNS (default 3).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSyntheticTrace } from './synthTrace';
@@ -134,9 +135,46 @@ async function main(): Promise<void> {
   console.log(`    target: peak RSS <= half the input on ${bigGB} GB: ${rssOk ? 'MET' : 'NOT MET'} (${(big.maxRssKB / 1024).toFixed(0)} MB for ${mb(big.bytes).toFixed(0)} MB)`);
   results['synthetic'] = synth;
   results['flatness'] = flat;
+
+  // (c) kernel logs: 100 MB of ordinary dmesg lines with a hung-task round every 200k lines, and 100 MB
+  // made only of hung-task reports (samples/21's round repeated: ~49k tasks), read by the kernel-log parser.
+  console.log('\n(c) kernel logs (100 MB), parse + blocked-task analysis');
+  const dump = readFileSync(path.join(repo, 'samples', '21-btrfs-ordered-wait', 'dmesg-hung-tasks.txt'), 'utf8');
+  const logs: Record<string, Measure> = {};
+  for (const [label, everyLines] of [['mixed', 200_000], ['dumps only', 0]] as const) {
+    const file = path.join(workDir, `klog-${label.replace(' ', '-')}.txt`);
+    if (!existsSync(file)) writeFileSync(file, syntheticLog(dump, everyLines, 100 * 1024 * 1024));
+    const m = best('bench-analyze.js', file);
+    logs[label] = m;
+    console.log(row(`iolens kernel log (${label})`, m));
+  }
+  results['kernelLogs'] = logs;
   mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
   writeFileSync(path.join(repo, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`\nsaved bench-results/latest.json`);
+}
+
+/** Ordinary dmesg lines with `dump` inserted every `every` lines (0: the dump only), up to `bytes`. */
+function syntheticLog(dump: string, every: number, bytes: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  let t = 1;
+  for (let i = 1; size < bytes; i++) {
+    if (every === 0) {
+      parts.push(dump);
+      size += dump.length;
+      continue;
+    }
+    t += 0.001;
+    const line = `[${t.toFixed(6).padStart(12)}] usb 1-1: new high-speed USB device number ${i % 128} using xhci_hcd\n`;
+    parts.push(line);
+    size += line.length;
+    if (i % every === 0) {
+      parts.push(dump);
+      size += dump.length;
+    }
+  }
+  return parts.join('');
 }
 
 main().catch((err: unknown) => {

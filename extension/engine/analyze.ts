@@ -8,6 +8,8 @@ import { FileAnalysis, type FileAnalysisResult } from './analysis/fileAnalysis';
 import type { Finding } from './analysis/finding';
 import { analyzeHangs, type HangAnalysis } from './hang/hangAnalysis';
 import type { TraceSide } from './hang/traceLink';
+import { open } from 'node:fs/promises';
+import { sniffContent } from './ingest/sniffContent';
 import { ingestBytes, ingestFile, type IngestOptions, type IngestResult } from './ingest/ingestFile';
 import type { KernelLogResult, LogDiagnostic } from './klog/kernelLogParser';
 import { parseKernelLogBytes, parseKernelLogFile } from './klog/readKernelLog';
@@ -36,6 +38,14 @@ export interface AnalyzeResult {
 
 /** Ingests and analyses one file. */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzedFile> {
+  // A file that starts as a kernel log is read by the kernel-log parser only: trace ingest would spend
+  // its slow path (explaining every unreadable line) on every line of it.
+  const head = await readHead(path);
+  if (head && sniffContent(new TextDecoder().decode(head.bytes), 200) === 'kernel-log') {
+    const log = await parseKernelLogFile(path, options.signal);
+    options.onProgress?.(path, head.size, head.size);
+    return { ingest: logFacts(path, head.size, log), analysis: undefined, kernelLog: log };
+  }
   const analysis = options.lifecycles === false ? undefined : new FileAnalysis(path);
   const opts: IngestOptions = {
     ...(options.signal ? { signal: options.signal } : {}),
@@ -52,6 +62,10 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
 
 /** Analyses text already in memory (an editor buffer), like a file. */
 export function analyzeBytes(path: string, bytes: Uint8Array): AnalyzedFile {
+  if (sniffContent(new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES)), 200) === 'kernel-log') {
+    const log = parseKernelLogBytes(bytes);
+    return { ingest: logFacts(path, bytes.length, log), analysis: undefined, kernelLog: log };
+  }
   const analysis = new FileAnalysis(path);
   const ingest = ingestBytes(path, bytes, { consumers: analysis.consumers() });
   if (mayBeKernelLog(ingest)) {
@@ -88,6 +102,32 @@ export function assemble(files: readonly AnalyzedFile[]): AnalyzeResult {
   });
   const hangs = analyzeHangs(logs, traces);
   return { report: buildReport(files, hangs), files, hangs };
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+async function readHead(path: string): Promise<{ bytes: Uint8Array; size: number } | undefined> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const bytes = buf.subarray(0, bytesRead);
+      if (bytes.includes(0)) return undefined; // binary (trace.dat, garbage): ingest reports it
+      return { bytes, size };
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined; // ingest gives the one-line error for a missing or unreadable path
+  }
+}
+
+/** The `files[]` facts of a file read as a kernel log only. */
+function logFacts(path: string, bytes: number, log: KernelLogResult): IngestResult {
+  const empty = ingestBytes(path, new Uint8Array(0));
+  return asKernelLog({ ...empty, bytes, lines: log.lines }, log);
 }
 
 function mayBeKernelLog(ingest: IngestResult): boolean {

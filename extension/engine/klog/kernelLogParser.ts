@@ -51,7 +51,7 @@ interface LineRecord {
   readonly timeSource: TimeSource;
 }
 
-const MAX_REGION = 200_000;
+const MAX_REGION = 20_000;
 const KMSG_DICT = /^ [A-Z][A-Z0-9_]*=/;
 const MAX_FOREIGN_RUN = 2;
 const DAMAGED = /[\x00-\x08\x0e-\x1f\x7f\ufffd]|^\??\s*[A-Za-z_][\w.]*(?:\+0x[0-9a-f]*(?:\/(?:0x[0-9a-f]*)?)?)?\s*$|^\[<[0-9a-f]*>?\]?/;
@@ -62,6 +62,7 @@ export class KernelLogParser {
   private readonly locks: LockHeld[] = [];
   private readonly diagnostics: LogDiagnostic[] = [];
   private readonly psStates = new Map<number, { state: string; comm: string }>();
+  private readonly names = new Map<string, string>();
   private region: LineRecord[] = [];
   private others: LineRecord[] = [];
   private pending: { line: number; msg: LogMessage } | undefined;
@@ -137,6 +138,19 @@ export class KernelLogParser {
       ...(this.firstTs !== undefined ? { firstTs: this.firstTs } : {}),
       ...(this.lastTs !== undefined ? { lastTs: this.lastTs } : {}),
     };
+  }
+
+  /**
+   * One flat copy per distinct name: substrings of a line keep the whole decoded slice alive in V8, and
+   * frame names repeat across thousands of tasks.
+   */
+  private intern(s: string): string {
+    let v = this.names.get(s);
+    if (v === undefined) {
+      v = flat(s);
+      if (this.names.size < 200_000) this.names.set(v, v);
+    }
+    return v;
   }
 
   private accept(line: number, endLine: number, msg: LogMessage, c: ClassifiedLine): void {
@@ -324,10 +338,10 @@ export class KernelLogParser {
     let armCaller: { f: FrameData; line: number } | undefined;
     const pushFrame = (f: FrameData, line: number): void => {
       frames.push({
-        func: f.func,
+        func: this.intern(f.func),
         ...(f.offset !== undefined ? { offset: f.offset } : {}),
         ...(f.size !== undefined ? { size: f.size } : {}),
-        ...(f.module !== undefined ? { module: f.module } : {}),
+        ...(f.module !== undefined ? { module: this.intern(f.module) } : {}),
         reliable: f.reliable,
         ...(stack !== undefined && stack !== 'TASK' ? { stack } : {}),
         line,
@@ -355,7 +369,7 @@ export class KernelLogParser {
           break;
         case 'Register':
         case 'TaskExtra':
-          extra.push({ line: r.line, text: r.text.trim() });
+          extra.push({ line: r.line, text: flat(r.text.trim()) });
           break;
         case 'Foreign': {
           const damaged = isDamaged(r.text.trim());
@@ -380,9 +394,10 @@ export class KernelLogParser {
     if (frames.length === 0 && recs.some((r) => r.c.kind === 'CallTrace')) {
       this.diagnostics.push({ line: first.line, endLine: last.endLine, severity: 'warning', message: `${name}: Call Trace with no frames (the dump was cut)` });
     }
+    if (workqueue) workqueue = { ...workqueue, name: this.intern(workqueue.name), func: this.intern(workqueue.func), ...(workqueue.module ? { module: this.intern(workqueue.module) } : {}), ...(workqueue.desc ? { desc: flat(workqueue.desc) } : {}) };
     const task: DumpedTask = {
       index: this.tasks.length,
-      comm,
+      comm: this.intern(comm),
       ...(pid !== undefined ? { pid } : {}),
       ...(more.tgid !== undefined ? { tgid: more.tgid } : {}),
       ...(more.ppid !== undefined ? { ppid: more.ppid } : {}),
@@ -408,6 +423,11 @@ export class KernelLogParser {
 /** Junk, a frame cut short, or several records run together (their line breaks lost). */
 function isDamaged(text: string): boolean {
   return DAMAGED.test(text) || text.length > 2048 || /\S\[\s*\d+\.\d{6}\]/.test(text);
+}
+
+/** A copy of `s` that does not share the memory of the string it was cut from. */
+function flat(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function isStackKind(k: LineKind): boolean {
