@@ -1,10 +1,13 @@
 /**
- * SummaryPanel: the webview panel that shows a trace's summary (format, event counts, findings).
- * Follows the canonical webview shape: one panel per document, `createOrShow`, `localResourceRoots`
- * limited to `dist/webview`, a strict CSP with a per-load nonce, no inline handlers, and the typed
- * protocol of webview/src/protocol.ts with every incoming message validated.
+ * SummaryPanel: the webview panel that shows a trace's or kernel log's summary (format, event counts,
+ * findings, blocked tasks, wait-for graph). Follows the canonical webview shape: one panel per document,
+ * `createOrShow`, `localResourceRoots` limited to `dist/webview`, a strict CSP with a per-load nonce, no
+ * inline handlers, and the typed protocol of webview/src/protocol.ts with every incoming message
+ * validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
+ * into another file of a multi-file report), never an arbitrary path named by the webview.
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalysisReport } from '../engine/report/analysisReport';
 import { parseFromWebview, type ToWebviewMessage } from '../../webview/src/protocol';
@@ -16,6 +19,8 @@ export class SummaryPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private ready = false;
   private pending: ToWebviewMessage | undefined;
+  /** The report shown; its `files` are the only paths `revealLine` may open. */
+  private report: AnalysisReport | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, doc: vscode.TextDocument, report: AnalysisReport): SummaryPanel {
     const key = doc.uri.toString();
@@ -51,6 +56,7 @@ export class SummaryPanel implements vscode.Disposable {
 
   show(report: AnalysisReport): void {
     const name = this.doc.uri.path.split('/').pop() ?? 'trace';
+    this.report = report;
     const msg: ToWebviewMessage = { type: 'showReport', title: name, report };
     if (this.ready) void this.panel.webview.postMessage(msg);
     else this.pending = msg;
@@ -65,11 +71,21 @@ export class SummaryPanel implements vscode.Disposable {
         if (this.pending) void this.panel.webview.postMessage(this.pending);
         this.pending = undefined;
         return;
-      case 'revealLine': {
-        const line = Math.min(msg.line - 1, this.doc.lineCount - 1);
-        void vscode.window.showTextDocument(this.doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0) });
+      case 'revealLine':
+        void this.reveal(msg.file, msg.line);
         return;
-      }
+    }
+  }
+
+  /** Shows `line` (1-based) of `file`, which must be one of the shown report's files. */
+  private async reveal(file: string, line: number): Promise<void> {
+    if (!this.report?.files.some((f) => f.path === file)) return; // not a file of this report: ignore
+    try {
+      const doc = file === engineName(this.doc) ? this.doc : await vscode.workspace.openTextDocument(reportFileUri(file));
+      const l = Math.max(0, Math.min(line - 1, doc.lineCount - 1));
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(l, 0, l, 0) });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`iolens: cannot open ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -101,6 +117,37 @@ export class SummaryPanel implements vscode.Disposable {
   .finding { margin: 4px 0; }
   .sev-error { color: var(--vscode-errorForeground); }
   .sev-warning { color: var(--vscode-editorWarning-foreground); }
+  .task-group { margin: 2px 0; }
+  .task-group > summary { cursor: pointer; padding: 2px 0; }
+  .task-group-title { font-weight: 600; }
+  .task-list { margin: 2px 0 6px 1.4em; }
+  .task { margin: 4px 0; }
+  .task-name { font-family: var(--vscode-editor-font-family); }
+  .task-frames { margin-left: 1.4em; }
+  .task-frames > summary { cursor: pointer; }
+  .frame-list { margin: 2px 0; padding-left: 2.4em; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+  .frame.culprit { font-weight: 600; }
+  .wg-summary, .wg-capped { margin: 4px 0; }
+  .wg-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--vscode-panel-border); }
+  svg.wg { display: block; font-family: var(--vscode-font-family); }
+  .wg-node-label { font-size: 12px; fill: var(--vscode-foreground); pointer-events: none; }
+  .wg-edge-label { font-size: 10px; fill: var(--vscode-descriptionForeground); }
+  .wg-edge-line { fill: none; stroke: var(--vscode-descriptionForeground); stroke-width: 1.2; }
+  .wg-arrowhead { fill: var(--vscode-descriptionForeground); }
+  .wg-shape { stroke-width: 1.5; fill-opacity: 0.18; }
+  .wg-task .wg-shape { fill: var(--vscode-charts-blue); stroke: var(--vscode-charts-blue); }
+  .wg-resource .wg-shape { fill: var(--vscode-charts-purple); stroke: var(--vscode-charts-purple); }
+  .wg-ordered-extent .wg-shape { fill: var(--vscode-charts-yellow); stroke: var(--vscode-charts-yellow); }
+  .wg-bio .wg-shape { fill: var(--vscode-charts-green); stroke: var(--vscode-charts-green); }
+  .wg-node.wg-stuck .wg-shape { stroke: var(--vscode-errorForeground); stroke-width: 2.5; }
+  .wg-halo { fill: none; stroke: var(--vscode-charts-orange); stroke-width: 2; stroke-dasharray: 4 3; }
+  .wg-edge.wg-cycle .wg-edge-line { stroke: var(--vscode-charts-orange); stroke-width: 2.2; }
+  .wg-arrowhead-cycle { fill: var(--vscode-charts-orange); }
+  .wg-edge.wg-cycle .wg-edge-label { fill: var(--vscode-charts-orange); }
+  .wg-link { cursor: pointer; }
+  .wg-link:hover .wg-shape { fill-opacity: 0.35; }
+  .wg-link:focus { outline: none; }
+  .wg-link:focus-visible .wg-shape { stroke: var(--vscode-focusBorder); stroke-width: 3; }
 </style>
 </head>
 <body>
@@ -110,6 +157,14 @@ export class SummaryPanel implements vscode.Disposable {
 <table id="iolens-summary"><thead><tr><th>event</th><th>count</th></tr></thead><tbody></tbody></table>
 <h3>Findings</h3>
 <div id="iolens-findings"></div>
+<section id="iolens-blocked" hidden>
+<h3>Blocked tasks</h3>
+<div id="iolens-task-groups"></div>
+</section>
+<section id="iolens-graph" hidden>
+<h3>Wait-for graph</h3>
+<div id="iolens-wait-graph"></div>
+</section>
 <script type="module" nonce="${nonce}" src="${toolkit}"></script>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
@@ -121,4 +176,14 @@ export class SummaryPanel implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.panel.dispose();
   }
+}
+
+/** The name the engine gave a document's file (as the analysis controller passes it: fsPath or URI). */
+function engineName(doc: vscode.TextDocument): string {
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+}
+
+/** The URI of a report file name: an absolute path, or the URI string of a document that is not on disk. */
+function reportFileUri(file: string): vscode.Uri {
+  return path.isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.parse(file, true);
 }

@@ -36,6 +36,8 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    // Always minified: it bundles elkjs's GWT output (elk.bundled.js), 3.6 MB unminified, 1.5 MB minified.
+    minify: true,
   },
 ];
 

@@ -3,7 +3,10 @@
  * into the DOM as text (`textContent`), never as HTML, because trace content is untrusted (a task can
  * be called `<img onerror=...>`).
  */
-import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
+import { el } from './el';
+import type { FromWebviewMessage, RevealLine, ToWebviewMessage } from './protocol';
+import { renderBlockedTasks } from './renderBlockedTasks';
+import { renderWaitGraph } from './renderWaitGraph';
 import { badge, divider, link } from './toolkit';
 
 interface VsCodeApi {
@@ -14,13 +17,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
+const reveal: RevealLine = (file, line) => vscode.postMessage({ type: 'revealLine', file, line });
 
 function render(msg: ToWebviewMessage): void {
   const { report, title } = msg;
@@ -53,11 +50,21 @@ function render(msg: ToWebviewMessage): void {
     for (const f of report.findings.slice(0, 500)) {
       const row = el('div', undefined, 'finding');
       row.append(el('span', `${f.severity} `, `sev-${f.severity}`), el('span', `[${f.kind}] `, 'muted'));
-      row.append(link(`line ${f.line}`, () => vscode.postMessage({ type: 'revealLine', file: f.file, line: f.line })));
+      row.append(link(`line ${f.line}`, () => reveal(f.file, f.line)));
       row.append(el('span', ` ${f.message}`));
       findings.append(row);
     }
     findings.append(divider());
+  }
+  const blocked = document.getElementById('iolens-blocked');
+  const groups = document.getElementById('iolens-task-groups');
+  if (blocked && groups) blocked.hidden = !renderBlockedTasks(groups, report, reveal);
+  const graphSection = document.getElementById('iolens-graph');
+  const graph = document.getElementById('iolens-wait-graph');
+  if (graphSection && graph) {
+    graphSection.hidden = report.waitGraph.nodes.length === 0;
+    if (graphSection.hidden) graph.replaceChildren();
+    else void renderWaitGraph(graph, report.waitGraph, reveal);
   }
   vscode.setState(msg);
 }
@@ -67,6 +74,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (msg && msg.type === 'showReport') render(msg);
 });
 
+// A state saved by an older version may lack the newer report sections: drop it, the host resends.
 const saved = vscode.getState() as ToWebviewMessage | undefined;
-if (saved && saved.type === 'showReport') render(saved);
+if (saved && saved.type === 'showReport' && Array.isArray(saved.report.tasks) && saved.report.waitGraph !== undefined) render(saved);
 vscode.postMessage({ type: 'ready' });

@@ -18,7 +18,10 @@ export interface ReadyMessage {
   readonly type: 'ready';
 }
 
-/** Webview -> host: reveal a line of a file (a finding was clicked). */
+/**
+ * Webview -> host: reveal a line of a file (a finding, a task or a graph node was clicked). The host
+ * accepts only the files of the report it showed.
+ */
 export interface RevealLineMessage {
   readonly type: 'revealLine';
   readonly file: string;
@@ -26,6 +29,9 @@ export interface RevealLineMessage {
 }
 
 export type FromWebviewMessage = ReadyMessage | RevealLineMessage;
+
+/** What a view calls to post a `revealLine` message. */
+export type RevealLine = (file: string, line: number) => void;
 
 /** Validates an untrusted message from the webview; returns undefined when it is not one we know. */
 export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {

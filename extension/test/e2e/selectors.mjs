@@ -16,6 +16,17 @@ export const iolens = {
 export const summary = {
   table: '#iolens-summary',
   rows: '#iolens-summary tr',
+  /** Blocked tasks section (hidden when the report has no tasks), its group rows and their parts. */
+  blocked: '#iolens-blocked',
+  taskGroup: '#iolens-task-groups details.task-group',
+  taskGroupSummary: '#iolens-task-groups details.task-group > summary',
+  taskGroupTitle: '#iolens-task-groups .task-group-title',
+  taskName: '#iolens-task-groups .task-name',
+  /** Wait-for graph section and its SVG; nodes carry `data-kind` (task, resource, ordered-extent, bio) and `data-id`. */
+  graph: '#iolens-graph',
+  graphSvg: '#iolens-wait-graph svg.wg',
+  graphNode: (kind) => `#iolens-wait-graph g.wg-node[data-kind="${kind}"]`,
+  graphNodeById: (id) => `#iolens-wait-graph g.wg-node[data-id="${id}"]`,
 };
 
 /** VS Code workbench. */
@@ -29,6 +40,8 @@ export const wb = {
   activeEditorTab: '.tabs-container .tab.active',
   editorLines: '.monaco-editor .view-lines .view-line',
   statusLanguageMode: '#status\\.editor\\.mode',
+  /** "Ln 12, Col 1" of the active editor. */
+  statusSelection: '#status\\.editor\\.selection',
   statusProblems: '#status\\.problems',
   statusItem: '.statusbar-item',
   markersRow: '.markers-panel .monaco-list-row',
@@ -36,6 +49,9 @@ export const wb = {
   webviewOuter: (extensionId) => `iframe.webview.ready[src*="extensionId=${extensionId}"]`,
   webviewInner: 'iframe#active-frame',
   titleBar: '.window-title, .titlebar .window-title',
+  /** Command palette entry that closes every editor (not "… in Group"), and a pattern for its row. */
+  closeAllEditors: 'View: Close All Editors',
+  closeAllEditorsRow: /View: Close All Editors(?! in Group)/,
 };
 
 /** Keyboard shortcuts (Linux keymap of the web workbench). */

@@ -2,13 +2,19 @@
 // what the API cannot see — the language mode and iolens items in the status bar, the Problems panel,
 // the command palette and the summary webview's DOM. Screenshots go to $IOLENS_E2E_SHOTS.
 // Run through run.sh (it starts code-server and sets the IOLENS_E2E_* variables).
-import { expected } from './expected.mjs';
+import { companion, expected, hungTasks, xssTask } from './expected.mjs';
 import { iolens, keys, summary, wb } from './selectors.mjs';
 import { createRunner, env, launchBrowser, workbenchUrl } from './workbench.mjs';
 
 const { browser, page } = await launchBrowser();
 const { test, run } = createRunner(page);
 const shot = (name) => page.screenshot({ path: `${env.shots}/${name}.png` });
+/** Dialogs (alert…) opened by any frame: a rendered `<img onerror=alert(1)>` would add one. */
+const dialogs = [];
+page.on('dialog', (d) => {
+  dialogs.push(d.message());
+  void d.dismiss().catch(() => undefined);
+});
 
 /** Ctrl+P / F1 quick input: type, then click the matching row (Enter would take the first row). */
 async function quickInput(key, text, rowText) {
@@ -104,6 +110,91 @@ test('dmesg.log is sniffed as a kernel log (language mode "Kernel log")', async 
   await page.locator(wb.activeEditorTab, { hasText: 'dmesg.log' }).waitFor();
   await page.locator(wb.statusLanguageMode, { hasText: iolens.kernelLogAlias }).waitFor();
   await shot('05-dmesg-kernel-log');
+});
+
+/** Closes every editor (unless told not to), opens `fixture` (sniffed as a kernel log) and its summary; returns the summary frame. */
+async function openKernelLogSummary(fixture, { keepEditors = false } = {}) {
+  if (!keepEditors) {
+    await quickInput(keys.commandPalette, `>${wb.closeAllEditors}`, wb.closeAllEditorsRow);
+    await page.locator(wb.editorTab).first().waitFor({ state: 'detached' });
+  }
+  await quickInput(keys.quickOpen, fixture, fixture);
+  await page.locator(wb.activeEditorTab, { hasText: fixture }).waitFor();
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.kernelLogAlias }).waitFor();
+  await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
+  await page.locator(wb.editorTab, { hasText: iolens.summaryTitle(fixture) }).waitFor();
+  // The newest webview frame is the summary just opened (earlier panels were closed above).
+  return page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+}
+
+test('the summary of a hung-task kernel log shows the blocked task groups and the wait-for graph', async () => {
+  const view = await openKernelLogSummary(hungTasks.fixture);
+  await view.locator(summary.blocked).waitFor();
+  await view.locator(summary.taskGroupTitle, { hasText: hungTasks.groupTitle }).first().waitFor();
+  // Every reported task is in exactly one group: the groups' "N tasks" badges add up to the pids reported.
+  const counts = await view.locator(summary.taskGroupSummary).allInnerTexts();
+  const inGroups = counts.reduce((n, t) => n + Number(/(\d+) tasks?\b/.exec(t)?.[1] ?? NaN), 0);
+  if (inGroups !== hungTasks.tasks) throw new Error(`task groups count ${inGroups} tasks, expected ${hungTasks.tasks}:\n${counts.join('\n')}`);
+  // The graph is laid out asynchronously (elkjs): wait for the SVG, then count the task nodes.
+  await view.locator(summary.graphSvg).waitFor();
+  const taskNodes = await view.locator(summary.graphNode('task')).count();
+  if (taskNodes !== hungTasks.tasks) throw new Error(`the wait-for graph has ${taskNodes} task nodes, expected ${hungTasks.tasks}`);
+  // Opened, a group lists its member tasks.
+  await view.locator(summary.taskGroupSummary).first().click();
+  await view.locator(summary.taskName).first().waitFor();
+  await view.locator(summary.graphSvg).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  await shot('06-blocked-tasks-and-graph');
+});
+
+test('clicking a task node of the wait-for graph reveals the task report in the kernel log', async () => {
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  await view.locator(summary.graphNodeById(`task:${hungTasks.last.pid}`)).click();
+  // The status bar shows the selection of the editor that has focus: the revealed kernel log.
+  const want = `Ln ${hungTasks.last.line}, Col 1`;
+  await page.locator(wb.statusSelection, { hasText: want }).waitFor({ timeout: 10_000 }).catch(async () => {
+    throw new Error(`after the click the cursor is at "${await page.locator(wb.statusSelection).innerText()}", expected "${want}"`);
+  });
+});
+
+test('a graph node in the companion trace of a kernel log reveals its line in that other file', async () => {
+  // hang.trace open beside hang.dmesg: the log's report covers both files, and the ordered extents and
+  // bios it needs are nodes pointing into the trace, not into the panel's own document.
+  await quickInput(keys.commandPalette, `>${wb.closeAllEditors}`, wb.closeAllEditorsRow);
+  await quickInput(keys.quickOpen, companion.trace, companion.trace);
+  await page.locator(wb.activeEditorTab, { hasText: companion.trace }).waitFor();
+  const view = await openKernelLogSummary(companion.log, { keepEditors: true });
+  await view.locator(summary.graphSvg).waitFor();
+  const node = view.locator(summary.graphNode(companion.nodeKind)).first();
+  await node.waitFor();
+  const line = Number(/show line (\d+)$/.exec((await node.getAttribute('aria-label')) ?? '')?.[1]);
+  if (!Number.isInteger(line)) throw new Error(`the ${companion.nodeKind} node has no line in its aria-label`);
+  await node.click();
+  await page.locator(wb.activeEditorTab, { hasText: companion.trace }).waitFor();
+  const want = `Ln ${line}, Col 1`;
+  await page.locator(wb.statusSelection, { hasText: want }).waitFor({ timeout: 10_000 }).catch(async () => {
+    throw new Error(`after the click the cursor is at "${await page.locator(wb.statusSelection).innerText()}", expected "${want}" in ${companion.trace}`);
+  });
+  await page.waitForTimeout(300);
+  await shot('07-companion-trace-revealed');
+});
+
+test('a task named like an HTML tag is shown as text, never as markup', async () => {
+  if (!xssTask.comm || !xssTask.label) throw new Error(`${xssTask.fixture} has no hung-task report`);
+  const view = await openKernelLogSummary(xssTask.fixture);
+  await view.locator(summary.graphSvg).waitFor();
+  const node = view.locator(summary.graphNode('task')).first();
+  const label = (await node.locator('text').textContent()) ?? '';
+  if (label !== xssTask.label) throw new Error(`graph node label reads ${JSON.stringify(label)}, expected ${JSON.stringify(xssTask.label)}`);
+  await view.locator(summary.taskGroupSummary).first().click();
+  const name = await view.locator(summary.taskName).first().textContent();
+  if (name !== xssTask.label) throw new Error(`task row reads ${JSON.stringify(name)}, expected ${JSON.stringify(xssTask.label)}`);
+  // Nothing from the log became an element: the page has no <img> at all, and no dialog opened.
+  const imgs = await view.locator('img').count();
+  if (imgs !== 0) throw new Error(`the summary webview contains ${imgs} <img> element(s)`);
+  if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
+  await page.waitForTimeout(300);
+  await shot('08-xss-task-as-text');
 });
 
 let results;
