@@ -71,7 +71,7 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   private async run(doc: vscode.TextDocument): Promise<AnalysisReport> {
-    const name = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+    const name = engineName(doc);
     const big = doc.uri.scheme === 'file' && !doc.isDirty;
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `iolens: reading ${vscode.workspace.asRelativePath(doc.uri)}` },
@@ -109,6 +109,11 @@ export class AnalysisController implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** The file name the engine uses for a document: its path on disk, or its URI string when it has none. */
+export function engineName(doc: vscode.TextDocument): string {
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
 }
 
 function statSize(p: string): number {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalysisReport } from '../engine/report/analysisReport';
+import { engineName } from './analysisController';
 import { parseFromWebview, type ToWebviewMessage } from '../../webview/src/protocol';
 
 export class SummaryPanel implements vscode.Disposable {
@@ -179,10 +180,6 @@ export class SummaryPanel implements vscode.Disposable {
 }
 
 /** The name the engine gave a document's file (as the analysis controller passes it: fsPath or URI). */
-function engineName(doc: vscode.TextDocument): string {
-  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
-}
-
 /** The URI of a report file name: an absolute path, or the URI string of a document that is not on disk. */
 function reportFileUri(file: string): vscode.Uri {
   return path.isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.parse(file, true);

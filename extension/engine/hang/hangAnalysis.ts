@@ -86,6 +86,8 @@ export const HANG_FINDING_DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 const SOURCE_RANK: Record<string, number> = { 'hung-task': 0, 'sysrq-w': 1, 'sysrq-t': 2, blocker: 3, 'proc-stack': 4, dump: 5 };
 const MAX_BIO_NODES = 16;
+const READ_WRITE: ReadonlySet<string> = new Set(['read', 'write']);
+const WRITE_ONLY: ReadonlySet<string> = new Set(['write']);
 
 export function analyzeHangs(logs: readonly KernelLogInput[], traces: readonly TraceSide[]): HangAnalysis {
   const views: TaskView[] = [];
@@ -176,9 +178,10 @@ export function analyzeHangs(logs: readonly KernelLogInput[], traces: readonly T
 function waiterLink(v: TaskView, side: TraceSide, align: Alignment): WaiterLink | undefined {
   if (!v.blocked) return undefined;
   if (v.oe) return linkOrderedExtentWaiter(v.t, v.oe, side, align);
-  if (v.res.kind === 'buffer') return linkIoWaiter(v.t, side, align, new Set(['read', 'write']));
-  if (v.res.kind === 'bio' || v.res.kind === 'direct-io') return linkIoWaiter(v.t, side, align, new Set(['read', 'write']));
-  if (IO_WAITS.has(v.res.kind)) return linkIoWaiter(v.t, side, align, new Set(['write']));
+  if (!IO_WAITS.has(v.res.kind)) return undefined;
+  // Metadata buffers, bios and direct I/O wait on reads as well; writeback waits on writes.
+  const readsToo = v.res.kind === 'buffer' || v.res.kind === 'bio' || v.res.kind === 'direct-io';
+  return linkIoWaiter(v.t, side, align, readsToo ? READ_WRITE : WRITE_ONLY);
   return undefined;
 }
 
@@ -262,15 +265,17 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
   }
   // btrfs: waits on all ordered extents are served by the flush workers; ordered extents are completed by
   // the endio-write workers.
+  const flushWorkers = blocked.filter(isFlushWorker);
+  const completionWorkers = blocked.filter(isCompletionWorker);
   for (const v of blocked) {
     if (v.res.kind === 'ordered-extents' || (v.oe?.all ?? false)) {
-      for (const w of blocked.filter(isFlushWorker)) {
+      for (const w of flushWorkers) {
         if (w === v) continue;
         g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'served-by', label: `btrfs_wait_ordered_extents waits for the flush work ${taskName(w.t)} runs`, evidence: [{ file: w.file, line: w.t.firstLine }] });
       }
     }
     if (v.oe || v.res.kind === 'ordered-extent' || v.res.kind === 'folio-writeback') {
-      for (const w of blocked.filter(isCompletionWorker)) {
+      for (const w of completionWorkers) {
         if (w === v) continue;
         g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'completed-by', label: `ordered extents are completed by ${taskName(w.t)}, which is blocked itself`, evidence: [{ file: w.file, line: w.t.firstLine }] });
       }

@@ -152,18 +152,25 @@ export interface WaiterLink {
  * extents: the block requests of `ops` outstanding on the traced devices at its report time.
  */
 export function linkIoWaiter(task: DumpedTask, side: TraceSide, align: Alignment, ops: ReadonlySet<string>): WaiterLink | undefined {
+  const at = blockedAt(task, side, align);
+  if (!at) return undefined;
+  return { ...at, extents: [], bios: outstanding(side, at.reportTs, absSeconds(side), ops) };
+}
+
+/**
+ * When the task was reported (trace clock) and when it blocked: its last switch out in D state before the
+ * report, or the report time minus the hung seconds. Undefined when the log is not aligned with the trace.
+ */
+function blockedAt(task: DumpedTask, side: TraceSide, align: Alignment): { reportTs: number; blockedTs: number; blockedLine?: number } | undefined {
   if (align.method === 'none' || task.ts === undefined) return undefined;
   const reportTs = task.ts + align.offset;
-  const switches = task.pid !== undefined ? side.collector.dSwitches.get(task.pid) ?? [] : [];
+  const switches = task.pid !== undefined ? (side.collector.dSwitches.get(task.pid) ?? []) : [];
   const lastD = [...switches].reverse().find((s) => s.ts <= reportTs + 0.001);
-  const abs = (rel: number): number => side.store.absoluteNs(rel) / 1e9;
-  return {
-    blockedTs: lastD?.ts ?? reportTs - (task.hungSeconds ?? 0),
-    ...(lastD ? { blockedLine: lastD.line } : {}),
-    reportTs,
-    extents: [],
-    bios: outstanding(side, reportTs, abs, ops),
-  };
+  return { reportTs, blockedTs: lastD?.ts ?? reportTs - (task.hungSeconds ?? 0), ...(lastD ? { blockedLine: lastD.line } : {}) };
+}
+
+function absSeconds(side: TraceSide): (rel: number) => number {
+  return (rel) => side.store.absoluteNs(rel) / 1e9;
 }
 
 const WRITES: ReadonlySet<string> = new Set(['write']);
@@ -177,14 +184,12 @@ function outstanding(side: TraceSide, reportTs: number, abs: (rel: number) => nu
 
 /** Links one ordered-extent waiter of the log to the trace. */
 export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWait, side: TraceSide, align: Alignment): WaiterLink | undefined {
-  if (align.method === 'none' || task.ts === undefined) return undefined;
-  const reportTs = task.ts + align.offset;
-  const switches = task.pid !== undefined ? side.collector.dSwitches.get(task.pid) ?? [] : [];
-  const lastD = [...switches].reverse().find((s) => s.ts <= reportTs + 0.001);
-  const blockedTs = lastD?.ts ?? reportTs - (task.hungSeconds ?? 0);
+  const at = blockedAt(task, side, align);
+  if (!at) return undefined;
+  const { reportTs, blockedTs } = at;
   const syncs = task.pid !== undefined ? side.collector.syncs.get(task.pid) ?? [] : [];
   const sync = [...syncs].reverse().find((s) => s.ts <= reportTs);
-  const abs = (rel: number): number => side.store.absoluteNs(rel) / 1e9;
+  const abs = absSeconds(side);
   const inodeOf = (oe: OrderedExtent): boolean => {
     // Waits on every extent, and workers that wait on one extent of the queue: any extent may be it.
     if (wait.all || wait.role === 'flush-worker' || wait.role === 'delalloc-flush' || wait.role === 'sync' || wait.role === 'umount') return true;
@@ -213,9 +218,7 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
     return { extent: oe, addedTs: abs(oe.addedTs), ...(done !== undefined ? { ioDoneTs: done } : {}), ...(fin !== undefined ? { finishedTs: fin } : {}), outstanding, direct };
   });
   return {
-    blockedTs,
-    ...(lastD ? { blockedLine: lastD.line } : {}),
-    reportTs,
+    ...at,
     ...(sync ? { ino: sync.ino } : {}),
     extents,
     bios: [],
