@@ -85,15 +85,28 @@ function progressReporter(quiet: boolean): ((file: string, read: number, total: 
   };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** Where the CLI writes: stdout and stderr by default; tests pass their own sinks. */
+export interface CliIo {
+  out(text: string): Promise<void>;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => writeOut(text),
+  err: (text) => {
+    process.stderr.write(text);
+  },
+};
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let args: Args;
   try {
     if (argv.includes('--version') || argv.includes('-V')) {
-      process.stdout.write(`iolens ${VERSION}\n`);
+      await io.out(`iolens ${VERSION}\n`);
       return 0;
     }
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(USAGE + '\n');
+      await io.out(USAGE + '\n');
       return argv.length === 0 ? 2 : 0;
     }
     args = parseArgs(argv);
@@ -106,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.files.length === 0) throw new UsageError(`${args.command} needs at least one FILE`);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`iolens: ${err.message}\n${USAGE}\n`);
+      io.err(`iolens: ${err.message}\n${USAGE}\n`);
       return 2;
     }
     throw err;
@@ -118,22 +131,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       const line = Number(lineText);
       const { analysis } = await analyzeFile(file, onProgress ? { onProgress } : {});
       const trees = analysis ? requestsAtLine(analysis.requestSet, line) : [];
-      await writeOut(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
+      await io.out(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
       return 0;
     }
     const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
     if (args.command === 'tasks') {
       const hangKinds = new Set(Object.keys(HANG_FINDING_DESCRIPTIONS));
       const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
-      await writeOut(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
+      await io.out(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
       return 0;
     }
     const out = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report);
-    await writeOut(out);
+    await io.out(out);
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {
-      process.stderr.write(`iolens: ${err.message}\n`);
+      io.err(`iolens: ${err.message}\n`);
       return 1;
     }
     throw err;
