@@ -6,7 +6,7 @@
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
  */
 import { analyzeFile, analyzeFiles } from '../engine/analyze';
-import { HANG_FINDING_DESCRIPTIONS } from '../engine/hang/hangAnalysis';
+import { HANG_FINDING_KINDS } from '../engine/hang/hangAnalysis';
 import { renderRequestText, requestsAtLine } from '../engine/report/renderRequest';
 import { IngestError } from '../engine/ingest/ingestFile';
 import { renderSarif } from '../engine/report/renderSarif';
@@ -136,7 +136,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
     if (args.command === 'tasks') {
-      const hangKinds = new Set(Object.keys(HANG_FINDING_DESCRIPTIONS));
+      const hangKinds = new Set(HANG_FINDING_KINDS);
       const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
       await io.out(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
       return 0;

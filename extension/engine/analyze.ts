@@ -4,8 +4,9 @@
  * log (or blocked-task dumps inside other text) is read again by the kernel-log parser. Then the
  * blocked-task analysis runs over all logs and traces together, and the AnalysisReport is built.
  */
+import type { Finding } from './contracts/finding';
+import type { AnalysisReport } from './contracts/report';
 import { FileAnalysis, type FileAnalysisResult } from './analysis/fileAnalysis';
-import type { Finding } from './analysis/finding';
 import { analyzeHangs, type HangAnalysis } from './hang/hangAnalysis';
 import type { TraceSide } from './hang/traceLink';
 import { open } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { sniffContent } from './ingest/sniffContent';
 import { ingestBytes, ingestFile, type IngestOptions, type IngestResult } from './ingest/ingestFile';
 import type { KernelLogResult, LogDiagnostic } from './klog/kernelLogParser';
 import { parseKernelLogBytes, parseKernelLogFile } from './klog/readKernelLog';
-import { buildReport, type AnalysisReport } from './report/analysisReport';
+import { buildReport } from './report/analysisReport';
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;

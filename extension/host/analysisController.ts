@@ -5,9 +5,9 @@
  * window; each document shows the findings that point into it. Keeps the last report per document for
  * commands, the status bar and the summary panel.
  */
+import type { AnalysisReport } from '../engine/contracts/report';
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { AnalysisReport } from '../engine/report/analysisReport';
 import type { EngineClient } from './engineClient';
 import { toDiagnostic } from './findingDiagnostics';
 

@@ -2,11 +2,11 @@
  * EngineClient: the extension host's handle on the engine worker. Sends typed requests, matches the
  * replies by id, forwards progress, and cancels on a CancellationToken. Owns the worker and disposes it.
  */
+import type { AnalysisReport } from '../engine/contracts/report';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { AnalysisReport } from '../engine/report/analysisReport';
-import type { FromWorkerMessage, ToWorkerMessage } from '../worker/workerProtocol';
+import type { FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
 
 interface Pending {
   resolve(report: AnalysisReport): void;

@@ -3,8 +3,8 @@
  * status bar, summary panel, commands) around the engine worker. Every disposable has one owner:
  * `context.subscriptions`. Commands return values so that tests can check them.
  */
+import type { AnalysisReport } from '../engine/contracts/report';
 import * as vscode from 'vscode';
-import type { AnalysisReport } from '../engine/report/analysisReport';
 import { AnalysisController } from './analysisController';
 import { EngineClient } from './engineClient';
 import { LanguageSniffer } from './languageSniffer';

@@ -2,8 +2,8 @@
  * Converts engine findings into VS Code diagnostics: the one place where trace line numbers become
  * editor positions (a finding's line is 1-based; the diagnostic covers the whole line).
  */
+import type { Finding } from '../engine/contracts/finding';
 import * as vscode from 'vscode';
-import type { Finding } from '../engine/analysis/finding';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

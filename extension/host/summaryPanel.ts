@@ -6,12 +6,12 @@
  * validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
  * into another file of a multi-file report), never an arbitrary path named by the webview.
  */
+import type { AnalysisReport } from '../engine/contracts/report';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalysisReport } from '../engine/report/analysisReport';
 import { engineName } from './analysisController';
-import { parseFromWebview, type ToWebviewMessage } from '../../webview/src/protocol';
+import { parseFromWebview, type ToWebviewMessage } from '../protocol/webviewProtocol';
 
 export class SummaryPanel implements vscode.Disposable {
   static readonly viewType = 'iolens.summary';

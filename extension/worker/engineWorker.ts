@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeBytes, analyzeFiles, assemble } from '../engine/analyze';
 import { IngestError } from '../engine/ingest/ingestFile';
-import type { FromWorkerMessage, ToWorkerMessage } from './workerProtocol';
+import type { FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
 
 const port = parentPort;
 if (port === null) throw new Error('engineWorker must run in a worker thread');

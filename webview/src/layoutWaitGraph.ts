@@ -11,9 +11,9 @@
  * the panel, not the editor, and the node cap keeps one layout in the tens of milliseconds; if graphs
  * ever need more, move this module's `layoutWaitGraph` into the engine worker and send the positions.
  */
+import type { WaitEdge, WaitGraph, WaitNode } from '../../extension/engine/contracts/report';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
-import type { WaitEdge, WaitGraph, WaitNode } from '../../extension/engine/hang/waitGraph';
 
 /** Graphs with more nodes are cut to this many (a layered layout of thousands of nodes is unreadable). */
 export const MAX_GRAPH_NODES = 300;

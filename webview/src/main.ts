@@ -4,7 +4,7 @@
  * be called `<img onerror=...>`).
  */
 import { el } from './el';
-import type { FromWebviewMessage, RevealLine, ToWebviewMessage } from './protocol';
+import type { FromWebviewMessage, RevealLine, ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
 import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderWaitGraph } from './renderWaitGraph';
 import { badge, divider, link } from './toolkit';

@@ -6,11 +6,9 @@
  * Rows are filled the first time they are opened, so a sysrq-t dump of thousands of tasks costs one row
  * per group until someone looks. Report strings go in as `textContent` only.
  */
-import type { AnalysisReport } from '../../extension/engine/report/analysisReport';
-import type { TaskGroup, TaskReport } from '../../extension/engine/hang/hangAnalysis';
-import type { StackFrame } from '../../extension/engine/klog/taskDump';
+import type { AnalysisReport, StackFrame, TaskGroup, TaskReport } from '../../extension/engine/contracts/report';
 import { el } from './el';
-import type { RevealLine } from './protocol';
+import type { RevealLine } from '../../extension/protocol/webviewProtocol';
 import { badge, link } from './toolkit';
 
 /** Member tasks listed per group before "… and N more". */

@@ -8,9 +8,9 @@
  * Every string from the report reaches the DOM through `textContent` or `setAttribute` on SVG elements,
  * never as markup; handlers are attached with addEventListener (the CSP allows no inline handlers).
  */
-import type { WaitGraph, WaitNode, WaitNodeKind } from '../../extension/engine/hang/waitGraph';
+import type { WaitGraph, WaitNode, WaitNodeKind } from '../../extension/engine/contracts/report';
 import { el, svgEl } from './el';
-import type { RevealLine } from './protocol';
+import type { RevealLine } from '../../extension/protocol/webviewProtocol';
 import { layoutWaitGraph, MAX_GRAPH_NODES, type PlacedEdge, type PlacedNode, type WaitGraphLayout } from './layoutWaitGraph';
 
 /** Incremented per render, so a layout that finishes after a newer report arrived is dropped. */

@@ -5,6 +5,7 @@
  * Trackers come in layer order: the submission and filesystem layers register the disk ranges they are
  * about to touch before the block tracker sees the bios (it links them through the LinkIndex).
  */
+import type { DeviceLatency } from '../contracts/report';
 import type { Detector } from '../detectors/detector';
 import { IoErrorDetector } from '../detectors/ioErrorDetector';
 import { NowaitRetryDetector } from '../detectors/nowaitRetryDetector';
@@ -20,7 +21,6 @@ import { createIoTrackers } from '../lifecycle/fsTrackerChain';
 import { RequestSet } from '../lifecycle/ioRequest';
 import { LinkIndex } from '../lifecycle/linkIndex';
 import { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
-import type { DeviceLatency } from '../lifecycle/requestSummary';
 
 export interface AnalysisParts {
   readonly trackers: EventConsumer[];
@@ -55,9 +55,3 @@ export function blockLatency(requests: RequestSet): DeviceLatency[] {
   return blockLatencyStats(requests);
 }
 
-/** SARIF rule descriptions of the detectors' finding kinds. */
-export function detectorDescriptions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const d of createAnalysisParts(new RequestSet(), new LinkIndex()).detectors) out[d.kind] = d.description;
-  return out;
-}

@@ -3,13 +3,14 @@
  * consumers. The trackers rebuild each I/O request layer by layer into one RequestSet and join the layers
  * through the LinkIndex; the detectors read the requests at the end and report findings.
  */
+import type { Finding } from '../contracts/finding';
+import type { RequestsReport } from '../contracts/report';
 import type { Detector } from '../detectors/detector';
 import type { EventConsumer } from '../ingest/eventConsumer';
 import { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import { LinkIndex } from '../lifecycle/linkIndex';
-import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
+import { summarizeRequests } from '../lifecycle/requestSummary';
 import type { EventStore } from '../store/eventStore';
-import type { Finding } from './finding';
 import { blockLatency, createAnalysisParts, type AnalysisParts } from './analysisRegistry';
 import type { TaskTraceCollector } from '../hang/taskTraceCollector';
 import type { OrderedExtent } from '../lifecycle/orderedExtentState';

@@ -2,8 +2,9 @@
  * mergeRequestReports: the report-level `requests` section over several files (percentiles are computed
  * over the requests of all files, not averaged).
  */
+import type { RequestsReport } from '../contracts/report';
 import { RequestSet } from '../lifecycle/ioRequest';
-import { summarizeRequests, type RequestsReport } from '../lifecycle/requestSummary';
+import { summarizeRequests } from '../lifecycle/requestSummary';
 import { blockLatency } from './analysisRegistry';
 
 export function mergeRequestReports(sets: readonly RequestSet[]): RequestsReport {

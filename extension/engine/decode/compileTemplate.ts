@@ -6,14 +6,7 @@
  * matcher can rely on them: a scanning field (`s`, `flags`, `sym`) is followed by a literal or is last;
  * `rest` is last.
  */
-import {
-  Op,
-  LIT_EXACT_LAST_BLANK,
-  SCAN_ANCHOR_END,
-  SCAN_TO_END,
-  WORD_OPCODE_NAME,
-  type CompiledTemplate,
-} from './compiledTemplate';
+import { Op, LIT_EXACT_LAST_BLANK, SCAN_ANCHOR_END, SCAN_TO_END, WORD_OPCODE_NAME, type CompiledTemplate } from './compiledTemplate';
 import type { FieldKind } from './payloadTypes';
 import { parseTemplate, type TemplatePart } from './templateParser';
 

@@ -4,7 +4,7 @@
  * of the decisive event, its evidence lines, a message a filesystem developer would accept, and numeric
  * details.
  */
-import type { Finding } from '../analysis/finding';
+import type { Finding } from '../contracts/finding';
 import type { EventConsumer } from '../ingest/eventConsumer';
 import type { RequestSet } from '../lifecycle/ioRequest';
 import type { EventStore } from '../store/eventStore';

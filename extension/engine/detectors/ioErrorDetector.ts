@@ -7,7 +7,8 @@
  * request: severity error for a failed request, warning for a requeued one that finally succeeded. The
  * evidence is the request's own lines plus the lines of the request at the top of its chain.
  */
-import type { EvidenceRef, Finding, JsonValue } from '../analysis/finding';
+import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import { devName } from '../lifecycle/devName';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import type { Detector, DetectorContext } from './detector';
@@ -57,7 +58,7 @@ function facts(r: IoRequest): { [key: string]: JsonValue } {
 /** The io-error detector. */
 export class IoErrorDetector implements Detector {
   readonly kind = 'io-error';
-  readonly description = 'A block request completed with an error (or was requeued by the driver); the file I/O it belongs to is named when known.';
+  readonly description = FINDING_KINDS['io-error'].description;
 
   findings(ctx: DetectorContext): Finding[] {
     const out: Finding[] = [];

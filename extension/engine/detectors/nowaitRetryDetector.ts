@@ -10,7 +10,8 @@
  * One finding per task and file, so a cold-cache run gives a handful of lines, not one per request.
  * No line numbers or pointers in messages and details (kernel text and trace-cmd give equal findings).
  */
-import type { Finding, JsonValue } from '../analysis/finding';
+import type { Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import { isReadSyscall } from '../lifecycle/syscallSpecs';
 import type { Detector, DetectorContext } from './detector';
@@ -56,7 +57,7 @@ function decisiveLine(set: RequestSet, r: IoRequest): number {
 
 export class NowaitRetryDetector implements Detector {
   readonly kind = 'nowait-retry';
-  readonly description = 'Reads issued without waiting (IOCB_NOWAIT) returned -EAGAIN and were retried; the retry added latency.';
+  readonly description = FINDING_KINDS['nowait-retry'].description;
 
   findings(ctx: DetectorContext): Finding[] {
     const set = ctx.requests;

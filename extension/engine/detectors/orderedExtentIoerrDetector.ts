@@ -13,7 +13,8 @@
  * Findings carry no line numbers or pointers in their message or details, so the same events in kernel
  * text and in trace-cmd output give identical findings (only `line` and `evidence` differ).
  */
-import type { Finding, JsonValue } from '../analysis/finding';
+import type { Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { IoRequest } from '../lifecycle/ioRequest';
 import { ByteRanges } from '../lifecycle/orderedExtentRanges';
 import { hasIoerr, isFinished, type OrderedExtent } from '../lifecycle/orderedExtentState';
@@ -60,7 +61,7 @@ function linkedWrites(ctx: DetectorContext, oe: OrderedExtent): IoRequest[] {
 /** `ordered-extent-ioerr`: extents dropped with IOERR, and the written bytes lost with them. */
 export class OrderedExtentIoerrDetector implements Detector {
   readonly kind = 'ordered-extent-ioerr';
-  readonly description = 'A btrfs ordered extent finished with IOERR: no file extent item is inserted, so any of its bytes that reached the disk are lost (the range reads back as a hole).';
+  readonly description = FINDING_KINDS['ordered-extent-ioerr'].description;
 
   constructor(private readonly tracker: OrderedExtentTracker) {}
 
@@ -147,7 +148,7 @@ export interface UnfinishedOptions {
 /** `ordered-extent-unfinished`: extents still open at the end of the trace with tasks waiting on them. */
 export class OrderedExtentUnfinishedDetector implements Detector {
   readonly kind = 'ordered-extent-unfinished';
-  readonly description = 'A btrfs ordered extent was added and never finished by the end of the trace while tasks waited for it.';
+  readonly description = FINDING_KINDS['ordered-extent-unfinished'].description;
   private readonly minAgeNs: number;
 
   constructor(

@@ -13,7 +13,8 @@
  * Messages and details carry no line numbers or pointers, so the kernel's text and trace-cmd's rendering
  * of the same events give identical findings (only `line` and `evidence` differ).
  */
-import type { Finding, JsonValue } from '../analysis/finding';
+import type { Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import { errnoNames } from '../decode/errnoNames';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import { isReadOpcode } from '../lifecycle/ioUringMatch';
@@ -74,7 +75,7 @@ function why(set: RequestSet, r: IoRequest, returned: number, next: IoRequest | 
 
 export class ShortReadDetector implements Detector {
   readonly kind = 'short-read';
-  readonly description = 'A read returned fewer bytes than requested although the requested range did not reach end of file.';
+  readonly description = FINDING_KINDS['short-read'].description;
 
   findings(ctx: DetectorContext): Finding[] {
     const set = ctx.requests;

@@ -16,8 +16,9 @@
  * `info` for occasional stale maps (the write revalidated and went on, as designed), `warning` from
  * `frequent` occurrences on (racing writeback, truncate or hole punch against buffered writes).
  */
+import type { Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import { devName } from '../lifecycle/devName';
-import type { Finding, JsonValue } from '../analysis/finding';
 import { iomapFlags } from '../decode/iomapFlags';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent } from '../ingest/eventConsumer';
@@ -71,7 +72,7 @@ export interface StaleIomapOptions {
 
 export class StaleIomapDetector implements Detector {
   readonly kind = 'stale-iomap';
-  readonly description = 'An iomap went stale (IOMAP_F_STALE, xfs_iomap_invalid) under a write, which had to remap the range.';
+  readonly description = FINDING_KINDS['stale-iomap'].description;
   private readonly tasks = new Map<number, TaskCtx>();
   private readonly groups = new Map<string, InodeGroup>();
   private readonly frequent: number;

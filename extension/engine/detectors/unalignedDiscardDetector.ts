@@ -14,7 +14,8 @@
  * request was queued by its task during the call (or its fd already did so). Finding per operation:
  * severity error for -EBUSY, warning for an unaligned range next to a buffered write.
  */
-import type { EvidenceRef, Finding, JsonValue } from '../analysis/finding';
+import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
+import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent } from '../ingest/eventConsumer';
 import { devName } from '../lifecycle/devName';
@@ -89,7 +90,7 @@ function partialPages(start: number, end: number): number[] {
 /** The unaligned-discard detector. */
 export class UnalignedDiscardDetector implements Detector {
   readonly kind = 'unaligned-discard';
-  readonly description = 'A discard / write-zeroes / fallocate punch-hole on a block device that is not page-aligned next to buffered writes of the same pages, or a fallocate that returned -EBUSY.';
+  readonly description = FINDING_KINDS['unaligned-discard'].description;
   private readonly open = new Map<number, Call>();
   private readonly calls: Call[] = [];
 

@@ -6,53 +6,18 @@
  * tasks with the same culprit and stack, builds the wait-for graph, links ordered-extent waiters to the
  * trace, and reports the findings: `hung-task`, `ordered-extent-wait`, `wait-cycle` and `stalled-io`.
  */
-import type { EvidenceRef, Finding, JsonValue } from '../analysis/finding';
+import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
+import { kindsFrom } from '../contracts/findingKinds';
+import type { AlignmentReport, DumpedTask, StackFrame, TaskGroup, TaskReport, WaitGraph } from '../contracts/report';
 import type { KernelLogResult } from '../klog/kernelLogParser';
-import type { DumpedTask, StackFrame } from '../klog/taskDump';
 import { devName } from '../lifecycle/devName';
 import { culpritFrame, hangTitle, IO_WAITS, orderedExtentWait, reliableFrames, stackSignature, waitResource, baseName, type OrderedExtentWait, type WaitResource } from './stackFacts';
 import { alignLogWithTrace, linkIoWaiter, linkOrderedExtentWaiter, type Alignment, type LinkedBio, type TraceSide, type WaiterLink } from './traceLink';
-import { WaitGraphBuilder, type WaitGraph } from './waitGraph';
+import { WaitGraphBuilder } from './waitGraph';
 
 export interface KernelLogInput {
   readonly file: string;
   readonly log: KernelLogResult;
-}
-
-/** One task of `tasks[]` in the JSON contract. */
-export interface TaskReport extends DumpedTask {
-  readonly file: string;
-  /** State D (uninterruptible): the only tasks reported as blocked. */
-  readonly blocked: boolean;
-  readonly title: string;
-  readonly culprit?: string;
-  readonly waitsOn: { readonly kind: string; readonly label: string };
-  readonly orderedExtentWait?: { readonly role: string; readonly words: string; readonly waitIn: string; readonly line: number };
-  /** Graph node id. */
-  readonly node: string;
-  /** Index of the culprit/stack group in `taskGroups`. */
-  readonly group: number;
-  /** When the same pid appears in several reports: the other reports' first lines. */
-  readonly alsoReportedAt?: readonly EvidenceRef[];
-  /** With an aligned trace: the report time in the trace clock, and the hang events matched. */
-  readonly trace?: { readonly file: string; readonly reportTs: number; readonly hangEvents: readonly number[]; readonly blockedTs?: number; readonly blockedLine?: number };
-}
-
-export interface TaskGroup {
-  readonly title: string;
-  readonly culprit: string;
-  readonly waitsOn: string;
-  /** Indexes into `tasks` of the representative (first) report of each pid. */
-  readonly tasks: number[];
-}
-
-export interface AlignmentReport {
-  readonly log: string;
-  readonly trace: string;
-  readonly method: string;
-  readonly offset: number;
-  readonly certain: boolean;
-  readonly note: string;
 }
 
 export interface HangAnalysis {
@@ -77,12 +42,8 @@ interface TaskView {
 }
 
 /** SARIF rule texts of the findings this analysis reports. */
-export const HANG_FINDING_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  'hung-task': 'A task is blocked in D state (hung-task report, sysrq-w dump or /proc stack); titled by its culprit frame.',
-  'ordered-extent-wait': 'A task waits for btrfs ordered extents; the finding explains what it waits for and, with a trace, which extents and bios.',
-  'wait-cycle': 'Tasks wait for each other in a cycle (deadlock).',
-  'stalled-io': 'Blocked tasks wait on I/O that did not complete while they waited.',
-};
+/** The finding kinds of the blocked-task analysis. */
+export const HANG_FINDING_KINDS: readonly string[] = kindsFrom('kernel-log');
 
 const SOURCE_RANK: Record<string, number> = { 'hung-task': 0, 'sysrq-w': 1, 'sysrq-t': 2, blocker: 3, 'proc-stack': 4, dump: 5 };
 const MAX_BIO_NODES = 16;

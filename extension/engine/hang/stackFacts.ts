@@ -6,7 +6,7 @@
  *
  * Only reliable frames count: `? ` frames are stack-scan noise.
  */
-import type { DumpedTask, StackFrame } from '../klog/taskDump';
+import type { DumpedTask, StackFrame } from '../contracts/report';
 
 /** Strips compiler suffixes: `foo.isra.0`, `foo.constprop.0`, `foo.cold`, `foo.part.1`. */
 export function baseName(func: string): string {

@@ -11,7 +11,7 @@
  * when it blocked (restricted to its inode when the trace shows which), with their age and the block
  * requests still outstanding for them.
  */
-import type { DumpedTask } from '../klog/taskDump';
+import type { DumpedTask } from '../contracts/report';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 import type { OrderedExtent } from '../lifecycle/orderedExtentState';
 import type { EventStore } from '../store/eventStore';

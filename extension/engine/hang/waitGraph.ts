@@ -6,37 +6,7 @@
  * holders, the btrfs flush and completion workers) or to the I/O it needs. This is `waitGraph` in the JSON
  * contract; `cycles` lists the task cycles (deadlocks).
  */
-import type { EvidenceRef } from '../analysis/finding';
-
-export type WaitNodeKind = 'task' | 'resource' | 'ordered-extent' | 'bio';
-export type WaitEdgeKind = 'waits-on' | 'held-by' | 'served-by' | 'completed-by' | 'needs-io';
-
-export interface WaitNode {
-  readonly id: string;
-  readonly kind: WaitNodeKind;
-  readonly label: string;
-  /** For tasks: blocked (D state); for I/O: never completed while the tasks waited. */
-  readonly stuck: boolean;
-  readonly file?: string;
-  readonly line?: number;
-  /** Resource kind (`ordered-extent`, `folio-writeback`…) or task state. */
-  readonly detail?: string;
-}
-
-export interface WaitEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly kind: WaitEdgeKind;
-  readonly label: string;
-  readonly evidence: readonly EvidenceRef[];
-}
-
-export interface WaitGraph {
-  readonly nodes: WaitNode[];
-  readonly edges: WaitEdge[];
-  /** Each cycle as node ids, starting at its smallest id. */
-  readonly cycles: string[][];
-}
+import type { WaitEdge, WaitGraph, WaitNode } from '../contracts/report';
 
 export class WaitGraphBuilder {
   private readonly nodes = new Map<string, WaitNode>();

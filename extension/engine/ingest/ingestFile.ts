@@ -8,14 +8,14 @@
  * event loop, and stop when the AbortSignal fires. A binary trace.dat or an unreadable path raises an
  * IngestError with a one-line message; any other content is read, however broken.
  */
+import type { Finding } from '../contracts/finding';
+import type { FileFacts } from '../contracts/report';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { Finding } from '../analysis/finding';
 import { SliceCutter } from '../io/sliceCutter';
 import type { EventStore } from '../store/eventStore';
 import { BatchMerger } from './batchMerger';
 import type { EventConsumer } from './eventConsumer';
-import type { FileFacts } from './formatInfo';
 import { SliceParser } from './sliceParser';
 import { SlicePool } from './workerPool';
 

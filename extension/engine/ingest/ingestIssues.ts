@@ -5,7 +5,7 @@
  * `timestamp-disorder` (time going backwards within one CPU). Memory is bounded: runs are merged and at
  * most `limit` findings of each kind are kept, the rest are only counted.
  */
-import type { Finding, JsonValue } from '../analysis/finding';
+import type { Finding, JsonValue } from '../contracts/finding';
 
 interface Run {
   first: number;

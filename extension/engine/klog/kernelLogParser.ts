@@ -8,9 +8,9 @@
  * into DumpedTasks. Re-wrapped header lines (a `task:` line broken before `ppid:`, an `INFO: task` line
  * broken before `120 seconds.`) are joined first. Memory is bounded by the largest region, not the file.
  */
+import type { BlockerHint, DumpedTask, StackFrame, TaskDump, TaskSource, TimeSource } from '../contracts/report';
 import { classifyLine, continuesHeader, type ClassifiedLine, type FrameData, type LineKind } from './logLine';
 import { stripLogPrefix, type LogMessage } from './logPrefix';
-import type { BlockerHint, DumpedTask, StackFrame, TaskDump, TaskSource, TimeSource } from './taskDump';
 import { parseRegion, type DumpItem } from './taskDumpGrammar';
 
 export interface LogDiagnostic {

@@ -5,7 +5,7 @@
  *
  * The rules follow kernel-formats.md §3.7: at most one of each prefix, in the order readers add them.
  */
-import type { TimeSource } from './taskDump';
+import type { TimeSource } from '../contracts/report';
 
 export interface LogMessage {
   /** The kernel message, with its own leading blanks (frame lines start with one) and no trailing CR. */

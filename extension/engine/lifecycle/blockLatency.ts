@@ -9,9 +9,10 @@
  * and for all devices (the `block` part of the report's `requests` section). A stage that the trace does
  * not show (events not enabled, request issued before the trace began) simply has no value.
  */
+import type { DeviceLatency } from '../contracts/report';
 import { devName } from './devName';
 import type { IoRequest, RequestSet } from './ioRequest';
-import { latencyStats, type DeviceLatency } from './requestSummary';
+import { latencyStats } from './requestSummary';
 
 /** The latency names, in the order of a request's life. */
 export const BLOCK_LATENCIES = ['Q2G', 'G2I', 'I2D', 'Q2D', 'D2C', 'Q2C'] as const;

@@ -6,9 +6,8 @@
  * Trackers (one per layer) create requests while the file streams and link them; detectors read them at
  * the end. Times are ns relative to the file's first event (EventStore), lines are 1-based.
  */
-import type { JsonValue } from '../analysis/finding';
-
-export type RequestLayer = 'syscall' | 'io_uring' | 'fs' | 'block' | 'ordered-extent';
+import type { JsonValue } from '../contracts/finding';
+import type { RequestLayer } from '../contracts/report';
 
 /** One step of a request: `queue`, `issue`, `complete`, `submit`, `punt-to-io-wq`, `retry`, `enter`, `exit`... */
 export interface RequestStage {

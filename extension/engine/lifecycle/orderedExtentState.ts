@@ -5,7 +5,7 @@
  * (the `start` of the ordered-extent events, which equals the device offset only on a single-device
  * filesystem inside a chunk mapped 1:1). Range sets are created on first use to keep idle extents small.
  */
-import type { JsonValue } from '../analysis/finding';
+import type { JsonValue } from '../contracts/finding';
 import type { IoRequest } from './ioRequest';
 import type { OrderedFlags } from './orderedExtentFlags';
 import { ByteRanges } from './orderedExtentRanges';

@@ -3,31 +3,8 @@
  * incomplete, and submission-to-completion latency percentiles per layer (block-layer stage latencies
  * in btt's vocabulary come from the block tracker's statistics).
  */
-import type { IoRequest, RequestLayer, RequestSet } from './ioRequest';
-
-/** Percentiles of a latency distribution, in ns. */
-export interface LatencyStats {
-  readonly count: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-export interface LayerSummary {
-  readonly total: number;
-  readonly complete: number;
-  readonly incomplete: number;
-  readonly byOp: Record<string, number>;
-  /** First stage to completion, for the complete requests. */
-  readonly latency: LatencyStats | null;
-}
-
-export interface RequestsSummary {
-  readonly total: number;
-  readonly byLayer: Partial<Record<RequestLayer, LayerSummary>>;
-}
+import type { LatencyStats, LayerSummary, RequestLayer, RequestsSummary } from '../contracts/report';
+import type { IoRequest, RequestSet } from './ioRequest';
 
 /** Percentiles of `values` (unsorted; it is sorted in place). */
 export function latencyStats(values: Float64Array): LatencyStats | null {
@@ -69,15 +46,3 @@ export function summarizeRequests(set: RequestSet): RequestsSummary {
   return { total: set.requests.length, byLayer };
 }
 
-/** Block-layer stage latencies of one device (or `all`), in btt's vocabulary. */
-export interface DeviceLatency {
-  /** `7:0`, or `all`. */
-  readonly device: string;
-  readonly requests: number;
-  readonly stages: Readonly<Record<string, LatencyStats | null>>;
-}
-
-/** The `requests` section of the report. */
-export interface RequestsReport extends RequestsSummary {
-  readonly block: readonly DeviceLatency[];
-}

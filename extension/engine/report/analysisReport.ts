@@ -2,36 +2,11 @@
  * AnalysisReport: the stable JSON contract of `iolens analyze --format json`, built from ingest results.
  * Later analyses add top-level sections; existing fields keep their names and meaning.
  */
-import type { Finding } from '../analysis/finding';
+import type { Finding } from '../contracts/finding';
+import type { AnalysisReport, FileSummary } from '../contracts/report';
 import type { AnalyzedFile } from '../analyze';
-import type { FileFacts } from '../ingest/formatInfo';
-import type { RequestsReport } from '../lifecycle/requestSummary';
 import { mergeRequestReports } from '../analysis/mergeRequestReports';
-import type { AlignmentReport, HangAnalysis, TaskGroup, TaskReport } from '../hang/hangAnalysis';
-import type { WaitGraph } from '../hang/waitGraph';
-
-export interface FileSummary extends FileFacts {
-  readonly eventCounts: Readonly<Record<string, number>>;
-  /** This file's requests (absent when lifecycles were not rebuilt). */
-  readonly requests?: RequestsReport;
-}
-
-export interface AnalysisReport {
-  readonly files: FileSummary[];
-  /** Events per tracefs name, summed over all files. */
-  readonly eventCounts: Record<string, number>;
-  readonly findings: Finding[];
-  /** Requests of all files: counts by layer and op, latency percentiles, block stage latencies per device. */
-  readonly requests: RequestsReport;
-  /** Tasks of the kernel logs' blocked-task dumps (every report of every task), with frames and lines. */
-  readonly tasks: TaskReport[];
-  /** Blocked tasks grouped by culprit frame and stack (indexes into `tasks`). */
-  readonly taskGroups: TaskGroup[];
-  /** Tasks, the resources they wait on, who holds them and the I/O they need. */
-  readonly waitGraph: WaitGraph;
-  /** How each kernel log was aligned with each trace. */
-  readonly alignments: AlignmentReport[];
-}
+import type { HangAnalysis } from '../hang/hangAnalysis';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 

@@ -3,7 +3,7 @@
  * (syscall or io_uring submission) down through the filesystem to the block requests, each with its
  * stages, times and lines. Used by `iolens request FILE LINE` (and later by the editor's hover).
  */
-import type { JsonValue } from '../analysis/finding';
+import type { JsonValue } from '../contracts/finding';
 import { devName } from '../lifecycle/devName';
 import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
 

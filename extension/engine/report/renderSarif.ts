@@ -1,18 +1,11 @@
 /**
- * renderSarif: SARIF 2.1.0 for code-scanning tools and CI. One rule per finding kind; each result points
+ * renderSarif: SARIF 2.1.0 for code-scanning tools and CI. One rule per finding kind (described by the
+ * catalog in contracts/findingKinds); each result points
  * at the trace line of the decisive event, with the evidence lines as related locations.
  */
-import type { Finding, JsonValue } from '../analysis/finding';
-import { detectorDescriptions } from '../analysis/analysisRegistry';
-import type { AnalysisReport } from './analysisReport';
-import { HANG_FINDING_DESCRIPTIONS } from '../hang/hangAnalysis';
-
-const RULES: Record<string, string> = {
-  'parse-error': 'A line or payload of the input could not be read and was skipped.',
-  'lost-events': 'The trace lost events (ring buffer overrun or dropped records); analyses across the gap are incomplete.',
-  'timestamp-disorder': 'Timestamps go backwards within one CPU.',
-  ...HANG_FINDING_DESCRIPTIONS,
-};
+import type { Finding, JsonValue } from '../contracts/finding';
+import type { AnalysisReport } from '../contracts/report';
+import { describeKind } from '../contracts/findingKinds';
 
 function level(f: Finding): 'error' | 'warning' | 'note' {
   return f.severity === 'info' ? 'note' : f.severity;
@@ -29,7 +22,6 @@ function toUri(file: string): string {
 export function renderSarif(report: AnalysisReport, toolVersion: string): string {
   const kinds = [...new Set(report.findings.map((f) => f.kind))].sort();
   const ruleIndex = new Map(kinds.map((k, i) => [k, i]));
-  const descriptions = detectorDescriptions();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -40,7 +32,7 @@ export function renderSarif(report: AnalysisReport, toolVersion: string): string
             name: 'iolens',
             version: toolVersion,
             informationUri: 'https://example.invalid/iolens',
-            rules: kinds.map((k) => ({ id: k, shortDescription: { text: RULES[k] ?? descriptions[k] ?? k } })),
+            rules: kinds.map((k) => ({ id: k, shortDescription: { text: describeKind(k) } })),
           },
         },
         artifacts: report.files.map((f) => ({ location: { uri: toUri(f.path) }, length: f.bytes })),

@@ -2,7 +2,7 @@
  * renderTasks: the text of `iolens tasks`: blocked tasks grouped by culprit and stack, what each group
  * waits on, the ordered-extent waits explained, the trace alignment and the wait-for graph's edges.
  */
-import type { AnalysisReport } from './analysisReport';
+import type { AnalysisReport } from '../contracts/report';
 
 const MAX_FRAMES = 14;
 

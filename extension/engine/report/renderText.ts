@@ -2,8 +2,7 @@
  * renderText: the human form of an AnalysisReport: a short summary of each file, then the findings, then
  * the request and latency tables, then the event counts.
  */
-import type { LatencyStats } from '../lifecycle/requestSummary';
-import type { AnalysisReport } from './analysisReport';
+import type { AnalysisReport, LatencyStats } from '../contracts/report';
 
 function fmtTs(ns: number | null, counter: boolean): string {
   if (ns === null) return '-';

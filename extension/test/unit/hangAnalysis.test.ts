@@ -2,10 +2,10 @@
 // 05b): hung-task findings titled by culprit and grouped, ordered-extent waits explained in words and
 // linked to the trace's open extents and outstanding bios, the wait-for graph, alignment by
 // sched_process_hang, and the cases that must not be findings (S/R tasks, logs without dumps).
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { analyzeBytes, analyzeFiles, assemble } from '../../engine/analyze';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
 

@@ -1,8 +1,8 @@
 // io-error: failed block requests (corpus 04, faultfs EIO) and requeues; zero findings on clean recordings.
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { IoErrorDetector } from '../../engine/detectors/ioErrorDetector';
 import { ingestBytes, ingestFile, type IngestResult } from '../../engine/ingest/ingestFile';
 import { BlockTracker } from '../../engine/lifecycle/blockTracker';

@@ -1,12 +1,12 @@
 // The kernel-log parser on real logs (corpus 05b, samples 20 and 21, checked against truth written from
 // the raw files), on every reader prefix of kernel-formats.md §3.7 (one report, many spellings, one
 // result), on the old and pasted forms, and on damaged input (never a crash, every damaged line reported).
+import type { DumpedTask } from '../../engine/contracts/report';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseKernelLogFile, parseKernelLogText } from '../../engine/klog/readKernelLog';
-import type { DumpedTask } from '../../engine/klog/taskDump';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
 
 const s20 = path.join(samplesDir, '20-btrfs-hang');

@@ -3,11 +3,11 @@
 // the added latency. Positives: corpus 01 (cold cache), samples/10 (the control read), corpus 06
 // (filesystem events only). Negative: samples/10's NOWAIT reads that returned 65536 / -EAGAIN to the
 // application were not retried; corpus 05b has no io_uring.
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { NowaitRetryDetector } from '../../engine/detectors/nowaitRetryDetector';
 import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';

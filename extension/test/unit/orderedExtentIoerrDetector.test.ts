@@ -2,12 +2,12 @@
 // corpus 04 (one IOERR extent whose only bio failed: warning), corpus 03 and sample 20 (clean: nothing),
 // sample 20 cut before the device is released (4 extents stuck with waiters), and corpus 04 edited so
 // that half of the extent's bio succeeds (error: written data lost), with and without finish events.
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { OrderedExtentIoerrDetector, OrderedExtentUnfinishedDetector } from '../../engine/detectors/orderedExtentIoerrDetector';
 import { ingestFile } from '../../engine/ingest/ingestFile';
 import { RequestSet } from '../../engine/lifecycle/ioRequest';

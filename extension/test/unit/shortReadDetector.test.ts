@@ -2,10 +2,10 @@
 // 65536 of 262144 with i_size 1 MiB) and corpus 04 (dd reads 524288 of 1 MiB, then -EIO). Negatives:
 // corpus 01 (every short read is at EOF), corpus 02 (EOF reads, direct reads past EOF returning 0, the
 // misaligned read's -EINVAL), 03 and 05b. Kernel text and trace-cmd output give the same findings.
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { ShortReadDetector } from '../../engine/detectors/shortReadDetector';
 import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';

@@ -1,12 +1,12 @@
 // stale-iomap on lines built from the 6.18 and 5.15-6.14 format strings (kernel-formats.md §2.2, §2.3),
 // each written in both spellings (kernel trace and trace-cmd report) which must give identical findings,
 // and zero findings on the real xfs / btrfs recordings of the corpus (no stale map was ever recorded).
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { StaleIomapDetector } from '../../engine/detectors/staleIomapDetector';
 import { ingestFile } from '../../engine/ingest/ingestFile';
 import { RequestSet } from '../../engine/lifecycle/ioRequest';

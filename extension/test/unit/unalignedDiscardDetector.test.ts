@@ -1,10 +1,10 @@
 // unaligned-discard on the real recording samples/11-unaligned-discard (6.18: a sector-aligned, page-unaligned
 // punch hole on a raw loop device returns 0 and is issued as write-zeroes `NS 3 + 8`), plus constructed
 // negatives (aligned range, regular file, no buffered write) and an -EBUSY return (what kernels < 5.11 did).
+import type { Finding } from '../../engine/contracts/finding';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../engine/analysis/finding';
 import { UnalignedDiscardDetector } from '../../engine/detectors/unalignedDiscardDetector';
 import { ingestBytes, ingestFile } from '../../engine/ingest/ingestFile';
 import { BlockTracker } from '../../engine/lifecycle/blockTracker';

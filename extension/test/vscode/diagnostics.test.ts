@@ -4,17 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import {
-  closeAllEditors,
-  expected,
-  fixtureUri,
-  iolensDiagnostics,
-  isLostEvents,
-  isParseError,
-  lineNumbers,
-  showFixture,
-  waitForDiagnostics,
-} from './helpers';
+import { closeAllEditors, expected, fixtureUri, iolensDiagnostics, isLostEvents, isParseError, lineNumbers, showFixture, waitForDiagnostics } from './helpers';
 
 suite('diagnostics', () => {
   suiteTeardown(closeAllEditors);

@@ -2,7 +2,7 @@
  * The typed message protocol between the extension host and the summary webview.
  * The host validates everything that comes from the webview (see `parseFromWebview`).
  */
-import type { AnalysisReport } from '../../extension/engine/report/analysisReport';
+import type { AnalysisReport } from '../engine/contracts/report';
 
 /** Host -> webview: show this report. */
 export interface ShowReportMessage {

@@ -2,7 +2,7 @@
  * The typed protocol between the extension host and the engine worker (worker_threads).
  * Every request carries an id; the worker answers with exactly one reply carrying `inReplyTo`.
  */
-import type { AnalysisReport } from '../engine/report/analysisReport';
+import type { AnalysisReport } from '../engine/contracts/report';
 
 /** Analyse a file on disk (streamed by the worker). */
 export interface AnalyzeFileRequest {
