@@ -8,10 +8,11 @@ async function run(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: analyzeOnce FILE');
   const t0 = process.hrtime.bigint();
-  const { ingest, analysis } = await analyzeFile(file);
+  const model = await analyzeFile(file);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ingest = model.ingest;
   const requests: Record<string, [number, number]> = {};
-  for (const [layer, s] of Object.entries(analysis?.requests.byLayer ?? {})) if (s) requests[layer] = [s.total, s.complete];
+  if (model.kind === 'trace') for (const [layer, s] of Object.entries(model.requestsReport.byLayer)) if (s) requests[layer] = [s.total, s.complete];
   process.stdout.write(
     JSON.stringify({
       bytes: ingest.bytes,
@@ -20,7 +21,7 @@ async function run(): Promise<void> {
       ms,
       maxRssKB: process.resourceUsage().maxRSS,
       requests,
-      findings: analysis?.findings.length ?? 0,
+      findings: model.kind === 'trace' ? model.detectorFindings.length : 0,
     }) + '\n',
   );
 }

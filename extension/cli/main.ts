@@ -5,10 +5,11 @@
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
  */
-import { analyzeFile, analyzeFiles } from '../engine/analyze';
+import { analyzeFile, analyzeFiles, closeModel } from '../engine/analyze';
 import { HANG_FINDING_KINDS } from '../engine/hang/hangAnalysis';
-import { renderRequestText, requestsAtLine } from '../engine/report/renderRequest';
-import { IngestError } from '../engine/ingest/ingestFile';
+import { renderRequestText } from '../engine/report/renderRequest';
+import { requestsAtLine } from '../engine/requests/requestJson';
+import { IngestError } from '../engine/input/ingestError';
 import { renderSarif } from '../engine/report/renderSarif';
 import { renderTasks } from '../engine/report/renderTasks';
 import { renderText } from '../engine/report/renderText';
@@ -129,12 +130,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (args.command === 'request') {
       const [file, lineText] = args.files as [string, string];
       const line = Number(lineText);
-      const { analysis } = await analyzeFile(file, onProgress ? { onProgress } : {});
-      const trees = analysis ? requestsAtLine(analysis.requestSet, line) : [];
+      const model = await analyzeFile(file, onProgress ? { onProgress } : {});
+      const trees = model.kind === 'trace' ? requestsAtLine(model.requests, line) : [];
+      await closeModel(model);
       await io.out(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
       return 0;
     }
-    const { report } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
+    const { report, models } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
+    await Promise.all(models.map(closeModel));
     if (args.command === 'tasks') {
       const hangKinds = new Set(HANG_FINDING_KINDS);
       const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };

@@ -1,142 +1,169 @@
 /**
- * analyzeFiles: the engine's entry point for the CLI and the editor worker. Ingests each file (streamed
- * from disk) with its FileAnalysis attached as consumers; a file that holds no trace events but a kernel
- * log (or blocked-task dumps inside other text) is read again by the kernel-log parser. Then the
- * blocked-task analysis runs over all logs and traces together, and the AnalysisReport is built.
+ * analyze: turns inputs into retained FileModels and assembles reports. This is the engine's entry point
+ * for the CLI, the engine worker (through its sessions) and the tests.
+ *
+ * `analyzeInput` dispatches once on the input layer's decision (input/openInput.ts), reading the source
+ * once: a kernel log goes to the kernel-log parser alone; text goes through the trace ingest with the
+ * trackers and detectors attached, while every line that is not an event is handed to the kernel-log
+ * parser in the same pass (a text with no events but dumps is a kernel log); a trace.dat gives its
+ * "not supported yet" message (the binary reader plugs in here). `assemble` runs the cross-file analyses
+ * (kernel logs with traces) over models and builds the report.
  */
+import { FileAnalysis } from './analysis/fileAnalysis';
 import type { Finding } from './contracts/finding';
 import type { AnalysisReport } from './contracts/report';
-import { FileAnalysis, type FileAnalysisResult } from './analysis/fileAnalysis';
 import { analyzeHangs, type HangAnalysis } from './hang/hangAnalysis';
 import type { TraceSide } from './hang/traceLink';
-import { open } from 'node:fs/promises';
-import { sniffContent } from './ingest/sniffContent';
-import { ingestBytes, ingestFile, type IngestOptions, type IngestResult } from './ingest/ingestFile';
-import type { KernelLogResult, LogDiagnostic } from './klog/kernelLogParser';
-import { parseKernelLogBytes, parseKernelLogFile } from './klog/readKernelLog';
+import { ingestMemory, ingestSource, type IngestResult } from './ingest/ingestFile';
+import type { MemorySource } from './input/byteSource';
+import { openBytes, openInput, traceDatError, type OpenedInput } from './input/openInput';
+import { KernelLogParser, type KernelLogResult, type LogDiagnostic } from './klog/kernelLogParser';
+import { parseKernelLogSource, readKernelLogBytes } from './klog/readKernelLog';
+import type { FileModel, KernelLogModel, TraceModel } from './model/fileModel';
 import { buildReport } from './report/analysisReport';
+import { EventStore } from './store/eventStore';
+import type { LineIndex } from './store/lineIndex';
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
-  /** Rebuild request lifecycles and run the detectors (default true). */
-  readonly lifecycles?: boolean;
-}
-
-/** One analysed file: what ingest read and what the analyses found. */
-export interface AnalyzedFile {
-  readonly ingest: IngestResult;
-  readonly analysis: FileAnalysisResult | undefined;
-  /** The blocked-task dumps of a kernel log (absent for traces). */
-  readonly kernelLog?: KernelLogResult;
 }
 
 export interface AnalyzeResult {
   readonly report: AnalysisReport;
-  readonly files: readonly AnalyzedFile[];
+  readonly models: readonly FileModel[];
   readonly hangs: HangAnalysis;
 }
 
-/** Ingests and analyses one file. */
-export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzedFile> {
-  // A file that starts as a kernel log is read by the kernel-log parser only: trace ingest would spend
-  // its slow path (explaining every unreadable line) on every line of it.
-  const head = await readHead(path);
-  if (head && sniffContent(new TextDecoder().decode(head.bytes), 200) === 'kernel-log') {
-    const log = await parseKernelLogFile(path, options.signal);
-    options.onProgress?.(path, head.size, head.size);
-    return { ingest: logFacts(path, head.size, log), analysis: undefined, kernelLog: log };
+/** Opens, sniffs and analyses one file into its model; the model keeps the source open (release it with `closeModel`). */
+export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<FileModel> {
+  const opened = await openInput(path);
+  try {
+    return await analyzeInput(opened, options);
+  } catch (err) {
+    await opened.source.close();
+    throw err;
   }
-  const analysis = options.lifecycles === false ? undefined : new FileAnalysis(path);
-  const opts: IngestOptions = {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
-    ...(analysis ? { consumers: analysis.consumers() } : {}),
-  };
-  const ingest = await ingestFile(path, opts);
-  if (mayBeKernelLog(ingest)) {
-    const log = await parseKernelLogFile(path, options.signal);
-    if (isKernelLog(ingest, log)) return { ingest: asKernelLog(ingest, log), analysis: undefined, kernelLog: log };
-  }
-  return { ingest, analysis: analysis?.result(ingest.store) };
 }
 
-/** Analyses text already in memory (an editor buffer), like a file. */
-export function analyzeBytes(path: string, bytes: Uint8Array): AnalyzedFile {
-  if (sniffContent(new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES)), 200) === 'kernel-log') {
-    const log = parseKernelLogBytes(bytes);
-    return { ingest: logFacts(path, bytes.length, log), analysis: undefined, kernelLog: log };
+/** Analyses an opened input (file or memory), dispatching on its kind. */
+export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions = {}): Promise<FileModel> {
+  const { source, kind } = opened;
+  const path = source.name;
+  switch (kind.kind) {
+    case 'trace-dat':
+      throw traceDatError(path, kind.version);
+    case 'kernel-log': {
+      const { log, lines } = await parseKernelLogSource(source, options.signal);
+      options.onProgress?.(path, source.size, source.size);
+      return logModel(opened, logFacts(path, source.size, log), log, lines);
+    }
+    case 'empty':
+    case 'binary':
+    case 'text': {
+      const store = new EventStore();
+      const analysis = new FileAnalysis(path, store);
+      const parser = new KernelLogParser();
+      const ingest = await ingestSource(source, {
+        store,
+        consumers: analysis.consumers(),
+        logLines: parser,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
+      });
+      return textModel(opened, ingest, analysis, parser);
+    }
   }
-  const analysis = new FileAnalysis(path);
-  const ingest = ingestBytes(path, bytes, { consumers: analysis.consumers() });
-  if (mayBeKernelLog(ingest)) {
-    const log = parseKernelLogBytes(bytes);
-    if (isKernelLog(ingest, log)) return { ingest: asKernelLog(ingest, log), analysis: undefined, kernelLog: log };
+}
+
+/** Analyses text that is only in memory (an editor buffer), synchronously. */
+export function analyzeBytes(path: string, bytes: Uint8Array): FileModel {
+  const opened = openBytes(path, bytes);
+  const { source, kind } = opened;
+  if (kind.kind === 'trace-dat') throw traceDatError(path, kind.version);
+  if (kind.kind === 'kernel-log') {
+    const { log, lines } = readKernelLogBytes(bytes);
+    return logModel(opened, logFacts(path, bytes.length, log), log, lines);
   }
-  return { ingest, analysis: analysis.result(ingest.store) };
+  const store = new EventStore();
+  const analysis = new FileAnalysis(path, store);
+  const parser = new KernelLogParser();
+  const ingest = ingestMemory(source as MemorySource, { store, consumers: analysis.consumers(), logLines: parser });
+  return textModel(opened, ingest, analysis, parser);
 }
 
 export async function analyzeFiles(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const files: AnalyzedFile[] = [];
-  for (const path of paths) files.push(await analyzeFile(path, options));
-  return assemble(files);
+  const models: FileModel[] = [];
+  try {
+    for (const path of paths) models.push(await analyzeFile(path, options));
+  } catch (err) {
+    await Promise.all(models.map(closeModel));
+    throw err;
+  }
+  return assemble(models);
 }
 
-/** The cross-file analyses (kernel logs with traces) and the report. */
-export function assemble(files: readonly AnalyzedFile[]): AnalyzeResult {
-  const logs = files.flatMap((f) => (f.kernelLog ? [{ file: f.ingest.path, log: f.kernelLog }] : []));
-  const traces: TraceSide[] = files.flatMap((f) => {
-    const a = f.analysis;
-    if (!a || f.ingest.events === 0) return [];
-    return [
-      {
-        file: f.ingest.path,
-        store: f.ingest.store,
-        collector: a.taskFacts,
-        extents: a.orderedExtents,
-        requests: a.requestSet,
-        clock: f.ingest.formatDetails.clock,
-        first: (f.ingest.firstTimestamp ?? 0) / 1e9,
-        last: (f.ingest.lastTimestamp ?? 0) / 1e9,
-      },
-    ];
+/** Releases what a model holds open (its file descriptor). */
+export function closeModel(m: FileModel): Promise<void> {
+  return m.source.close();
+}
+
+/** The trace side of a model, for the blocked-task analysis (undefined for logs and traces without events). */
+export function traceSide(m: FileModel): TraceSide | undefined {
+  if (m.kind !== 'trace' || m.ingest.events === 0) return undefined;
+  return {
+    file: m.path,
+    store: m.events,
+    collector: m.taskFacts,
+    extents: m.orderedExtents,
+    requests: m.requests,
+    clock: m.ingest.formatDetails.clock,
+    first: (m.ingest.firstTimestamp ?? 0) / 1e9,
+    last: (m.ingest.lastTimestamp ?? 0) / 1e9,
+  };
+}
+
+/** The cross-file analyses (kernel logs with traces) and the report, over models. */
+export function assemble(models: readonly FileModel[]): AnalyzeResult {
+  const logs = models.flatMap((m) => (m.kind === 'kernel-log' ? [{ file: m.path, log: m.log }] : []));
+  const traces = models.flatMap((m) => {
+    const side = traceSide(m);
+    return side ? [side] : [];
   });
   const hangs = analyzeHangs(logs, traces);
-  return { report: buildReport(files, hangs), files, hangs };
+  return { report: buildReport(models, hangs), models, hangs };
 }
 
-const HEAD_BYTES = 64 * 1024;
-
-async function readHead(path: string): Promise<{ bytes: Uint8Array; size: number } | undefined> {
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      const bytes = buf.subarray(0, bytesRead);
-      if (bytes.includes(0)) return undefined; // binary (trace.dat, garbage): ingest reports it
-      return { bytes, size };
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return undefined; // ingest gives the one-line error for a missing or unreadable path
+/** A text input after ingest: a trace, or a kernel log when it had no events but log content. */
+function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnalysis, parser: KernelLogParser): FileModel {
+  const result = analysis.result();
+  if (ingest.events === 0 && (ingest.format === 'kernel-log' || ingest.format === 'unknown')) {
+    const log = parser.finish();
+    if (ingest.format === 'kernel-log' || log.tasks.length > 0 || log.dumps.length > 0) return logModel(opened, asKernelLog(ingest, log), log, ingest.store.lineIndex);
   }
+  const model: TraceModel = {
+    kind: 'trace',
+    path: opened.source.name,
+    source: opened.source,
+    ingest,
+    events: ingest.store,
+    requests: result.requestSet,
+    requestsReport: result.requests,
+    detectorFindings: result.findings,
+    orderedExtents: result.orderedExtents,
+    taskFacts: result.taskFacts,
+  };
+  return model;
+}
+
+function logModel(opened: OpenedInput, ingest: IngestResult, log: KernelLogResult, lines: LineIndex): KernelLogModel {
+  return { kind: 'kernel-log', path: opened.source.name, source: opened.source, ingest, log, lines };
 }
 
 /** The `files[]` facts of a file read as a kernel log only. */
 function logFacts(path: string, bytes: number, log: KernelLogResult): IngestResult {
-  const empty = ingestBytes(path, new Uint8Array(0));
+  const empty = ingestMemory(openBytes(path, new Uint8Array(0)).source);
   return asKernelLog({ ...empty, bytes, lines: log.lines }, log);
-}
-
-function mayBeKernelLog(ingest: IngestResult): boolean {
-  return ingest.events === 0 && (ingest.format === 'kernel-log' || ingest.format === 'unknown');
-}
-
-function isKernelLog(ingest: IngestResult, log: KernelLogResult): boolean {
-  return ingest.format === 'kernel-log' || log.tasks.length > 0 || log.dumps.length > 0;
 }
 
 /** The ingest facts of a kernel log: its format, and its parse diagnostics instead of trace parse errors. */

@@ -1,11 +1,10 @@
 /**
  * The one place that lists the trackers (one per layer) and detectors (one per bug pattern) every file is
- * analysed with, and the block-layer latency statistics of the report.
+ * analysed with.
  *
  * Trackers come in layer order: the submission and filesystem layers register the disk ranges they are
  * about to touch before the block tracker sees the bios (it links them through the LinkIndex).
  */
-import type { DeviceLatency } from '../contracts/report';
 import type { Detector } from '../detectors/detector';
 import { IoErrorDetector } from '../detectors/ioErrorDetector';
 import { NowaitRetryDetector } from '../detectors/nowaitRetryDetector';
@@ -15,12 +14,11 @@ import { StaleIomapDetector } from '../detectors/staleIomapDetector';
 import { UnalignedDiscardDetector } from '../detectors/unalignedDiscardDetector';
 import { TaskTraceCollector } from '../hang/taskTraceCollector';
 import type { EventConsumer } from '../ingest/eventConsumer';
-import { blockLatencyStats } from '../lifecycle/blockLatency';
 import { BlockTracker } from '../lifecycle/blockTracker';
 import { createIoTrackers } from '../lifecycle/fsTrackerChain';
-import { RequestSet } from '../lifecycle/ioRequest';
-import { LinkIndex } from '../lifecycle/linkIndex';
+import type { LinkIndex } from '../lifecycle/linkIndex';
 import { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
+import type { RequestSet } from '../requests/requestSet';
 
 export interface AnalysisParts {
   readonly trackers: EventConsumer[];
@@ -49,9 +47,3 @@ export function createAnalysisParts(requests: RequestSet, links: LinkIndex): Ana
     ],
   };
 }
-
-/** Block-layer stage latencies (Q2G, G2I, I2D, D2C, Q2C) for all devices and per device. */
-export function blockLatency(requests: RequestSet): DeviceLatency[] {
-  return blockLatencyStats(requests);
-}
-

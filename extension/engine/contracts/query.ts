@@ -1,9 +1,13 @@
 /**
  * The query contract: what the retained model of a trace or kernel log answers (the event at a line, the
  * requests it belongs to, related lines, findings around a line, pages of events under a filter, latency
- * distributions, lifecycle and wait-for graphs, outlines). Shared by the engine, the worker protocol, the
- * extension host and the webview; dependency-free (types only). Times in ns unless a name says otherwise.
+ * distributions, lifecycle graphs, outlines, lines of text). Shared by the engine, the worker protocol,
+ * the extension host and the webview; dependency-free (types only). Times are ns unless a name says
+ * otherwise; absolute times are the trace's own clock (seconds since boot for the usual clocks); lines are
+ * 1-based.
  */
+import type { Finding } from './finding';
+import type { RequestLayer } from './report';
 
 /** One decoded payload field of an event, ready to show: its value, its unit and what it means. */
 export interface FieldView {
@@ -17,4 +21,236 @@ export interface FieldView {
   readonly unit?: string;
   /** What the value means, in words: `196608 bytes (192 KiB)`, `READ, readahead`, `-5 EIO`, `dev 7:0`. */
   readonly meaning?: string;
+}
+
+/** The event on one line, decoded. */
+export interface EventDetail {
+  readonly file: string;
+  readonly line: number;
+  /** Row in the model's event store. */
+  readonly row: number;
+  /** tracefs event name (`block_rq_issue`, `sys_enter_pread64`, `print`…) and its system (`block`, `syscalls`…). */
+  readonly event: string;
+  readonly system: string;
+  /** Absolute time in seconds as the trace printed it (`1109.253297`), and its exact text. */
+  readonly ts: number;
+  readonly tsText: string;
+  /** ns since the first event of the file. */
+  readonly sinceStartNs: number;
+  /** ns since the previous event of the same task (pid), and that event's line; null when none is near. */
+  readonly sincePrevTaskNs: number | null;
+  readonly prevTaskLine: number | null;
+  readonly cpu: number;
+  readonly pid: number;
+  readonly comm: string;
+  /** trace-cmd instance / buffer prefix, when the line had one. */
+  readonly instance?: string;
+  /** The decoded fields in the format's order; empty when the payload matched no known format. */
+  readonly fields: readonly FieldView[];
+  /** True when the payload was decoded by a known format of the event. */
+  readonly decoded: boolean;
+  /** The payload text after `event_name:`, as printed (bounded to 4 KiB). */
+  readonly payload: string;
+}
+
+/** One stage of a request, as a query returns it. */
+export interface StageView {
+  readonly name: string;
+  readonly line: number;
+  /** Absolute time, seconds. */
+  readonly ts: number;
+  /** ns since the request's first stage. */
+  readonly offsetNs: number;
+  /** ns since the previous stage of the request (0 for the first). */
+  readonly sincePrevNs: number;
+}
+
+/** One request of a chain, with its stages, latencies and place in the chain. */
+export interface RequestNode {
+  readonly id: number;
+  readonly layer: RequestLayer;
+  readonly op: string;
+  readonly pid: number;
+  readonly comm: string;
+  /** `7:0`, or null. */
+  readonly dev: string | null;
+  readonly ino: number | null;
+  readonly offset: number | null;
+  readonly length: number | null;
+  readonly sector: number | null;
+  readonly sectors: number | null;
+  /** Bytes done or a negative errno; null when incomplete or unknown. */
+  readonly result: number | null;
+  /** `-5 EIO` for negative results, else absent. */
+  readonly errno?: string;
+  readonly complete: boolean;
+  /** First to last stage, ns; null when incomplete. */
+  readonly latencyNs: number | null;
+  /** btt stage latencies of a block request (Q2G, G2I, I2D, Q2D, D2C, Q2C), ns. */
+  readonly btt?: { readonly [stage: string]: number };
+  readonly stages: readonly StageView[];
+  /** Every line of the request (sorted). */
+  readonly lines: readonly number[];
+  readonly parent: number;
+  readonly children: readonly number[];
+  /** Depth below the root of its chain (0 = root). */
+  readonly depth: number;
+  /** Layer-specific facts (the `details` of `iolens request`). */
+  readonly details: { readonly [key: string]: unknown };
+}
+
+/** A request chain: a root (a syscall or io_uring request, or the top known layer) and every request below it. */
+export interface RequestChain {
+  readonly file: string;
+  readonly root: number;
+  /** The root first, then its descendants depth-first in link order. */
+  readonly nodes: readonly RequestNode[];
+  /** True when the chain was cut at `maxNodes`. */
+  readonly truncated: boolean;
+}
+
+/** A line related to another through a request, with what it is. */
+export interface RelatedLine {
+  readonly line: number;
+  /** `block request issue`, `syscall exit: 65536 of 262144`… */
+  readonly role: string;
+  readonly request: number;
+  readonly layer: RequestLayer;
+}
+
+/** Filters of an events query; every given condition must hold. */
+export interface EventFilter {
+  /** tracefs event names. */
+  readonly events?: readonly string[];
+  readonly pids?: readonly number[];
+  readonly comms?: readonly string[];
+  readonly cpus?: readonly number[];
+  /** `MAJ:MIN`: events whose payload names the device. */
+  readonly devices?: readonly string[];
+  /** Inode numbers named by the payload. */
+  readonly inodes?: readonly number[];
+  /** Request ids: the events of those requests (every layer of each). */
+  readonly requests?: readonly number[];
+  /** Absolute time range, seconds (inclusive). */
+  readonly from?: number;
+  readonly to?: number;
+  /** Line range (inclusive). */
+  readonly fromLine?: number;
+  readonly toLine?: number;
+  /** Only evidence lines of these findings (indexes into the session's findings). */
+  readonly findings?: readonly number[];
+}
+
+/** A page of events as columns (typed arrays travel without per-row objects). */
+export interface EventPage {
+  readonly file: string;
+  /** Events matching the filter (all pages). */
+  readonly total: number;
+  readonly offset: number;
+  readonly line: Uint32Array;
+  /** Absolute time, ns (exact below 2^53). */
+  readonly tsNs: Float64Array;
+  readonly cpu: Uint16Array;
+  readonly pid: Int32Array;
+  /** Indexes into `strings`. */
+  readonly comm: Uint32Array;
+  readonly event: Uint32Array;
+  readonly strings: readonly string[];
+  /** Decoded fields per row, when asked (`withFields`). */
+  readonly fields?: readonly (readonly FieldView[])[];
+}
+
+/** One latency distribution. */
+export interface LatencyGroup {
+  readonly layer: RequestLayer;
+  readonly op: string;
+  /** `7:0`, or `all`. */
+  readonly device: string;
+  /** `total` (first to last stage) or a btt stage (Q2G, G2I, I2D, Q2D, D2C, Q2C). */
+  readonly stage: string;
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly min: number;
+  readonly mean: number;
+  /** Log-scale bins (ns): [lo, hi). */
+  readonly bins: readonly { readonly lo: number; readonly hi: number; readonly count: number }[];
+}
+
+export interface LatencyQuery {
+  readonly layer?: RequestLayer;
+  readonly op?: string;
+  readonly device?: string;
+  readonly stage?: string;
+  /** Bins per decade (default 4). */
+  readonly binsPerDecade?: number;
+}
+
+/** A node of a request lifecycle graph (ready for elkjs: sizes are the layout's business). */
+export interface LifecycleNode {
+  readonly id: string;
+  readonly request: number;
+  readonly layer: RequestLayer;
+  /** `read 7:0 320+384`, `preadv2 fd 3 @0 262144`… */
+  readonly label: string;
+  /** `-> 65536, 86.0 µs`, `failed -5 EIO`… */
+  readonly detail: string;
+  readonly line: number;
+  readonly failed: boolean;
+  readonly short: boolean;
+  /** Nodes folded into this one (a collapsed layer group), 1 for a plain node. */
+  readonly count: number;
+}
+
+export interface LifecycleEdge {
+  readonly from: string;
+  readonly to: string;
+  /** The wait from the parent's first stage to the child's first stage. */
+  readonly label: string;
+}
+
+export interface LifecycleGraph {
+  readonly file: string;
+  readonly root: number;
+  readonly nodes: readonly LifecycleNode[];
+  readonly edges: readonly LifecycleEdge[];
+  /** Layers folded into one node each (too many requests of that layer). */
+  readonly collapsed: readonly RequestLayer[];
+}
+
+/** An outline entry (document symbol): a group or an item with its line range. */
+export interface OutlineItem {
+  readonly name: string;
+  readonly detail: string;
+  /** `finding`, `findings`, `device`, `devices`, `task`, `tasks`, `cpu`, `cpus`, `report`, `region`, `preamble`. */
+  readonly kind: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly children: readonly OutlineItem[];
+}
+
+/** A foldable range of lines. */
+export interface FoldRange {
+  readonly start: number;
+  readonly end: number;
+  /** `region` (a report, a dump, a lockdep section, a preamble) or `comment` (headers). */
+  readonly kind: 'region' | 'comment';
+}
+
+/** Findings located at or near a line. */
+export interface FindingRef {
+  /** Index in the session's findings. */
+  readonly index: number;
+  readonly finding: Finding;
+}
+
+/** Lines of text of a model (its file or its rendering), for paged and filtered views. */
+export interface LineWindow {
+  readonly file: string;
+  readonly from: number;
+  readonly lines: readonly string[];
+  /** Lines in the whole file. */
+  readonly totalLines: number;
 }

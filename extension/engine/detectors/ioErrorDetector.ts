@@ -9,49 +9,55 @@
  */
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
+import { errnoNames } from '../decode/errnoNames';
 import { devName } from '../lifecycle/devName';
-import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
+import type { RequestView } from '../requests/requestView';
 import type { Detector, DetectorContext } from './detector';
 
-function range(r: IoRequest): string {
-  return r.sector >= 0 ? `${r.sector} + ${r.sectors}` : '(no sector)';
+function range(v: RequestView, r: number): string {
+  return v.sector(r) >= 0 ? `${v.sector(r)} + ${v.sectors(r)}` : '(no sector)';
 }
 
-function evidence(file: string, requests: RequestSet, r: IoRequest): EvidenceRef[] {
-  const lines = new Set(r.lines);
-  const root = requests.root(r);
-  if (root !== r) for (const l of root.lines) lines.add(l);
+function evidence(file: string, v: RequestView, r: number): EvidenceRef[] {
+  const lines = new Set(v.lines(r));
+  const root = v.root(r);
+  if (root !== r) for (const l of v.lines(root)) lines.add(l);
   return [...lines].sort((a, b) => a - b).map((line) => ({ file, line }));
 }
 
 /** "the pwrite64 of pid 1234 (dd) at line 18" for the top of the chain, or '' when there is none. */
-function owner(requests: RequestSet, r: IoRequest): { text: string; details: { [key: string]: JsonValue } } {
-  const root = requests.root(r);
+function owner(v: RequestView, r: number): { text: string; details: { [key: string]: JsonValue } } {
+  const root = v.root(r);
   if (root === r) return { text: '', details: {} };
-  const who = root.pid >= 0 ? ` of pid ${root.pid}${root.comm ? ` (${root.comm})` : ''}` : '';
-  const at = root.lines[0] ?? -1;
-  const ino = root.ino >= 0 ? `, inode ${root.ino}` : '';
-  const details: { [key: string]: JsonValue } = { rootLayer: root.layer, rootOp: root.op, rootLine: at };
-  if (root.pid >= 0) details['rootPid'] = root.pid;
-  if (root.ino >= 0) details['rootIno'] = root.ino;
-  if (root.result !== undefined) details['rootResult'] = root.result;
-  return { text: ` It belongs to the ${root.layer} ${root.op}${who}${ino} at line ${at}.`, details };
+  const pid = v.pid(root);
+  const comm = v.comm(root);
+  const who = pid >= 0 ? ` of pid ${pid}${comm ? ` (${comm})` : ''}` : '';
+  const at = v.lines(root)[0] ?? -1;
+  const ino = v.ino(root) >= 0 ? `, inode ${v.ino(root)}` : '';
+  const details: { [key: string]: JsonValue } = { rootLayer: v.layer(root), rootOp: v.op(root), rootLine: at };
+  if (pid >= 0) details['rootPid'] = pid;
+  if (v.ino(root) >= 0) details['rootIno'] = v.ino(root);
+  const result = v.result(root);
+  if (result !== undefined) details['rootResult'] = result;
+  return { text: ` It belongs to the ${v.layer(root)} ${v.op(root)}${who}${ino} at line ${at}.`, details };
 }
 
-function facts(r: IoRequest): { [key: string]: JsonValue } {
-  const d = r.details;
+function facts(v: RequestView, r: number): { [key: string]: JsonValue } {
+  const error = v.block.get(r, 'error');
   const out: { [key: string]: JsonValue } = {
-    dev: r.dev >= 0 ? devName(r.dev) : 'unknown',
-    op: r.op,
-    sector: r.sector,
-    sectors: r.sectors,
-    bytes: typeof d['bytes'] === 'number' ? d['bytes'] : Math.max(0, r.sectors) * 512,
-    rwbs: d['rwbs'] ?? '',
-    error: d['error'] ?? 0,
-    requeues: d['requeues'] ?? 0,
+    dev: v.dev(r) >= 0 ? devName(v.dev(r)) : 'unknown',
+    op: v.op(r),
+    sector: v.sector(r),
+    sectors: v.sectors(r),
+    bytes: v.block.get(r, 'bytes') ?? Math.max(0, v.sectors(r)) * 512,
+    rwbs: v.block.get(r, 'rwbs') ?? '',
+    error: error ?? 0,
+    requeues: v.block.get(r, 'requeues') ?? 0,
   };
-  if (d['errno'] !== undefined) out['errno'] = d['errno'];
-  if (typeof d['D2C'] === 'number') out['D2C'] = d['D2C'];
+  const errno = error !== undefined && error !== 0 ? errnoNames.name(error) : undefined;
+  if (errno !== undefined) out['errno'] = errno;
+  const d2c = v.block.get(r, 'D2C');
+  if (d2c !== undefined) out['D2C'] = d2c;
   return out;
 }
 
@@ -62,22 +68,26 @@ export class IoErrorDetector implements Detector {
 
   findings(ctx: DetectorContext): Finding[] {
     const out: Finding[] = [];
-    for (const r of ctx.requests.requests) {
-      if (r.layer !== 'block') continue;
-      const error = typeof r.details['error'] === 'number' ? r.details['error'] : 0;
-      const requeues = typeof r.details['requeues'] === 'number' ? r.details['requeues'] : 0;
+    const v = ctx.requests;
+    for (let r = 0; r < v.count; r++) {
+      if (v.layer(r) !== 'block') continue;
+      const error = v.block.get(r, 'error') ?? 0;
+      const requeues = v.block.get(r, 'requeues') ?? 0;
       if (error === 0 && requeues === 0) continue;
-      const dev = r.dev >= 0 ? devName(r.dev) : 'an unknown device';
-      const who = owner(ctx.requests, r);
-      const decisive = r.stages.find((s) => s.name === (error !== 0 ? 'complete' : 'requeue')) ?? r.stages.find((s) => s.name === 'error') ?? r.stages[r.stages.length - 1];
-      const line = decisive?.line ?? r.lines[0] ?? 1;
+      const dev = v.dev(r) >= 0 ? devName(v.dev(r)) : 'an unknown device';
+      const who = owner(v, r);
+      const stages = v.stages(r);
+      const decisive = stages.find((s) => s.name === (error !== 0 ? 'complete' : 'requeue')) ?? stages.find((s) => s.name === 'error') ?? stages[stages.length - 1];
+      const line = decisive?.line ?? v.lines(r)[0] ?? 1;
+      const op = v.op(r);
       let message: string;
       if (error !== 0) {
-        const errno = typeof r.details['errno'] === 'string' ? ` (${r.details['errno']})` : '';
+        const name = errnoNames.name(error);
+        const errno = name !== undefined ? ` (${name})` : '';
         const again = requeues > 0 ? ` after ${requeues} requeue${requeues > 1 ? 's' : ''}` : '';
-        message = `Block ${r.op} request ${range(r)} (${Math.max(0, r.sectors) * 512} bytes, rwbs ${String(r.details['rwbs'] ?? '?')}) on ${dev} failed with ${error}${errno}${again}: the data was not ${r.op === 'read' ? 'read' : 'written'}.${who.text}`;
+        message = `Block ${op} request ${range(v, r)} (${Math.max(0, v.sectors(r)) * 512} bytes, rwbs ${v.block.get(r, 'rwbs') ?? '?'}) on ${dev} failed with ${error}${errno}${again}: the data was not ${op === 'read' ? 'read' : 'written'}.${who.text}`;
       } else {
-        message = `Block ${r.op} request ${range(r)} on ${dev} was requeued ${requeues} time${requeues > 1 ? 's' : ''} by the driver (resource shortage or a device reset) before it completed.${who.text}`;
+        message = `Block ${op} request ${range(v, r)} on ${dev} was requeued ${requeues} time${requeues > 1 ? 's' : ''} by the driver (resource shortage or a device reset) before it completed.${who.text}`;
       }
       out.push({
         kind: this.kind,
@@ -85,8 +95,8 @@ export class IoErrorDetector implements Detector {
         message,
         file: ctx.file,
         line,
-        evidence: evidence(ctx.file, ctx.requests, r),
-        details: { ...facts(r), requestId: r.id, ...who.details },
+        evidence: evidence(ctx.file, v, r),
+        details: { ...facts(v, r), requestId: r, ...who.details },
       });
     }
     return out;

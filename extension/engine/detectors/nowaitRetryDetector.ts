@@ -12,22 +12,24 @@
  */
 import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
-import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
+import { fdOf } from '../lifecycle/fsResolve';
 import { isReadSyscall } from '../lifecycle/syscallSpecs';
+import { chainLines } from '../requests/requestChain';
+import { userDataText } from '../requests/requestJson';
+import type { RequestView } from '../requests/requestView';
 import type { Detector, DetectorContext } from './detector';
-import { chainLines } from './shortReadDetector';
 
 const MAX_LISTED = 32;
 const MAX_EVIDENCE = 64;
 const EAGAIN = -11;
 
 interface Retried {
-  readonly req: IoRequest;
+  readonly req: number;
   readonly retries: number;
   readonly addedNs: number;
   /** Line of the first retry (or punt): the decisive event. */
   readonly line: number;
-  readonly extra: IoRequest | undefined;
+  readonly extra: number;
 }
 
 interface Group {
@@ -39,20 +41,21 @@ interface Group {
   readonly items: Retried[];
 }
 
-function firstRetryLine(r: IoRequest): number {
-  for (const s of r.stages) if (s.name === 'retry' || s.name === 'punt-to-io-wq') return s.line;
-  return r.stages[r.stages.length - 1]!.line;
+function firstRetryLine(v: RequestView, r: number): number {
+  for (let k = 0; k < v.stageCount(r); k++) {
+    const name = v.stageName(r, k);
+    if (name === 'retry' || name === 'punt-to-io-wq') return v.stageLine(r, k);
+  }
+  return v.stageLine(r, v.stageCount(r) - 1);
 }
 
 /** The first retry line of a request or of its filesystem children. */
-function decisiveLine(set: RequestSet, r: IoRequest): number {
-  for (const s of r.stages) if (s.name === 'punt-to-io-wq') return s.line;
-  for (const id of r.children) {
-    const c = set.requests[id];
-    if (!c) continue;
-    for (const s of c.stages) if (s.name === 'retry') return s.line;
+function decisiveLine(v: RequestView, r: number): number {
+  for (let k = 0; k < v.stageCount(r); k++) if (v.stageName(r, k) === 'punt-to-io-wq') return v.stageLine(r, k);
+  for (const c of v.children(r)) {
+    for (let k = 0; k < v.stageCount(c); k++) if (v.stageName(c, k) === 'retry') return v.stageLine(c, k);
   }
-  return firstRetryLine(r);
+  return firstRetryLine(v, r);
 }
 
 export class NowaitRetryDetector implements Detector {
@@ -60,34 +63,44 @@ export class NowaitRetryDetector implements Detector {
   readonly description = FINDING_KINDS['nowait-retry'].description;
 
   findings(ctx: DetectorContext): Finding[] {
-    const set = ctx.requests;
+    const v = ctx.requests;
     const groups = new Map<string, Group>();
-    const add = (r: IoRequest, item: Retried): void => {
-      const key = `${r.layer}:${r.pid}:${r.dev}:${r.ino}`;
+    const add = (r: number, item: Retried): void => {
+      const key = `${v.layer(r)}:${v.pid(r)}:${v.dev(r)}:${v.ino(r)}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { pid: r.pid, comm: r.comm, dev: r.dev, ino: r.ino, layer: r.layer, items: [] }));
+      if (!g) groups.set(key, (g = { pid: v.pid(r), comm: v.comm(r), dev: v.dev(r), ino: v.ino(r), layer: v.layer(r), items: [] }));
       g.items.push(item);
     };
-    for (const r of set.requests) {
-      if (r.parent >= 0) continue;
-      const retries = r.details['retries'];
-      if (r.layer === 'io_uring' && typeof retries === 'number' && retries > 0 && r.complete) {
-        const added = typeof r.details['addedLatencyNs'] === 'number' ? r.details['addedLatencyNs'] : 0;
-        add(r, { req: r, retries, addedNs: added, line: decisiveLine(set, r), extra: undefined });
-      } else if (r.layer === 'fs' && typeof retries === 'number' && retries > 0) {
-        const first = r.stages[0]!;
-        const lastTry = [...r.stages].reverse().find((s) => s.name === 'retry') ?? first;
-        add(r, { req: r, retries, addedNs: lastTry.ts - first.ts, line: firstRetryLine(r), extra: undefined });
+    for (let r = 0; r < v.count; r++) {
+      if (v.parent(r) >= 0) continue;
+      const layer = v.layer(r);
+      if (layer === 'io_uring') {
+        const retries = v.uring.get(r, 'retries');
+        if (retries !== undefined && retries > 0 && v.isComplete(r)) {
+          add(r, { req: r, retries, addedNs: v.uring.get(r, 'addedLatencyNs') ?? 0, line: decisiveLine(v, r), extra: -1 });
+        }
+      } else if (layer === 'fs') {
+        const retries = v.fs.get(r, 'retries');
+        if (retries !== undefined && retries > 0) {
+          let lastTry = 0;
+          for (let k = v.stageCount(r) - 1; k >= 0; k--) {
+            if (v.stageName(r, k) === 'retry') {
+              lastTry = k;
+              break;
+            }
+          }
+          add(r, { req: r, retries, addedNs: v.stageTs(r, lastTry) - v.firstTs(r), line: firstRetryLine(v, r), extra: -1 });
+        }
       }
     }
-    for (const [r, again] of appRetries(set)) add(r, { req: r, retries: 1, addedNs: again.stages[again.stages.length - 1]!.ts - r.stages[0]!.ts, line: again.stages[0]!.line, extra: again });
+    for (const [r, again] of appRetries(v)) add(r, { req: r, retries: 1, addedNs: v.lastTs(again) - v.firstTs(r), line: v.stageLine(again, 0), extra: again });
     const out: Finding[] = [];
     for (const g of groups.values()) out.push(this.finding(ctx, g));
     return out.sort((a, b) => a.line - b.line);
   }
 
   private finding(ctx: DetectorContext, g: Group): Finding {
-    const set = ctx.requests;
+    const v = ctx.requests;
     const items = g.items;
     let retries = 0;
     let total = 0;
@@ -100,15 +113,15 @@ export class NowaitRetryDetector implements Detector {
     const lines = new Set<number>();
     for (const it of items) {
       if (lines.size >= MAX_EVIDENCE) break;
-      chainLines(set, it.req, lines);
-      if (it.extra) chainLines(set, it.extra, lines);
+      chainLines(v, it.req, lines);
+      if (it.extra >= 0) chainLines(v, it.extra, lines);
     }
     const listed: JsonValue[] = items.slice(0, MAX_LISTED).map((it) => {
-      const o: { [key: string]: JsonValue } = { offset: it.req.offset, length: it.req.length, retries: it.retries, addedLatencyNs: it.addedNs };
-      const ud = it.req.details['user_data'];
-      if (typeof ud === 'string') o['user_data'] = ud;
-      if (it.req.details['punted'] === true) o['punted'] = true;
-      if (it.req.result !== undefined) o['result'] = it.req.result;
+      const o: { [key: string]: JsonValue } = { offset: v.offset(it.req), length: v.length(it.req), retries: it.retries, addedLatencyNs: it.addedNs };
+      if (v.layer(it.req) === 'io_uring') o['user_data'] = userDataText(v, it.req);
+      if (v.uring.get(it.req, 'punted') === true) o['punted'] = true;
+      const result = v.result(it.req);
+      if (result !== undefined) o['result'] = result;
       return o;
     });
     const mean = Math.round(total / items.length);
@@ -119,7 +132,7 @@ export class NowaitRetryDetector implements Detector {
           ? 'the same range was read again by the filesystem, the pattern of an IOCB_NOWAIT attempt that got -EAGAIN (the submitter is not traced)'
           : 'the application repeated a RWF_NOWAIT read that returned -EAGAIN without the flag';
     const first = items.reduce((a, b) => (b.line < a.line ? b : a));
-    const ops = [...new Set(items.map((it) => it.req.op))].join('/');
+    const ops = [...new Set(items.map((it) => v.op(it.req)))].join('/');
     const file = g.ino >= 0 ? `ino ${g.ino}` : 'a file without filesystem events in the trace';
     return {
       kind: this.kind,
@@ -134,18 +147,19 @@ export class NowaitRetryDetector implements Detector {
 }
 
 /** preadv2(RWF_NOWAIT) -> -EAGAIN, then the same task reads the same fd and offset again without NOWAIT. */
-function appRetries(set: RequestSet): Array<[IoRequest, IoRequest]> {
-  const pending = new Map<string, IoRequest>();
-  const out: Array<[IoRequest, IoRequest]> = [];
-  for (const r of set.requests) {
-    if (r.layer !== 'syscall' || !isReadSyscall(r.op)) continue;
-    const key = `${r.pid}:${String(r.details['fd'])}:${r.offset}`;
+function appRetries(v: RequestView): Array<[number, number]> {
+  const pending = new Map<string, number>();
+  const out: Array<[number, number]> = [];
+  for (let r = 0; r < v.count; r++) {
+    if (v.layer(r) !== 'syscall' || !isReadSyscall(v.op(r))) continue;
+    const key = `${v.pid(r)}:${String(fdOf(v, r))}:${v.offset(r)}`;
     const prev = pending.get(key);
-    if (prev && r.details['nowait'] !== true) {
+    const nowait = v.syscall.get(r, 'nowait') === true;
+    if (prev !== undefined && !nowait) {
       out.push([prev, r]);
       pending.delete(key);
     }
-    if (r.details['nowait'] === true && r.result === EAGAIN && r.offset >= 0) pending.set(key, r);
+    if (nowait && v.result(r) === EAGAIN && v.offset(r) >= 0) pending.set(key, r);
   }
   return out;
 }

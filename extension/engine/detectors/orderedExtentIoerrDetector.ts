@@ -15,7 +15,6 @@
  */
 import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
-import type { IoRequest } from '../lifecycle/ioRequest';
 import { ByteRanges } from '../lifecycle/orderedExtentRanges';
 import { hasIoerr, isFinished, type OrderedExtent } from '../lifecycle/orderedExtentState';
 import type { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
@@ -51,11 +50,10 @@ function toFile(oe: OrderedExtent, disk: ByteRanges | undefined, into: ByteRange
  * Block writes another tracker linked to the extent (through the LinkIndex), issued while it was open.
  * The LinkIndex keeps a range for seconds, so later reads of the same sectors may be linked too: skip them.
  */
-function linkedWrites(ctx: DetectorContext, oe: OrderedExtent): IoRequest[] {
+function linkedWrites(ctx: DetectorContext, oe: OrderedExtent): number[] {
+  const v = ctx.requests;
   const until = oe.removedTs >= 0 ? oe.removedTs : Infinity;
-  return oe.request.children
-    .map((id) => ctx.requests.requests[id]!)
-    .filter((c) => c.layer === 'block' && c.op === 'write' && c.sector >= 0 && c.result !== undefined && (c.stages[0]?.ts ?? Infinity) <= until);
+  return v.children(oe.request).filter((c) => v.layer(c) === 'block' && v.op(c) === 'write' && v.sector(c) >= 0 && v.result(c) !== undefined && v.firstTs(c) <= until);
 }
 
 /** `ordered-extent-ioerr`: extents dropped with IOERR, and the written bytes lost with them. */
@@ -78,10 +76,12 @@ export class OrderedExtentIoerrDetector implements Detector {
     if (oe.diskFailed) diskFailed.addAll(oe.diskFailed);
     const lines: number[] = [oe.addedLine, oe.ioerrLine, oe.removedLine, ...(oe.failLines ?? []), ...(oe.blockLines ?? [])];
     let errno = oe.blockErrno;
+    const v = ctx.requests;
     for (const b of linkedWrites(ctx, oe)) {
-      (b.result! < 0 ? diskFailed : diskOk).add(b.sector * 512, (b.sector + b.sectors) * 512);
-      if (b.result! < 0) errno = b.result!;
-      lines.push(...b.lines);
+      const result = v.result(b)!;
+      (result < 0 ? diskFailed : diskOk).add(v.sector(b) * 512, (v.sector(b) + v.sectors(b)) * 512);
+      if (result < 0) errno = result;
+      lines.push(...v.lines(b));
     }
     // A btrfs bio split into several block requests fails as a whole (uptodate=0 for its whole range) even
     // when some of its requests succeeded: block outcomes are the finer truth, completions fill the rest.

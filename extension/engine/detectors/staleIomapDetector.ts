@@ -81,6 +81,20 @@ export class StaleIomapDetector implements Detector {
     this.frequent = options.frequent ?? 8;
   }
 
+  wants(name: string): boolean {
+    return (
+      WRITE_SYSCALLS.has(name) ||
+      (name.startsWith('sys_exit_') && WRITE_SYSCALLS.has(`sys_enter_${name.slice(9)}`)) ||
+      name === 'xfs_file_buffered_write' ||
+      name === 'iomap_iter' ||
+      name === 'iomap_apply' ||
+      name === 'xfs_iomap_invalid' ||
+      name === 'xfs_wb_data_iomap_invalid' ||
+      name === 'xfs_wb_cow_iomap_invalid' ||
+      MAP_EVENTS.has(name)
+    );
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;
     const p = ev.payload;
@@ -178,8 +192,9 @@ export class StaleIomapDetector implements Detector {
     const callers = new Set<string>();
     for (const o of writes) {
       const line = o.writeLine > 0 ? o.writeLine : o.iterLine;
-      const root = line > 0 ? ctx.requests.atLine(line).map((r) => ctx.requests.root(r)).find((r) => r.layer === 'syscall' || r.layer === 'io_uring') : undefined;
-      callers.add(root !== undefined ? `${root.op} by ${root.comm || o.comm}-${root.pid >= 0 ? root.pid : o.pid}` : o.writeText !== '' ? `${o.writeText} by ${o.comm}-${o.pid}` : `${o.comm}-${o.pid}`);
+      const v = ctx.requests;
+      const root = line > 0 ? v.atLine(line).map((r) => v.root(r)).find((r) => v.layer(r) === 'syscall' || v.layer(r) === 'io_uring') : undefined;
+      callers.add(root !== undefined ? `${v.op(root)} by ${v.comm(root) || o.comm}-${v.pid(root) >= 0 ? v.pid(root) : o.pid}` : o.writeText !== '' ? `${o.writeText} by ${o.comm}-${o.pid}` : `${o.comm}-${o.pid}`);
     }
     const where = `ino 0x${g.ino.toString(16)} on ${devName(g.dev)}`;
     const wb = g.bySource['xfs_wb_iomap_invalid'] ?? 0;

@@ -19,7 +19,7 @@ import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent } from '../ingest/eventConsumer';
 import { devName } from '../lifecycle/devName';
-import type { IoRequest } from '../lifecycle/ioRequest';
+import type { RequestView } from '../requests/requestView';
 import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';
 
@@ -94,6 +94,13 @@ export class UnalignedDiscardDetector implements Detector {
   private readonly open = new Map<number, Call>();
   private readonly calls: Call[] = [];
 
+  wants(name: string): boolean {
+    if (name === 'block_dirty_buffer') return true;
+    if (name.startsWith('sys_enter_')) return name === 'sys_enter_fallocate' || WRITES.has(name.slice(10));
+    if (name.startsWith('sys_exit_')) return name === 'sys_exit_fallocate' || WRITES.has(name.slice(9));
+    return false;
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;
     const p = ev.payload;
@@ -139,15 +146,17 @@ export class UnalignedDiscardDetector implements Detector {
 
   findings(ctx: DetectorContext): Finding[] {
     const out: Finding[] = [];
-    const zeroing = ctx.requests.requests.filter((r) => r.layer === 'block' && ZEROING_OPS.has(r.op) && r.details['mergedInto'] === undefined);
+    const v = ctx.requests;
+    const zeroing: number[] = [];
+    for (let r = 0; r < v.count; r++) if (v.layer(r) === 'block' && ZEROING_OPS.has(v.op(r)) && v.block.get(r, 'mergedInto') === undefined) zeroing.push(r);
     const fallocs = this.calls.filter((c) => c.syscall === 'fallocate');
     // fallocate -> the zeroing block requests its task queued during the call.
-    const byCall = new Map<Call, IoRequest[]>();
+    const byCall = new Map<Call, number[]>();
     const fdDev = new Map<string, number>();
-    const loose: IoRequest[] = [];
+    const loose: number[] = [];
     for (const r of zeroing) {
-      const t = r.stages[0]!.ts;
-      const c = fallocs.find((f) => f.pid === r.pid && f.enterTs <= t && (Number.isNaN(f.exitTs) || t <= f.exitTs));
+      const t = v.firstTs(r);
+      const c = fallocs.find((f) => f.pid === v.pid(r) && f.enterTs <= t && (Number.isNaN(f.exitTs) || t <= f.exitTs));
       if (c === undefined) {
         loose.push(r);
         continue;
@@ -155,22 +164,22 @@ export class UnalignedDiscardDetector implements Detector {
       const list = byCall.get(c) ?? [];
       list.push(r);
       byCall.set(c, list);
-      fdDev.set(`${c.pid}:${c.fd}`, r.dev);
+      fdDev.set(`${c.pid}:${c.fd}`, v.dev(r));
     }
     const writes = this.bufferedWrites(fdDev);
     for (const c of fallocs) {
       const reqs = byCall.get(c) ?? [];
       if (c.ret === EBUSY) {
-        out.push(this.ebusy(ctx.file, c, reqs));
+        out.push(this.ebusy(ctx.file, v, c, reqs));
         continue;
       }
-      const dev = reqs[0]?.dev ?? fdDev.get(`${c.pid}:${c.fd}`);
+      const dev = reqs.length > 0 ? v.dev(reqs[0]!) : fdDev.get(`${c.pid}:${c.fd}`);
       if (dev === undefined || (c.mode & DISCARD_MODES) === 0 || !(c.len > 0)) continue;
       const f = this.unaligned(ctx, writes, dev, c.offset, c.offset + c.len, c.enterTs, reqs, c);
       if (f) out.push(f);
     }
     for (const r of loose) {
-      const f = this.unaligned(ctx, writes, r.dev, r.sector * 512, (r.sector + r.sectors) * 512, r.stages[0]!.ts, [r], undefined);
+      const f = this.unaligned(ctx, writes, v.dev(r), v.sector(r) * 512, (v.sector(r) + v.sectors(r)) * 512, v.firstTs(r), [r], undefined);
       if (f) out.push(f);
     }
     return out.sort((a, b) => a.line - b.line);
@@ -190,8 +199,8 @@ export class UnalignedDiscardDetector implements Detector {
     return out;
   }
 
-  private ebusy(file: string, c: Call, reqs: readonly IoRequest[]): Finding {
-    const lines = [c.enterLine, c.exitLine, ...reqs.flatMap((r) => r.lines)];
+  private ebusy(file: string, v: RequestView, c: Call, reqs: readonly number[]): Finding {
+    const lines = [c.enterLine, c.exitLine, ...reqs.flatMap((r) => v.lines(r))];
     return {
       kind: this.kind,
       severity: 'error',
@@ -203,7 +212,9 @@ export class UnalignedDiscardDetector implements Detector {
     };
   }
 
-  private unaligned(ctx: DetectorContext, writes: readonly BufferedWrite[], dev: number, start: number, end: number, ts: number, reqs: readonly IoRequest[], c: Call | undefined): Finding | undefined {
+  private unaligned(ctx: DetectorContext, writes: readonly BufferedWrite[], dev: number, start: number, end: number, ts: number, reqs: readonly number[], c: Call | undefined): Finding | undefined {
+    const v = ctx.requests;
+    const blockText = (r: number): string => `${v.block.get(r, 'rwbs') ?? v.op(r)} ${v.sector(r)} + ${v.sectors(r)}`;
     const pages = partialPages(start, end);
     if (pages.length === 0) return undefined;
     const touching = writes.filter((w) => w.dev === dev && pages.some((p) => w.start < (p + 1) * PAGE && w.end > p * PAGE));
@@ -216,20 +227,20 @@ export class UnalignedDiscardDetector implements Detector {
     const dirty = relation === 'before' && !this.writtenBack(ctx, dev, wPages, w.call.exitTs, ts);
     const sectorAligned = start % 512 === 0 && end % 512 === 0;
     const alignment = sectorAligned ? 'sector-aligned but not page-aligned' : 'not sector- or page-aligned';
-    const blk = reqs.map((r) => `${String(r.details['rwbs'] ?? r.op)} ${r.sector} + ${r.sectors}`).join(', ');
+    const blk = reqs.map(blockText).join(', ');
     const what = c
       ? `fallocate(${fallocModeName(c.mode)}, offset ${start}, len ${end - start}) on the block device ${devName(dev)}`
-      : `${reqs[0]!.op} ${blk} (bytes [${start}, ${end})) on ${devName(dev)}`;
+      : `${v.op(reqs[0]!)} ${blk} (bytes [${start}, ${end})) on ${devName(dev)}`;
     const wrote = `the buffered ${w.call.syscall} at line ${w.call.enterLine} (${relation}${dirty ? ', page still dirty' : ''}) writes page${wPages.length > 1 ? 's' : ''} ${wPages.join(' and ')}`;
     const outcome = c
       ? ` It returned ${c.ret}${blk ? ` and was issued as ${blk}` : ''}; kernels before 5.11 returned -EBUSY.`
       : '';
     const message = `${what} is ${alignment} (${PAGE}-byte pages; partial page${pages.length > 1 ? 's' : ''} ${pages.join(' and ')}), and ${wrote}. The kernel zeroes partial pages in the page cache instead of dropping them, and writeback of such a page rewrites all its sectors, the discarded ones included.${outcome}`;
-    const lines = [...(c ? [c.enterLine, c.exitLine] : []), ...reqs.flatMap((r) => r.lines), w.call.enterLine, w.call.exitLine];
+    const lines = [...(c ? [c.enterLine, c.exitLine] : []), ...reqs.flatMap((r) => v.lines(r)), w.call.enterLine, w.call.exitLine];
     const details: { [key: string]: JsonValue } = {
       dev: devName(dev), start, end, length: end - start, pages, sectorAligned, writeSyscall: w.call.syscall, writeLine: w.call.enterLine,
       writePid: w.call.pid, writeStart: w.start, writeEnd: w.end, writeRelation: relation, pageDirty: dirty,
-      requests: reqs.map((r) => `${String(r.details['rwbs'] ?? r.op)} ${r.sector} + ${r.sectors}`),
+      requests: reqs.map(blockText),
     };
     if (c) Object.assign(details, { syscall: 'fallocate', pid: c.pid, fd: c.fd, mode: c.mode, modeName: fallocModeName(c.mode), ret: c.ret });
     return {
@@ -237,7 +248,7 @@ export class UnalignedDiscardDetector implements Detector {
       severity: 'warning',
       message,
       file: ctx.file,
-      line: c ? c.enterLine : reqs[0]!.lines[0]!,
+      line: c ? c.enterLine : v.lines(reqs[0]!)[0]!,
       evidence: this.refs(ctx.file, lines),
       details,
     };
@@ -245,13 +256,16 @@ export class UnalignedDiscardDetector implements Detector {
 
   /** True when a completed block write covered each page between the write and the discard. */
   private writtenBack(ctx: DetectorContext, dev: number, pages: readonly number[], from: number, to: number): boolean {
-    return pages.every((p) =>
-      ctx.requests.requests.some((r) => {
-        if (r.layer !== 'block' || r.op !== 'write' || r.dev !== dev || !r.complete) return false;
-        const done = r.stages[r.stages.length - 1]!.ts;
-        return done >= from && done <= to && r.sector * 512 <= p * PAGE && (r.sector + r.sectors) * 512 >= (p + 1) * PAGE;
-      }),
-    );
+    const v = ctx.requests;
+    const covers = (r: number, p: number): boolean => {
+      if (v.layer(r) !== 'block' || v.op(r) !== 'write' || v.dev(r) !== dev || !v.isComplete(r)) return false;
+      const done = v.lastTs(r);
+      return done >= from && done <= to && v.sector(r) * 512 <= p * PAGE && (v.sector(r) + v.sectors(r)) * 512 >= (p + 1) * PAGE;
+    };
+    return pages.every((p) => {
+      for (let r = 0; r < v.count; r++) if (covers(r, p)) return true;
+      return false;
+    });
   }
 
   private refs(file: string, lines: readonly number[]): EvidenceRef[] {

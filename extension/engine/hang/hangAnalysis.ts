@@ -251,21 +251,21 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
     let bios = 0;
     for (const b of w.bios) {
       if (bios++ >= MAX_BIO_NODES) break;
-      const bid = `bio:${side.file}:${b.request.id}`;
-      g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.request.lines[0] ?? 0, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-      g.edge({ from: rid, to: bid, kind: 'needs-io', label: `write outstanding when ${taskName(v.t)} was reported`, evidence: [{ file: side.file, line: b.request.lines[0] ?? 0 }] });
+      const bid = `bio:${side.file}:${b.id}`;
+      g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
+      g.edge({ from: rid, to: bid, kind: 'needs-io', label: `write outstanding when ${taskName(v.t)} was reported`, evidence: [{ file: side.file, line: b.line }] });
     }
     for (const x of w.extents) {
       const oe = x.extent;
-      const oid = `oe:${side.file}:${oe.request.id}`;
+      const oid = `oe:${side.file}:${oe.request}`;
       const stuck = x.finishedTs === undefined || x.finishedTs > w.reportTs;
       g.node({ id: oid, kind: 'ordered-extent', label: `ordered extent ino ${oe.ino} [${oe.fileOffset}, +${oe.len})`, stuck, file: side.file, line: oe.addedLine, detail: x.finishedTs === undefined ? 'never completed' : `completed at ${x.finishedTs.toFixed(6)}` });
       g.edge({ from: rid, to: oid, kind: 'needs-io', label: `open when ${taskName(v.t)} blocked`, evidence: [{ file: side.file, line: oe.addedLine }] });
       for (const b of x.outstanding) {
         if (bios++ >= MAX_BIO_NODES) break;
-        const bid = `bio:${side.file}:${b.request.id}`;
-        g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.request.lines[0] ?? 0, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-        g.edge({ from: oid, to: bid, kind: 'needs-io', label: x.direct ? 'its write' : 'outstanding write on the device', evidence: [{ file: side.file, line: b.request.lines[0] ?? 0 }] });
+        const bid = `bio:${side.file}:${b.id}`;
+        g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
+        g.edge({ from: oid, to: bid, kind: 'needs-io', label: x.direct ? 'its write' : 'outstanding write on the device', evidence: [{ file: side.file, line: b.line }] });
       }
     }
   }
@@ -273,9 +273,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
 }
 
 function bioLabel(b: LinkedBio): string {
-  const r = b.request;
-  const rwbs = typeof r.details['rwbs'] === 'string' ? r.details['rwbs'] : r.op;
-  return `${rwbs} ${r.dev >= 0 ? devName(r.dev) : '?'} ${r.sector}+${r.sectors}`;
+  return b.label;
 }
 
 function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup[]): Finding[] {
@@ -381,7 +379,7 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         parts.push(`in ${side.file}, ${open.length} ordered extent(s)${inoText} were open when it blocked at ${w.blockedTs.toFixed(6)} s and ${still.length} were still unfinished at the report: ${desc.join('; ')}${still.length > 4 ? '; …' : ''}`);
         for (const x of still.slice(0, 8)) {
           evidence.push({ file: side.file, line: x.extent.addedLine });
-          for (const b of x.outstanding.slice(0, 2)) evidence.push({ file: side.file, line: b.request.lines[0] ?? 0 });
+          for (const b of x.outstanding.slice(0, 2)) evidence.push({ file: side.file, line: b.line });
         }
       }
       if (!v.link.align.certain) parts.push(`(${v.link.align.note})`);
@@ -396,7 +394,7 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         ioDoneTs: x.ioDoneTs === undefined ? null : round6(x.ioDoneTs),
         finishedTs: x.finishedTs === undefined ? null : round6(x.finishedTs),
         line: x.extent.addedLine,
-        outstandingBios: x.outstanding.map((b) => ({ bio: bioLabel(b), line: b.request.lines[0] ?? 0, issuedTs: round6(b.issuedTs), completedTs: b.completedTs === undefined ? null : round6(b.completedTs) })),
+        outstandingBios: x.outstanding.map((b) => ({ bio: bioLabel(b), line: b.line, issuedTs: round6(b.issuedTs), completedTs: b.completedTs === undefined ? null : round6(b.completedTs) })),
       }));
     }
     const explanation = `${parts.join('; ')}.`;
@@ -436,7 +434,7 @@ function stalledIoFindings(views: readonly TaskView[]): Finding[] {
     if (!e) byTrace.set(side.file, (e = { side, bios: new Map(), waiters: [], reportTs: w.reportTs }));
     e.waiters.push(v);
     e.reportTs = Math.min(e.reportTs, w.reportTs);
-    for (const b of bios) e.bios.set(b.request.id, b);
+    for (const b of bios) e.bios.set(b.id, b);
   }
   const out: Finding[] = [];
   for (const { side, bios: m, waiters, reportTs } of byTrace.values()) {
@@ -444,7 +442,7 @@ function stalledIoFindings(views: readonly TaskView[]): Finding[] {
     const never = bios.filter((b) => b.completedTs === undefined);
     const waited = reportTs - bios[0]!.issuedTs;
     const late = bios.filter((b) => b.completedTs !== undefined).map((b) => b.completedTs! - reportTs);
-    const devs = [...new Set(bios.map((b) => (b.request.dev >= 0 ? devName(b.request.dev) : '?')))].join(', ');
+    const devs = [...new Set(bios.map((b) => (b.dev >= 0 ? devName(b.dev) : '?')))].join(', ');
     const tail =
       never.length > 0
         ? `${never.length} of them never completed in the trace`
@@ -458,8 +456,8 @@ function stalledIoFindings(views: readonly TaskView[]): Finding[] {
         .map(bioLabel)
         .join(', ')}${bios.length > 3 ? ', …' : ''}; ${tail}. The device (or what is under it) stopped completing I/O`,
       file: side.file,
-      line: bios[0]!.request.lines[0] ?? 0,
-      evidence: [...bios.slice(0, 16).map((b) => ({ file: side.file, line: b.request.lines[0] ?? 0 })), ...waiters.map((v) => ({ file: v.file, line: v.t.firstLine }))],
+      line: bios[0]!.line,
+      evidence: [...bios.slice(0, 16).map((b) => ({ file: side.file, line: b.line })), ...waiters.map((v) => ({ file: v.file, line: v.t.firstLine }))],
       details: { waiters: names, bios: bios.length, neverCompleted: never.length, outstandingSeconds: round6(waited), devices: devs },
     });
   }

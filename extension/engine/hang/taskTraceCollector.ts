@@ -4,7 +4,7 @@
  * switches out in D state per pid (when a task blocked), and `btrfs_sync_file` per pid (the inode an fsync
  * works on). Everything is kept per pid and bounded; timestamps stay relative ns until `finish`.
  */
-import type { IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
 
 export interface TraceHang {
@@ -27,7 +27,7 @@ export interface TraceSync extends TraceMark {
 
 const MAX_PER_PID = 16;
 
-export class TaskTraceCollector {
+export class TaskTraceCollector implements EventConsumer {
   readonly hangs: TraceHang[] = [];
   /** pid → switches out in D state (the last MAX_PER_PID). */
   readonly dSwitches = new Map<number, TraceMark[]>();
@@ -36,9 +36,12 @@ export class TaskTraceCollector {
   private raw: { kind: 0 | 1 | 2; pid: number; comm: string; ts: number; line: number; ino: number }[] = [];
   private store: EventStore | undefined;
 
+  wants(name: string): boolean {
+    return name === 'sched_process_hang' || name === 'sched_switch' || name === 'btrfs_sync_file';
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;
-    if (name !== 'sched_process_hang' && name !== 'sched_switch' && name !== 'btrfs_sync_file') return;
     const p = ev.payload;
     if (p === undefined) return;
     if (name === 'sched_process_hang') {

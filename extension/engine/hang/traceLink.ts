@@ -12,7 +12,8 @@
  * requests still outstanding for them.
  */
 import type { DumpedTask } from '../contracts/report';
-import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
+import { devName } from '../lifecycle/devName';
+import type { RequestView } from '../requests/requestView';
 import type { OrderedExtent } from '../lifecycle/orderedExtentState';
 import type { EventStore } from '../store/eventStore';
 import type { OrderedExtentWait } from './stackFacts';
@@ -24,7 +25,7 @@ export interface TraceSide {
   readonly store: EventStore;
   readonly collector: TaskTraceCollector;
   readonly extents: readonly OrderedExtent[];
-  readonly requests: RequestSet;
+  readonly requests: RequestView;
   readonly clock: 'ns' | 'counter';
   /** Trace window, seconds. */
   readonly first: number;
@@ -114,8 +115,15 @@ function fmtOffset(o: number): string {
   return Math.abs(o) < 0.0005 ? '0 s' : `${o > 0 ? '+' : ''}${o.toFixed(6)} s`;
 }
 
+/** A block request of the trace, as the blocked-task analysis names it. */
 export interface LinkedBio {
-  readonly request: IoRequest;
+  /** Request id in the trace's requests. */
+  readonly id: number;
+  readonly dev: number;
+  /** First line of the request in the trace. */
+  readonly line: number;
+  /** `WS 7:0 28672+512`. */
+  readonly label: string;
   readonly issuedTs: number;
   /** Trace seconds; undefined when it never completed in the trace. */
   readonly completedTs?: number;
@@ -176,10 +184,14 @@ function absSeconds(side: TraceSide): (rel: number) => number {
 const WRITES: ReadonlySet<string> = new Set(['write']);
 
 function outstanding(side: TraceSide, reportTs: number, abs: (rel: number) => number, ops: ReadonlySet<string> = WRITES): LinkedBio[] {
-  return side.requests.requests
-    .filter((r) => r.layer === 'block' && ops.has(r.op) && r.stages.length > 0)
-    .map((r) => bioAt(r, abs))
-    .filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
+  const v = side.requests;
+  const out: LinkedBio[] = [];
+  for (let r = 0; r < v.count; r++) {
+    if (v.layer(r) !== 'block' || !ops.has(v.op(r)) || v.stageCount(r) === 0) continue;
+    const b = bioAt(v, r, abs);
+    if (b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs)) out.push(b);
+  }
+  return out;
 }
 
 /** Links one ordered-extent waiter of the log to the trace. */
@@ -206,10 +218,11 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
   const deviceOutstanding = (): LinkedBio[] => outstanding(side, reportTs, abs);
   let shared: LinkedBio[] | undefined;
   const extents: LinkedExtent[] = open.map((oe) => {
-    const own = oe.request.children
-      .map((id) => side.requests.requests[id]!)
-      .filter((r) => r.layer === 'block')
-      .map((r) => bioAt(r, abs))
+    const v = side.requests;
+    const own = v
+      .children(oe.request)
+      .filter((r) => v.layer(r) === 'block')
+      .map((r) => bioAt(v, r, abs))
       .filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
     const direct = own.length > 0;
     const outstanding = direct ? own : (shared ??= deviceOutstanding());
@@ -225,8 +238,11 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
   };
 }
 
-function bioAt(r: IoRequest, abs: (rel: number) => number): LinkedBio {
-  const issue = r.stages.find((s) => s.name === 'issue' || s.name === 'insert' || s.name === 'queue') ?? r.stages[0]!;
-  const done = r.complete ? r.stages.find((s) => s.name === 'complete' || s.name === 'error') : undefined;
-  return { request: r, issuedTs: abs(issue.ts), ...(done ? { completedTs: abs(done.ts) } : {}) };
+function bioAt(v: RequestView, r: number, abs: (rel: number) => number): LinkedBio {
+  const stages = v.stages(r);
+  const issue = stages.find((s) => s.name === 'issue' || s.name === 'insert' || s.name === 'queue') ?? stages[0]!;
+  const done = v.isComplete(r) ? stages.find((s) => s.name === 'complete' || s.name === 'error') : undefined;
+  const dev = v.dev(r);
+  const label = `${v.block.get(r, 'rwbs') ?? v.op(r)} ${dev >= 0 ? devName(dev) : '?'} ${v.sector(r)}+${v.sectors(r)}`;
+  return { id: r, dev, line: v.lines(r)[0] ?? 0, label, issuedTs: abs(issue.ts), ...(done ? { completedTs: abs(done.ts) } : {}) };
 }

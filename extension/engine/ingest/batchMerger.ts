@@ -2,7 +2,9 @@
  * BatchMerger: appends EventBatches to the EventStore in file order and does everything that needs the
  * whole file's context: global line numbers and string ids, per-CPU time order, lost-event markers,
  * header comments, format votes, and the streaming consumers (which see events in file order with their
- * decoded payload).
+ * decoded payload). Each event goes only to the consumers that want its type (asked once per type),
+ * and gets its payload record filled only when some consumer wants it. Lines that are not events go, in
+ * order, to the kernel-log parser when one reads the same pass (`LogLineSink`).
  *
  * Batches come from SliceParsers that each keep their own string table (`source` identifies it).
  */
@@ -10,10 +12,16 @@ import { PayloadDecoder } from '../decode/payloadDecoder';
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import { LineKind } from '../scan/lineHeader';
 import { EventStore } from '../store/eventStore';
-import type { EventBatch, SpecialLine } from './eventBatch';
+import type { EventBatch, LogLine, SpecialLine } from './eventBatch';
 import type { EventConsumer, IngestEvent } from './eventConsumer';
 import { FormatVotes } from './formatInfo';
 import { IngestIssues } from './ingestIssues';
+
+/** Receives the lines of the input that are not events (the kernel-log parser's push API). */
+export interface LogLineSink {
+  pushLine(text: string, line: number): void;
+  pushOverlong(line: number, bytes: number): void;
+}
 
 interface SourceMap {
   /** Local string id -> global string id. */
@@ -23,7 +31,6 @@ interface SourceMap {
 }
 
 export class BatchMerger {
-  readonly store = new EventStore();
   readonly issues: IngestIssues;
   readonly votes = new FormatVotes();
   /** Lines merged so far (the last line number). */
@@ -32,7 +39,6 @@ export class BatchMerger {
   maxCpu = -1;
 
   private readonly sources = new Map<number, SourceMap>();
-  private readonly decoder = new PayloadDecoder(this.store.strings);
   /** Per global event-name string id: a reusable payload record, or null without a known format. */
   private readonly records = new Map<number, DecodedPayload | null>();
   private readonly ev: IngestEvent = { row: 0, line: 0, ts: 0, cpu: 0, pid: 0, comm: 0, type: 0, name: '', payload: undefined };
@@ -40,12 +46,18 @@ export class BatchMerger {
   private lastLine: number[] = [];
   private readonly typeNames: string[] = [];
   private readonly instances = new Set<string>();
+  /** Per event type id: the consumers that want it (undefined until the type is first seen). */
+  private readonly routes: (readonly EventConsumer[] | undefined)[] = [];
+  private readonly decoder: PayloadDecoder;
 
   constructor(
     readonly file: string,
     private readonly consumers: readonly EventConsumer[] = [],
+    readonly store: EventStore = new EventStore(),
+    private readonly logSink?: LogLineSink,
   ) {
     this.issues = new IngestIssues(file);
+    this.decoder = new PayloadDecoder(store.strings);
   }
 
   /** A line too long to read, between slices. */
@@ -53,6 +65,18 @@ export class BatchMerger {
     const line = ++this.lines;
     this.store.addCheckpoint(line, fileOffset);
     this.issues.skip(line, `line of ${length} bytes is longer than the limit and was not read`, '');
+    this.logSink?.pushOverlong(line, length);
+  }
+
+  /** The consumers that want events of a type. */
+  private route(type: number): readonly EventConsumer[] {
+    let r = this.routes[type];
+    if (r === undefined) {
+      const name = this.typeName(type);
+      r = this.consumers.filter((c) => c.wants(name));
+      this.routes[type] = r;
+    }
+    return r;
   }
 
   /** Merges the next batch of the file; `source` names the parser that made it, `fileOffset` where its slice starts. */
@@ -86,7 +110,7 @@ export class BatchMerger {
       }
     }
     const firstRow = store.count;
-    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n);
+    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n, batch.dev, batch.ino);
     let mismatch = 0;
     if (batch.mismatchSamples.length > 0) {
       for (let i = 0; i < n; i++) {
@@ -102,6 +126,8 @@ export class BatchMerger {
       const ev = this.ev;
       for (let i = 0; i < n; i++) {
         while (si < specials.length && specials[si]!.line < batch.line[i]!) this.special(specials[si++]!, base);
+        const targets = this.route(types[i]!);
+        if (targets.length === 0) continue;
         const off = batch.payOff[i]!;
         ev.row = firstRow + i;
         ev.line = lines[i]!;
@@ -112,11 +138,20 @@ export class BatchMerger {
         ev.type = types[i]!;
         ev.name = this.typeName(types[i]!);
         ev.payload = off >= 0 ? this.payload(ids[batch.name[i]!]!, batch, off, ids) : undefined;
-        for (const k of this.consumers) k.onEvent(ev, store);
+        for (let k = 0; k < targets.length; k++) targets[k]!.onEvent(ev, store);
       }
       while (si < specials.length) this.special(specials[si++]!, base);
     }
+    if (this.logSink) this.logLines(batch.logLines, base);
     this.lines = base + batch.lineCount;
+  }
+
+  private logLines(list: readonly LogLine[], base: number): void {
+    const sink = this.logSink!;
+    for (const l of list) {
+      if (l.text === null) sink.pushOverlong(base + l.line + 1, l.bytes);
+      else sink.pushLine(l.text, base + l.line + 1);
+    }
   }
 
   private growCpus(cpu: number): void {

@@ -22,6 +22,16 @@ export interface SpecialLine {
   readonly text: string;
 }
 
+/**
+ * A line that is not an event, in full, for the kernel-log parser that reads the same pass (`text` is null
+ * for a line longer than the parser reads; `bytes` is its length then).
+ */
+export interface LogLine {
+  readonly line: number;
+  readonly text: string | null;
+  readonly bytes: number;
+}
+
 /** What the layout of the slice's lines says about the file (summed by the merger). */
 export interface BatchVotes {
   layouts: [number, number, number];
@@ -54,6 +64,9 @@ export interface EventBatch {
   /** Offset of the event's decoded fields in num/str; -1: no known format; -2: payload matched no format. */
   readonly payOff: Int32Array;
   readonly variant: Int16Array;
+  /** The device (dev_t) the payload names, 0xffffffff for none; the inode, -1 for none. */
+  readonly dev: Uint32Array;
+  readonly ino: Float64Array;
   readonly num: Float64Array;
   readonly str: Int32Array;
   readonly stringBase: number;
@@ -64,6 +77,8 @@ export interface EventBatch {
   readonly votes: BatchVotes;
   /** Payload text of the events with payOff -2, in order (for the parse-error finding). */
   readonly mismatchSamples: string[];
+  /** Every line that is not an event, in order, when the parser collects them (`logText`). */
+  readonly logLines: LogLine[];
 }
 
 export function emptyVotes(): BatchVotes {
@@ -84,5 +99,5 @@ export function emptyVotes(): BatchVotes {
 
 /** The typed arrays of a batch, for transfer lists. */
 export function batchBuffers(b: EventBatch): ArrayBuffer[] {
-  return [b.tsHi, b.tsLo, b.cpu, b.pid, b.comm, b.name, b.line, b.payOff, b.variant, b.num, b.str, b.checkpoints].map((a) => a.buffer as ArrayBuffer);
+  return [b.tsHi, b.tsLo, b.cpu, b.pid, b.comm, b.name, b.line, b.payOff, b.variant, b.dev, b.ino, b.num, b.str, b.checkpoints].map((a) => a.buffer as ArrayBuffer);
 }

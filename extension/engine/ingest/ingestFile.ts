@@ -1,31 +1,27 @@
 /**
- * ingestFile / ingestBytes: stream a trace from disk (or from memory) through the SliceCutter, the
- * SliceParsers and the BatchMerger.
+ * Trace ingest: streams a ByteSource through the SliceCutter, the SliceParsers and the BatchMerger.
  *
- * The file is read in slices into two alternating buffers (the next read runs while the current one is
- * cut and parsed); nothing ever holds the whole file. Large files are parsed by worker threads, one slice
- * each, and merged in file order; small inputs are parsed inline. Long reads report progress, yield to the
- * event loop, and stop when the AbortSignal fires. A binary trace.dat or an unreadable path raises an
- * IngestError with a one-line message; any other content is read, however broken.
+ * The source is read in slices (the next read runs while the current one is cut and parsed); nothing ever
+ * holds the whole input. Large inputs are parsed by worker threads, one slice each, and merged in file
+ * order; small ones inline (`ingestBytes` parses an in-memory buffer synchronously). Long reads report
+ * progress, yield to the event loop, and stop when the AbortSignal fires. The input layer (input/) decides
+ * beforehand that the input is text; `ingestFile` still refuses a trace.dat for callers that skip it.
  */
 import type { Finding } from '../contracts/finding';
 import type { FileFacts } from '../contracts/report';
-import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { SliceCutter } from '../io/sliceCutter';
+import { FileSource, MemorySource, type ByteSource } from '../input/byteSource';
+import { IngestError } from '../input/ingestError';
+import { traceDatError } from '../input/openInput';
+import { isTraceDat, traceDatVersion } from '../input/sniffInput';
+import { SliceCutter, type SliceItem } from '../input/sliceCutter';
 import type { EventStore } from '../store/eventStore';
-import { BatchMerger } from './batchMerger';
+import { availableParallelism } from 'node:os';
+import { BatchMerger, type LogLineSink } from './batchMerger';
 import type { EventConsumer } from './eventConsumer';
 import { SliceParser } from './sliceParser';
 import { SlicePool } from './workerPool';
 
-/** A file that cannot be read as text input; `message` is one line for the user. */
-export class IngestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IngestError';
-  }
-}
+export { IngestError };
 
 export interface IngestOptions {
   readonly consumers?: readonly EventConsumer[];
@@ -34,11 +30,17 @@ export interface IngestOptions {
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   readonly sliceBytes?: number;
   readonly maxLineBytes?: number;
-  /** Worker threads for parsing; default: one per core (at most 4) for files of 32 MB and more, else inline. */
+  /** Worker threads for parsing; default: one per core (at most 4) for inputs of 32 MB and more, else inline. */
   readonly workers?: number;
+  /** The store to fill (a model's); a new one by default. */
+  readonly store?: EventStore;
+  /** Receives every line that is not an event, for the kernel-log parser reading the same pass. */
+  readonly logLines?: LogLineSink;
 }
 
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+const DEFAULT_SLICE = 4 * 1024 * 1024;
+const DEFAULT_MAX_LINE = 8 * 1024 * 1024;
 
 function defaultWorkers(size: number): number {
   if (size < PARALLEL_MIN_BYTES) return 0;
@@ -52,104 +54,69 @@ export interface IngestResult extends FileFacts {
   readonly store: EventStore;
 }
 
-const TRACE_DAT_MAGIC = [0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]; // \x17\x08Dtracing
-
-function isTraceDat(head: Uint8Array): boolean {
-  return TRACE_DAT_MAGIC.every((b, i) => head[i] === b);
+/** Streams a source (a file or memory) through the parsers; the caller owns and closes the source. */
+export async function ingestSource(source: ByteSource, options: IngestOptions = {}): Promise<IngestResult> {
+  const size = source.size;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const merger = new BatchMerger(source.name, options.consumers ?? [], options.store, options.logLines);
+  const cutter = new SliceCutter(options.sliceBytes ?? DEFAULT_SLICE, maxLineBytes);
+  const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), { maxLineBytes, logText: options.logLines !== undefined });
+  let position = 0;
+  let lastYield = Date.now();
+  try {
+    for await (const chunk of source.slices(DEFAULT_SLICE, options.signal)) {
+      position += chunk.length;
+      for (const item of cutter.push(chunk)) await pool.submit(item);
+      options.onProgress?.(position, size);
+      if (Date.now() - lastYield > 50) {
+        lastYield = Date.now();
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    for (const item of cutter.end()) await pool.submit(item);
+    await pool.flush();
+  } finally {
+    await pool.close();
+  }
+  merger.finish();
+  return summarize(source.name, position, merger);
 }
 
-/** Streams the file at `path`. */
+/** Streams the file at `path` (refusing a trace.dat, which needs the binary reader). */
 export async function ingestFile(path: string, options: IngestOptions = {}): Promise<IngestResult> {
-  let fh;
+  const source = await FileSource.open(path);
   try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    throw new IngestError(`cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    const st = await fh.stat();
-    if (st.isDirectory()) throw new IngestError(`${path} is a directory, not a trace file`);
-    const size = st.size;
-    // Two read buffers: the next read runs while the current chunk is cut and parsed.
-    const readBytes = 4 * 1024 * 1024;
-    const slices = [Buffer.allocUnsafe(readBytes), Buffer.allocUnsafe(readBytes)];
-    const handle = fh;
-    const readInto = async (buf: Buffer, at: number): Promise<number> => {
-      try {
-        return (await handle.read(buf, 0, buf.length, at)).bytesRead;
-      } catch (err) {
-        throw new IngestError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
-    };
-    const maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
-    const merger = new BatchMerger(path, options.consumers ?? []);
-    const cutter = new SliceCutter(options.sliceBytes ?? 4 * 1024 * 1024, maxLineBytes);
-    const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), maxLineBytes);
-    let position = 0;
-    let which = 0;
-    let lastYield = Date.now();
-    let pending = readInto(slices[0]!, 0);
-    let first = true;
-    try {
-      for (;;) {
-        const n = await pending;
-        if (n === 0) break;
-        if (options.signal?.aborted) throw new IngestError(`reading ${path} was cancelled`);
-        const chunk = slices[which]!.subarray(0, n);
-        position += n;
-        which ^= 1;
-        pending = readInto(slices[which]!, position);
-        if (first) {
-          first = false;
-          if (isTraceDat(chunk)) {
-            await pending.catch(() => 0);
-            throw new IngestError(traceDatMessage(path, chunk));
-          }
-        }
-        for (const item of cutter.push(chunk)) await pool.submit(item);
-        options.onProgress?.(position, size);
-        if (Date.now() - lastYield > 50) {
-          lastYield = Date.now();
-          await new Promise<void>((r) => setImmediate(r));
-        }
-      }
-      for (const item of cutter.end()) await pool.submit(item);
-      await pool.flush();
-    } finally {
-      await pool.close();
-    }
-    merger.finish();
-    return summarize(path, position, merger);
-
+    const head = source.readSync(0, 64);
+    if (isTraceDat(head)) throw traceDatError(path, traceDatVersion(head));
+    return await ingestSource(source, options);
   } finally {
-    await fh.close();
+    await source.close();
   }
 }
 
 /** Ingests text already in memory (an editor buffer), in the same way as a file, on this thread. */
 export function ingestBytes(path: string, bytes: Uint8Array, options: IngestOptions = {}): IngestResult {
-  if (isTraceDat(bytes)) throw new IngestError(traceDatMessage(path, bytes));
-  const maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
-  const merger = new BatchMerger(path, options.consumers ?? []);
-  const cutter = new SliceCutter(options.sliceBytes ?? 4 * 1024 * 1024, maxLineBytes);
-  const parser = new SliceParser(maxLineBytes);
+  if (isTraceDat(bytes)) throw traceDatError(path, traceDatVersion(bytes));
+  return ingestMemory(new MemorySource(path, bytes), options);
+}
+
+/** The synchronous ingest of an in-memory source, inline. */
+export function ingestMemory(source: MemorySource, options: IngestOptions = {}): IngestResult {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const merger = new BatchMerger(source.name, options.consumers ?? [], options.store, options.logLines);
+  const cutter = new SliceCutter(options.sliceBytes ?? DEFAULT_SLICE, maxLineBytes);
+  const parser = new SliceParser({ maxLineBytes, logText: options.logLines !== undefined });
   let seq = 0;
-  const feed = (items: ReturnType<SliceCutter['push']>): void => {
+  const feed = (items: readonly SliceItem[]): void => {
     for (const item of items) {
       if (item.kind === 'overlong') merger.overlongLine(item.fileOffset, item.length);
       else merger.merge(parser.parse(seq++, item.bytes, 0, item.bytes.length, item.unterminatedLast), 0, item.fileOffset);
     }
   };
-  const step = 4 * 1024 * 1024;
-  for (let p = 0; p < bytes.length; p += step) feed(cutter.push(bytes.subarray(p, Math.min(bytes.length, p + step))));
+  for (const chunk of source.slicesSync(DEFAULT_SLICE)) feed(cutter.push(chunk));
   feed(cutter.end());
   merger.finish();
-  return summarize(path, bytes.length, merger);
-}
-
-function traceDatMessage(path: string, head: Uint8Array): string {
-  const version = Buffer.from(head.subarray(10, 14)).toString('latin1').replace(/\0.*$/s, '');
-  return `${path} is a binary trace-cmd trace.dat (file version ${version || '?'}); iolens reads its text form for now: run \`trace-cmd report -i ${path} > ${path}.txt\``;
+  return summarize(source.name, source.size, merger);
 }
 
 function summarize(path: string, bytes: number, ing: BatchMerger): IngestResult {

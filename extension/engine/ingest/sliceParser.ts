@@ -13,11 +13,22 @@ import { EventForm, LineHeader, LineKind } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
 import { LINE_INDEX_STRIDE } from '../store/eventStore';
 import { StringTable } from '../store/stringTable';
-import { emptyVotes, type BatchVotes, type EventBatch, type SpecialLine } from './eventBatch';
+import { emptyVotes, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
 import { isKernelLogLine } from './kernelLogSniffer';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+/** An event whose payload names no device. */
+export const NO_DEV = 0xffffffff;
 const SAMPLE_CHARS = 160;
+/** Lines longer than this are not handed to the kernel-log parser (it reports them as too long). */
+export const LOG_LINE_MAX_BYTES = 1024 * 1024;
+
+/** What a SliceParser is asked to do besides parsing events. */
+export interface SliceParserOptions {
+  readonly maxLineBytes?: number;
+  /** Collect every non-event line in full for the kernel-log parser (see EventBatch.logLines). */
+  readonly logText?: boolean;
+}
 
 export class SliceParser {
   readonly strings = new StringTable();
@@ -44,6 +55,11 @@ export class SliceParser {
   private line = new Int32Array(0);
   private payOff = new Int32Array(0);
   private variant = new Int16Array(0);
+  /** Device (dev_t) and inode the payload names, for the event filters (NO_DEV / NO_INO when none). */
+  private dev = new Uint32Array(0);
+  private ino = new Float64Array(0);
+  /** Per schema: slots of its `dev` and `ino` fields. */
+  private readonly keySlots = new Map<EventSchema, readonly [number, number]>();
   private num = new Float64Array(0);
   private str = new Int32Array(0);
   private fieldsUsed = 0;
@@ -51,8 +67,13 @@ export class SliceParser {
   private checkpoints: number[] = [];
   private votes: BatchVotes = emptyVotes();
   private mismatchSamples: string[] = [];
+  private logLines: LogLine[] = [];
+  private readonly maxLineBytes: number;
+  private readonly logText: boolean;
 
-  constructor(private readonly maxLineBytes = 8 * 1024 * 1024) {
+  constructor(options: SliceParserOptions = {}) {
+    this.maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
+    this.logText = options.logText === true;
     this.printId = this.strings.intern('print');
     this.functionId = this.strings.intern('function');
   }
@@ -73,49 +94,57 @@ export class SliceParser {
       if (lineNo % LINE_INDEX_STRIDE === 0) this.checkpoints.push(lineNo, s - start);
       let e = nl;
       if (e > s && buf[e - 1] === 13) e--;
-      this.parseLine(buf, s, e, lineNo, unterminatedLast && nl === end);
+      if (!this.parseLine(buf, s, e, lineNo, unterminatedLast && nl === end) && this.logText) this.logLine(buf, s, nl, lineNo);
       lineNo++;
       s = nl + 1;
     }
     return this.finishBatch(seq, lineNo);
   }
 
-  private parseLine(buf: Uint8Array, s: number, e: number, lineNo: number, unterminated: boolean): void {
+  /** A non-event line for the kernel-log parser: its text up to the newline (a `\r` kept, as a log reader sees it). */
+  private logLine(buf: Uint8Array, s: number, nl: number, lineNo: number): void {
+    const bytes = nl - s;
+    this.logLines.push({ line: lineNo, text: bytes > LOG_LINE_MAX_BYTES ? null : utf8.decode(buf.subarray(s, nl)), bytes });
+  }
+
+  /** Parses one line; true when it was an event. */
+  private parseLine(buf: Uint8Array, s: number, e: number, lineNo: number, unterminated: boolean): boolean {
     const h = this.h;
     if (e - s > this.maxLineBytes) {
       this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: 'skip', note: `line of ${e - s} bytes is longer than the limit and was not read`, text: '' });
-      return;
+      return false;
     }
     if (scanEventLine(buf, s, e, h)) {
       const nameId = this.eventNameId(buf);
       const schema = this.schemaOf(nameId);
       if (unterminated && schema !== null && h.form === EventForm.Normal && this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd) === undefined) {
         this.skip(lineNo, 'the last line is cut short (truncated file)', buf, s, e);
-        return;
+        return false;
       }
       this.addEvent(buf, nameId, schema, lineNo, e);
-      return;
+      return true;
     }
     let p = s;
     while (p < e && (buf[p] === 32 || buf[p] === 9)) p++;
-    if (p === e) return; // blank
+    if (p === e) return false; // blank
     const text = utf8.decode(buf.subarray(s, Math.min(e, s + 4096)));
     const c = classifyLine(text);
     if (!c.ok) {
       if (isKernelLogLine(text)) {
         this.votes.kernelLogLines++;
-        return;
+        return false;
       }
       this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: 'skip', note: e - s > 4096 ? `${c.reason} (line of ${e - s} bytes)` : c.reason, text: text.slice(0, SAMPLE_CHARS) });
-      return;
+      return false;
     }
     const v = c.value;
-    if (v.kind === LineKind.Blank) return;
+    if (v.kind === LineKind.Blank) return false;
     if (v.kind === LineKind.Noise) {
       this.specials.push({ line: lineNo, kind: -1, cpu: -1, count: -1, what: v.what, note: v.note, text: text.slice(0, SAMPLE_CHARS) });
-      return;
+      return false;
     }
     this.specials.push({ line: lineNo, kind: v.kind, cpu: v.cpu, count: v.count, what: v.what, note: v.note, text: v.kind === LineKind.Comment ? text.slice(0, 400) : '' });
+    return false;
   }
 
   private skip(lineNo: number, reason: string, buf: Uint8Array, s: number, e: number): void {
@@ -168,6 +197,8 @@ export class SliceParser {
     this.name[i] = nameId;
     this.line[i] = lineNo;
     this.variant[i] = 0;
+    this.dev[i] = NO_DEV;
+    this.ino[i] = -1;
     const votes = this.votes;
     votes.layouts[h.layout]++;
     if (h.flagsStart >= 0) votes.irqInfo = true;
@@ -208,6 +239,19 @@ export class SliceParser {
     this.fieldsUsed += k;
     this.payOff[i] = off;
     this.variant[i] = rec.variant;
+    let ks = this.keySlots.get(schema);
+    if (ks === undefined) {
+      ks = [schema.slot('dev'), schema.slot('ino')] as const;
+      this.keySlots.set(schema, ks);
+    }
+    if (ks[0] >= 0) {
+      const d = rn[ks[0]]!;
+      if (d >= 0 && d < NO_DEV) this.dev[i] = d;
+    }
+    if (ks[1] >= 0) {
+      const x = rn[ks[1]]!;
+      if (x >= 0) this.ino[i] = x;
+    }
   }
 
   private reset(cap: number): void {
@@ -222,10 +266,11 @@ export class SliceParser {
     this.checkpoints = [];
     this.votes = emptyVotes();
     this.mismatchSamples = [];
+    this.logLines = [];
   }
 
   private grow(cap: number): void {
-    const g = <T extends Float64Array | Int32Array | Uint16Array | Int16Array>(a: T, make: (n: number) => T): T => {
+    const g = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Int16Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a.subarray(0, this.n) as never);
       return b;
@@ -239,6 +284,8 @@ export class SliceParser {
     this.line = g(this.line, (n) => new Int32Array(n));
     this.payOff = g(this.payOff, (n) => new Int32Array(n));
     this.variant = g(this.variant, (n) => new Int16Array(n));
+    this.dev = g(this.dev, (n) => new Uint32Array(n));
+    this.ino = g(this.ino, (n) => new Float64Array(n));
     this.cap = cap;
   }
 
@@ -271,6 +318,8 @@ export class SliceParser {
       line: this.line.slice(0, n),
       payOff: this.payOff.slice(0, n),
       variant: this.variant.slice(0, n),
+      dev: this.dev.slice(0, n),
+      ino: this.ino.slice(0, n),
       num: this.num.slice(0, this.fieldsUsed),
       str: this.str.slice(0, this.fieldsUsed),
       stringBase,
@@ -279,6 +328,7 @@ export class SliceParser {
       checkpoints: Float64Array.from(this.checkpoints),
       votes: this.votes,
       mismatchSamples: this.mismatchSamples,
+      logLines: this.logLines,
     };
     return batch;
   }

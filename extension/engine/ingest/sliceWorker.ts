@@ -5,12 +5,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchBuffers } from './eventBatch';
-import { SliceParser } from './sliceParser';
+import { SliceParser, type SliceParserOptions } from './sliceParser';
 import type { SliceRequest, SliceReply } from './workerPool';
 
 const port = parentPort;
 if (port === null) throw new Error('sliceWorker must run in a worker thread');
-const parser = new SliceParser((workerData as { maxLineBytes?: number } | undefined)?.maxLineBytes);
+const parser = new SliceParser((workerData as SliceParserOptions | undefined) ?? {});
 
 port.on('message', (msg: SliceRequest) => {
   try {

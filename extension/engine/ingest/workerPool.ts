@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SliceItem } from '../io/sliceCutter';
+import type { SliceItem } from '../input/sliceCutter';
 import type { BatchMerger } from './batchMerger';
 import type { EventBatch } from './eventBatch';
-import { SliceParser } from './sliceParser';
+import { SliceParser, type SliceParserOptions } from './sliceParser';
 
 /** Main thread -> worker: parse this slice. */
 export interface SliceRequest {
@@ -58,17 +58,17 @@ export class SlicePool {
   constructor(
     private readonly merger: BatchMerger,
     workers: number,
-    maxLineBytes: number,
+    parserOptions: SliceParserOptions,
     private readonly maxInFlight = workers + 1,
   ) {
     const script = workers > 0 ? workerScript() : undefined;
     if (script === undefined) {
-      this.inline = new SliceParser(maxLineBytes);
+      this.inline = new SliceParser(parserOptions);
       return;
     }
     for (let i = 0; i < workers; i++) {
       // A small young generation: batches are short-lived, and RSS must stay well below the input size.
-      const w = new Worker(script.code, { eval: script.eval, workerData: { maxLineBytes }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const w = new Worker(script.code, { eval: script.eval, workerData: parserOptions, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const waiting = new Map<number, { resolve(b: EventBatch): void; reject(e: Error): void }>();
       w.on('message', (reply: SliceReply) => {
         const p = waiting.get(reply.seq);

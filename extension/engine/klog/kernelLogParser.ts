@@ -29,8 +29,22 @@ export interface LockHeld {
   readonly line: number;
 }
 
+/**
+ * A region of the log for outlines and folding: a dump item (a hung-task report, a task, a CPU backtrace, a
+ * /proc stack, a ps table, a lockdep or workqueue dump) or a part of one (its stack, its register block).
+ */
+export interface LogSection {
+  readonly kind: 'hung' | 'blocker' | 'task' | 'cpu' | 'proc' | 'ps' | 'lockdep' | 'wq' | 'stack' | 'registers';
+  readonly line: number;
+  readonly endLine: number;
+  /** Index in `tasks` of the task the section belongs to, -1 for none. */
+  readonly task: number;
+}
+
 export interface KernelLogResult {
   readonly tasks: DumpedTask[];
+  /** Foldable regions, in line order. */
+  readonly sections: LogSection[];
   readonly dumps: TaskDump[];
   readonly locks: LockHeld[];
   readonly diagnostics: LogDiagnostic[];
@@ -58,6 +72,7 @@ const DAMAGED = /[\x00-\x08\x0e-\x1f\x7f\ufffd]|^\??\s*[A-Za-z_][\w.]*(?:\+0x[0-
 
 export class KernelLogParser {
   private readonly tasks: DumpedTask[] = [];
+  private readonly sections: LogSection[] = [];
   private readonly dumps: TaskDump[] = [];
   private readonly locks: LockHeld[] = [];
   private readonly diagnostics: LogDiagnostic[] = [];
@@ -129,6 +144,7 @@ export class KernelLogParser {
     }
     return {
       tasks: this.tasks,
+      sections: this.sections.sort((a, b) => a.line - b.line || b.endLine - a.endLine),
       dumps: this.dumps,
       locks: this.locks,
       diagnostics: this.diagnostics.sort((a, b) => a.line - b.line),
@@ -185,8 +201,39 @@ export class KernelLogParser {
       const r = region[Math.min(e.record, region.length - 1)]!;
       this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `kernel log line not placed in a dump: ${e.message}` });
     }
-    for (const item of items) this.assemble(item, region);
+    for (const item of items) {
+      const before = this.tasks.length;
+      this.assemble(item, region);
+      this.section(item, region, this.tasks.length > before ? this.tasks.length - 1 : -1);
+    }
     this.trigger = { kind: 'dump', dump: undefined };
+  }
+
+  /** Records an item's region, and its stack and register runs. */
+  private section(item: DumpItem, region: readonly LineRecord[], task: number): void {
+    if (item.kind === 'misc' || item.kind === 'orphan') return;
+    const recs = item.tokens.filter((t) => !t.isInsertedInRecovery && Number.isFinite(t.startOffset)).map((t) => region[t.startOffset]!);
+    if (recs.length < 2) return;
+    this.sections.push({ kind: item.kind, line: recs[0]!.line, endLine: recs[recs.length - 1]!.endLine, task });
+    let run: { kind: 'stack' | 'registers'; line: number; endLine: number } | undefined;
+    const close = (): void => {
+      if (run && run.endLine > run.line) this.sections.push({ ...run, task });
+      run = undefined;
+    };
+    for (const r of recs) {
+      const k = r.c.kind;
+      const kind = k === 'Register' ? 'registers' : k === 'CallTrace' || k === 'Frame' || k === 'AddrFrame' || k === 'ArmFrame' || k === 'StackOpen' || k === 'StackClose' ? 'stack' : undefined;
+      if (kind === undefined) {
+        close();
+        continue;
+      }
+      if (run && run.kind === kind) run.endLine = r.endLine;
+      else {
+        close();
+        run = { kind, line: r.line, endLine: r.endLine };
+      }
+    }
+    close();
   }
 
   private assemble(item: DumpItem, region: readonly LineRecord[]): void {

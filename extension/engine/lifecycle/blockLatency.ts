@@ -5,18 +5,21 @@
  * instead of G2I + I2D.
  *
  * The block tracker records each stage's time while the request lives and writes the latencies (ns) into
- * the request's `details` when it completes; `blockLatencyStats` turns them into percentiles per device
+ * the request's block facts when it completes; `blockLatencyStats` turns them into percentiles per device
  * and for all devices (the `block` part of the report's `requests` section). A stage that the trace does
  * not show (events not enabled, request issued before the trace began) simply has no value.
  */
 import type { DeviceLatency } from '../contracts/report';
+import type { RequestSet } from '../requests/requestSet';
+import { LAYER_CODE, type RequestView } from '../requests/requestView';
 import { devName } from './devName';
-import type { IoRequest, RequestSet } from './ioRequest';
 import { latencyStats } from './requestSummary';
 
 /** The latency names, in the order of a request's life. */
 export const BLOCK_LATENCIES = ['Q2G', 'G2I', 'I2D', 'Q2D', 'D2C', 'Q2C'] as const;
 export type BlockLatencyName = (typeof BLOCK_LATENCIES)[number];
+
+const BLOCK = LAYER_CODE.block;
 
 /** Stage times of one request (ns from the first event; NaN when not seen). */
 export interface BlockStageTimes {
@@ -36,10 +39,10 @@ export function newStageTimes(): BlockStageTimes {
   return { q: NaN, g: NaN, i: NaN, iLast: NaN, d: NaN };
 }
 
-/** Writes the latencies that the seen stages allow into `details`, for a request completed at `c`. */
-export function recordLatencies(details: IoRequest['details'], t: BlockStageTimes, c: number): void {
+/** Writes the latencies that the seen stages allow into the block facts of `r`, completed at `c`. */
+export function recordLatencies(rs: RequestSet, r: number, t: BlockStageTimes, c: number): void {
   const put = (name: BlockLatencyName, from: number, to: number): void => {
-    if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) details[name] = to - from;
+    if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) rs.block.put(r, name, to - from);
   };
   put('Q2G', t.q, t.g);
   put('G2I', t.g, t.i);
@@ -49,16 +52,15 @@ export function recordLatencies(details: IoRequest['details'], t: BlockStageTime
   put('Q2C', t.q, c);
 }
 
-
 class Collector {
   requests = 0;
   readonly values = new Map<BlockLatencyName, number[]>(BLOCK_LATENCIES.map((n) => [n, []]));
 
-  add(r: IoRequest): void {
+  add(v: RequestView, r: number): void {
     this.requests++;
     for (const name of BLOCK_LATENCIES) {
-      const v = r.details[name];
-      if (typeof v === 'number') this.values.get(name)!.push(v);
+      const x = v.block.get(r, name);
+      if (x !== undefined) this.values.get(name)!.push(x);
     }
   }
 
@@ -71,17 +73,20 @@ class Collector {
 
 /**
  * Percentiles (count, mean, p50, p90, p99, max, ns) of each block stage latency over the completed block
- * requests: first `all` devices, then one entry per device in device-number order.
+ * requests of one or more files: first `all` devices, then one entry per device in device-number order.
  */
-export function blockLatencyStats(requests: RequestSet): DeviceLatency[] {
+export function blockLatencyStats(views: readonly RequestView[]): DeviceLatency[] {
   const all = new Collector();
   const byDev = new Map<number, Collector>();
-  for (const r of requests.requests) {
-    if (r.layer !== 'block' || !r.complete || r.details['mergedInto'] !== undefined) continue;
-    all.add(r);
-    let c = byDev.get(r.dev);
-    if (!c) byDev.set(r.dev, (c = new Collector()));
-    c.add(r);
+  for (const v of views) {
+    for (let r = 0; r < v.count; r++) {
+      if (v.layerCode(r) !== BLOCK || !v.isComplete(r) || v.block.get(r, 'mergedInto') !== undefined) continue;
+      all.add(v, r);
+      const dev = v.dev(r);
+      let c = byDev.get(dev);
+      if (!c) byDev.set(dev, (c = new Collector()));
+      c.add(v, r);
+    }
   }
   if (all.requests === 0) return [];
   const devs = [...byDev.keys()].sort((a, b) => a - b);

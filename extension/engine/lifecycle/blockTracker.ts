@@ -22,14 +22,21 @@
  * kept in a bounded map.
  */
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
-import { errnoNames } from '../decode/errnoNames';
 import { decodeRwbs } from '../decode/rwbs';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import { BLOCK_FLAG_NAMES } from '../requests/requestFacts';
+import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
 import { newStageTimes, recordLatencies, type BlockStageTimes } from './blockLatency';
 import { devName } from './devName';
-import type { IoRequest, RequestSet, RequestStage } from './ioRequest';
 import type { LinkIndex } from './linkIndex';
+
+/** A stage seen before its request exists (a queued bio's queue / split / remap). */
+interface PendingStage {
+  readonly name: string;
+  readonly ts: number;
+  readonly line: number;
+}
 
 /** Sectors at or above this (2 PiB) cannot be keyed; flush completions print 2^64-1. */
 const SECTOR_SPAN = 2 ** 42;
@@ -40,8 +47,11 @@ const RECENT_MAX = 4096;
 /** What the rwbs string says, decoded once per distinct string. */
 interface RwbsInfo {
   readonly text: string;
+  /** Interned id of `text` (-1 when the event printed none). */
+  readonly id: number;
   readonly op: string;
-  readonly flags: readonly string[];
+  /** Bits of BLOCK_FLAG_NAMES. */
+  readonly flags: number;
   readonly isFlush: boolean;
   /** Preflush or FUA: the request may end with one more `+ 0` completion after the flush sequence. */
   readonly flushSeq: boolean;
@@ -54,10 +64,11 @@ interface Bio {
   nr: number;
   readonly rwbs: RwbsInfo;
   readonly pid: number;
-  readonly comm: string;
+  /** Comm string id. */
+  readonly comm: number;
   parent: number;
   q: number;
-  readonly stages: RequestStage[];
+  readonly stages: PendingStage[];
   /** A remap moved it here and its Q on the new device is still to come. */
   awaitingQ: boolean;
   oldDev: number;
@@ -67,7 +78,7 @@ interface Bio {
 
 /** A request in flight. */
 interface Live {
-  readonly req: IoRequest;
+  readonly req: number;
   key: number;
   issued: boolean;
   /** Sectors not yet completed (set at issue). */
@@ -79,7 +90,7 @@ interface Live {
 
 /** A recently completed request, for io_done, rq_error and the post-flush `+ 0` completion. */
 interface Done {
-  readonly req: IoRequest;
+  readonly req: number;
   readonly error: number;
   readonly nr: number;
   readonly flushSeq: boolean;
@@ -124,17 +135,14 @@ const OPS: Readonly<Record<string, string>> = {
   ZONE_OPEN: 'zone-open', ZONE_CLOSE: 'zone-close',
 };
 
-function rwbsInfo(text: string): RwbsInfo {
+function rwbsInfo(text: string, id: number): RwbsInfo {
   const d = decodeRwbs(text);
-  if (d === undefined) return { text, op: 'unknown', flags: [], isFlush: false, flushSeq: false };
-  const flags: string[] = [];
-  if (d.preflush) flags.push('preflush');
-  if (d.fua) flags.push('fua');
-  if (d.readahead) flags.push('readahead');
-  if (d.sync) flags.push('sync');
-  if (d.meta) flags.push('meta');
-  if (d.atomic) flags.push('atomic');
-  return { text, op: OPS[d.op] ?? 'unknown', flags, isFlush: d.op === 'FLUSH', flushSeq: d.preflush || d.fua };
+  if (d === undefined) return { text, id, op: 'unknown', flags: 0, isFlush: false, flushSeq: false };
+  let flags = 0;
+  BLOCK_FLAG_NAMES.forEach((name, bit) => {
+    if (d[name]) flags |= 1 << bit;
+  });
+  return { text, id, op: OPS[d.op] ?? 'unknown', flags, isFlush: d.op === 'FLUSH', flushSeq: d.preflush || d.fua };
 }
 
 /** Field slots of one event schema. */
@@ -182,9 +190,13 @@ export class BlockTracker implements EventConsumer {
     private readonly links: LinkIndex,
   ) {}
 
+  wants(name: string): boolean {
+    return name.startsWith('block_');
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;
-    if (!name.startsWith('block_') || ev.payload === undefined) return;
+    if (ev.payload === undefined) return;
     this.store = store;
     switch (name) {
       case 'block_bio_queue': return this.queue(ev, ev.payload);
@@ -226,7 +238,7 @@ export class BlockTracker implements EventConsumer {
     const id = slot < 0 ? -1 : p.str[slot]!;
     let info = this.rwbsCache.get(id);
     if (info === undefined) {
-      info = rwbsInfo(id < 0 || this.store === undefined ? '' : this.store.strings.get(id));
+      info = rwbsInfo(id < 0 || this.store === undefined ? '' : this.store.strings.get(id), id);
       this.rwbsCache.set(id, info);
     }
     return info;
@@ -248,8 +260,12 @@ export class BlockTracker implements EventConsumer {
     return slot < 0 ? NaN : p.num[slot]!;
   }
 
-  private stage(name: string, ev: IngestEvent): RequestStage {
+  private stage(name: string, ev: IngestEvent): PendingStage {
     return { name, ts: ev.ts, line: ev.line };
+  }
+
+  private addStage(r: number, name: string, ev: IngestEvent): void {
+    this.requests.addStage(r, name, ev.ts, ev.line);
   }
 
   private fifo(m: Map<number, Live[]>, dev: number): Live[] {
@@ -261,23 +277,24 @@ export class BlockTracker implements EventConsumer {
 
   /** Opens a request from a queued bio (or from the current event when no Q was seen). */
   private open(ev: IngestEvent, dev: number, sector: number, nr: number, rw: RwbsInfo, bio: Bio | undefined, stageName: string): Live {
+    const rs = this.requests;
     const stages = bio ? bio.stages : [];
-    const r = this.requests.create('block', (bio?.rwbs ?? rw).op, stages[0] ?? this.stage(stageName, ev));
-    for (let i = 1; i < stages.length; i++) this.requests.addStage(r, stages[i]!);
-    if (bio) this.requests.addStage(r, this.stage(stageName, ev));
-    r.pid = bio ? bio.pid : ev.pid;
-    r.comm = bio ? bio.comm : (this.store?.strings.get(ev.comm) ?? '');
-    r.dev = dev;
-    r.sector = sector;
-    r.sectors = nr;
-    r.offset = sector * 512;
-    r.length = nr * 512;
+    const first = stages[0] ?? this.stage(stageName, ev);
+    const r = rs.create('block', (bio?.rwbs ?? rw).op, first.name, first.ts, first.line);
+    for (let i = 1; i < stages.length; i++) rs.addStage(r, stages[i]!.name, stages[i]!.ts, stages[i]!.line);
+    if (bio) this.addStage(r, stageName, ev);
+    rs.setTask(r, bio ? bio.pid : ev.pid, bio ? bio.comm : ev.comm);
+    rs.setDev(r, dev);
+    rs.setSectors(r, sector, nr);
+    rs.setOffset(r, sector * 512);
+    rs.setLength(r, nr * 512);
     const info = bio?.rwbs ?? rw;
-    r.details['rwbs'] = info.text;
-    if (info.flags.length > 0) r.details['flags'] = [...info.flags];
-    if (bio?.awaitingQ === false && bio.oldDev >= 0) r.details['remappedFrom'] = `${devName(bio.oldDev)} ${bio.oldSector}`;
+    if (info.id >= 0) rs.block.putStringId(r, 'rwbs', info.id);
+    else rs.block.put(r, 'rwbs', '');
+    if (info.flags !== 0) rs.block.put(r, 'flags', info.flags);
+    if (bio?.awaitingQ === false && bio.oldDev >= 0) rs.block.put(r, 'remappedFrom', `${devName(bio.oldDev)} ${bio.oldSector}`);
     const parent = bio ? bio.parent : this.links.find(dev, sector, ev.ts, info.op !== 'read');
-    if (parent >= 0) this.requests.link(this.requests.requests[parent]!, r);
+    if (parent >= 0) rs.link(parent, r);
     const t = newStageTimes();
     if (bio) t.q = bio.q;
     // An empty preflush request has no data: its one completion is its end.
@@ -286,14 +303,24 @@ export class BlockTracker implements EventConsumer {
     const upper = k >= 0 ? this.rqRemaps.get(k) : undefined;
     if (upper !== undefined) {
       this.rqRemaps.delete(k);
-      if (r.parent < 0) this.requests.link(this.requests.requests[upper]!, r);
+      if (rs.parent(r) < 0) rs.link(upper, r);
     }
     return live;
   }
 
+  /** The request now starts at `sector` and has `nr` more sectors (a merge). */
+  private grow(r: number, sector: number, nr: number): void {
+    const rs = this.requests;
+    const sectors = rs.sectors(r) + nr;
+    rs.setSectors(r, sector, sectors);
+    rs.setOffset(r, sector * 512);
+    rs.setLength(r, sectors * 512);
+  }
+
   private place(live: Live, dev: number, sector: number, nr: number): void {
-    if (nr === 0 || live.req.op === 'flush') {
-      this.fifo(live.req.op === 'flush' ? this.flushes : this.empties, dev).push(live);
+    const flush = this.requests.op(live.req) === 'flush';
+    if (nr === 0 || flush) {
+      this.fifo(flush ? this.flushes : this.empties, dev).push(live);
       return;
     }
     live.key = this.key(dev, sector);
@@ -311,8 +338,9 @@ export class BlockTracker implements EventConsumer {
   }
 
   private dropEnd(live: Live): void {
+    const rs = this.requests;
     const r = live.req;
-    const ek = this.key(r.dev, r.sector + r.sectors);
+    const ek = this.key(rs.dev(r), rs.sector(r) + rs.sectors(r));
     if (ek >= 0 && this.ends.get(ek) === live) this.ends.delete(ek);
   }
 
@@ -333,14 +361,14 @@ export class BlockTracker implements EventConsumer {
       const q = this.fifo(rw.isFlush ? this.flushes : this.empties, dev);
       const hit = q.find((l) => !l.issued);
       if (hit) {
-        this.requests.addStage(hit.req, this.stage(stageName, ev));
+        this.addStage(hit.req, stageName, ev);
         return hit;
       }
     } else {
       const k = this.key(dev, sector);
       const hit = k < 0 ? undefined : first(this.live, k, (l) => !l.issued);
       if (hit) {
-        this.requests.addStage(hit.req, this.stage(stageName, ev));
+        this.addStage(hit.req, stageName, ev);
         return hit;
       }
     }
@@ -377,7 +405,7 @@ export class BlockTracker implements EventConsumer {
     }
     const rw = this.rwbs(p, s.rwbs);
     const bio: Bio = {
-      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: this.store?.strings.get(ev.comm) ?? '',
+      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: ev.comm,
       parent: this.links.find(dev, sector, ev.ts, rw.op !== 'read'), q: ev.ts, stages: [st], awaitingQ: false, oldDev: -1, oldSector: -1, next: undefined,
     };
     push(this.bios, k, bio);
@@ -404,20 +432,20 @@ export class BlockTracker implements EventConsumer {
   }
 
   private absorb(host: Live, bio: Bio | undefined, ev: IngestEvent, stageName: string): void {
+    const rs = this.requests;
     const r = host.req;
     if (bio) {
-      for (const st of bio.stages) this.requests.addStage(r, st);
-      if (bio.parent >= 0 && bio.parent !== r.parent) {
-        if (r.parent < 0) this.requests.link(this.requests.requests[bio.parent]!, r);
+      for (const st of bio.stages) rs.addStage(r, st.name, st.ts, st.line);
+      if (bio.parent >= 0 && bio.parent !== rs.parent(r)) {
+        if (rs.parent(r) < 0) rs.link(bio.parent, r);
         else {
-          const also = (r.details['alsoFor'] as number[] | undefined) ?? [];
-          if (!also.includes(bio.parent)) also.push(bio.parent);
-          r.details['alsoFor'] = also;
+          const also = rs.block.get(r, 'alsoFor') ?? [];
+          if (!also.includes(bio.parent)) rs.block.put(r, 'alsoFor', [...also, bio.parent]);
         }
       }
     }
-    this.requests.addStage(r, this.stage(stageName, ev));
-    r.details['mergedBios'] = ((r.details['mergedBios'] as number | undefined) ?? 0) + 1;
+    this.addStage(r, stageName, ev);
+    rs.block.increment(r, 'mergedBios');
   }
 
   private bioMerge(ev: IngestEvent, p: DecodedPayload, back: boolean): void {
@@ -435,16 +463,13 @@ export class BlockTracker implements EventConsumer {
     const r = host.req;
     if (!back) {
       unlink(this.live, host.key, host);
-      r.sector = sector;
       host.key = this.key(dev, sector);
       push(this.live, host.key, host);
     }
-    r.sectors += nr;
-    r.offset = r.sector * 512;
-    r.length = r.sectors * 512;
-    host.remaining = r.sectors;
+    this.grow(r, back ? this.requests.sector(r) : sector, nr);
+    host.remaining = this.requests.sectors(r);
     if (bio && !Number.isNaN(bio.q) && !(bio.q >= host.t.q)) host.t.q = bio.q;
-    this.ends.set(this.key(dev, r.sector + r.sectors), host);
+    this.ends.set(this.key(dev, this.requests.sector(r) + this.requests.sectors(r)), host);
     this.absorb(host, bio, ev, back ? 'backmerge' : 'frontmerge');
   }
 
@@ -465,23 +490,21 @@ export class BlockTracker implements EventConsumer {
     unlink(this.live, gone.key, gone);
     this.dropEnd(gone);
     this.dropEnd(host);
+    const rs = this.requests;
     const r = host.req;
     if (host !== back) {
       unlink(this.live, host.key, host);
-      r.sector = sector;
       host.key = k;
       push(this.live, k, host);
     }
-    r.sectors += nr;
-    r.offset = r.sector * 512;
-    r.length = r.sectors * 512;
-    this.ends.set(this.key(dev, r.sector + r.sectors), host);
+    this.grow(r, host !== back ? sector : rs.sector(r), nr);
+    this.ends.set(this.key(dev, rs.sector(r) + rs.sectors(r)), host);
     if (!(gone.t.q >= host.t.q)) host.t.q = gone.t.q;
-    for (const line of gone.req.lines) this.requests.addLine(r, line);
-    this.requests.addStage(r, this.stage('rq-merge', ev));
-    this.requests.addStage(gone.req, this.stage('merged', ev));
-    gone.req.complete = true;
-    gone.req.details['mergedInto'] = r.id;
+    for (const line of rs.lines(gone.req)) rs.addLine(r, line);
+    this.addStage(r, 'rq-merge', ev);
+    this.addStage(gone.req, 'merged', ev);
+    rs.complete(gone.req);
+    rs.block.put(gone.req, 'mergedInto', r);
   }
 
   private preIssueStage(ev: IngestEvent, p: DecodedPayload, stageName: 'io-start' | 'insert'): void {
@@ -500,13 +523,14 @@ export class BlockTracker implements EventConsumer {
     live.issued = true;
     live.t.d = ev.ts;
     this.dropEnd(live);
+    const rs = this.requests;
     const r = live.req;
-    if (!Number.isNaN(nr) && live.remaining === r.sectors) {
-      r.sectors = nr;
-      r.length = nr * 512;
+    if (!Number.isNaN(nr) && live.remaining === rs.sectors(r)) {
+      rs.setSectors(r, rs.sector(r), nr);
+      rs.setLength(r, nr * 512);
       live.remaining = nr;
     }
-    if (!Number.isNaN(bytes)) r.details['bytes'] = bytes;
+    if (!Number.isNaN(bytes)) rs.block.put(r, 'bytes', bytes);
   }
 
   private requeue(ev: IngestEvent, p: DecodedPayload): void {
@@ -522,9 +546,8 @@ export class BlockTracker implements EventConsumer {
       return;
     }
     live.issued = false;
-    const r = live.req;
-    r.details['requeues'] = ((r.details['requeues'] as number | undefined) ?? 0) + 1;
-    this.requests.addStage(r, this.stage('requeue', ev));
+    this.requests.block.increment(live.req, 'requeues');
+    this.addStage(live.req, 'requeue', ev);
   }
 
   private complete(ev: IngestEvent, p: DecodedPayload, isErrorEvent: boolean): void {
@@ -540,7 +563,7 @@ export class BlockTracker implements EventConsumer {
     const postFlush = !isErrorEvent && nr === 0 && !flush && recent !== undefined && recent.nr > 0 && (recent.flushSeq || this.fifo(this.empties, dev).length === 0);
     if (recent && ((isErrorEvent && recent.error === error && recent.nr === nr) || postFlush)) {
       // block_rq_error after its block_rq_complete, or the post-flush end of a completed request.
-      this.requests.addStage(recent.req, this.stage(isErrorEvent ? 'error' : 'end', ev));
+      this.addStage(recent.req, isErrorEvent ? 'error' : 'end', ev);
       if (!isErrorEvent) this.stats.flushEnds++;
       if (error !== 0) this.setError(recent.req, error);
       return;
@@ -563,18 +586,17 @@ export class BlockTracker implements EventConsumer {
     if (!live) {
       this.stats.orphanCompletions++;
       live = this.open(ev, dev, flush ? -1 : sector, nr, rw, undefined, 'complete');
-      live.req.details['orphan'] = true;
-      if (flush) live.req.sector = -1;
-    } else if (live.req.stages[live.req.stages.length - 1]?.line !== ev.line) {
-      this.requests.addStage(live.req, this.stage(isErrorEvent ? 'error' : 'complete', ev));
+      this.requests.block.put(live.req, 'orphan', true);
+      if (flush) this.requests.setSectors(live.req, -1, this.requests.sectors(live.req));
+    } else if (this.requests.lastLine(live.req) !== ev.line) {
+      this.addStage(live.req, isErrorEvent ? 'error' : 'complete', ev);
     }
     this.dropEnd(live);
     if (error !== 0) this.setError(live.req, error);
     live.remaining -= nr;
     if (live.remaining > 0 && nr > 0 && !flush) {
       // Partial completion: the request's position advances by what completed.
-      const st = live.req.stages[live.req.stages.length - 1]!;
-      live.req.stages[live.req.stages.length - 1] = { ...st, name: 'partial-complete' };
+      this.requests.renameLastStage(live.req, 'partial-complete');
       live.key = this.key(dev, sector + nr);
       push(this.live, live.key, live);
       return;
@@ -582,26 +604,18 @@ export class BlockTracker implements EventConsumer {
     this.close(live, ev, k, error, nr);
   }
 
-  private setError(r: IoRequest, error: number): void {
-    r.details['error'] = error;
-    const name = errnoNames.name(error);
-    if (name !== undefined) r.details['errno'] = name;
-    r.result = error;
+  private setError(r: number, error: number): void {
+    this.requests.block.put(r, 'error', error);
+    this.requests.setResult(r, error);
   }
 
   private close(live: Live, ev: IngestEvent, k: number, error: number, nr: number): void {
+    const rs = this.requests;
     const r = live.req;
-    r.complete = true;
-    if (r.details['error'] === undefined) r.details['error'] = 0;
-    if (error === 0 && r.result === undefined) r.result = r.sectors * 512;
-    recordLatencies(r.details, live.t, ev.ts);
-    const lines = r.lines;
-    for (let i = 1; i < lines.length; i++) {
-      if (lines[i]! < lines[i - 1]!) {
-        lines.sort((a, b) => a - b);
-        break;
-      }
-    }
+    rs.complete(r);
+    if (rs.block.get(r, 'error') === undefined) rs.block.put(r, 'error', 0);
+    if (error === 0 && rs.result(r) === undefined) rs.setResult(r, rs.sectors(r) * 512);
+    recordLatencies(rs, r, live.t, ev.ts);
     if (k >= 0) this.remember(k, { req: r, error, nr, flushSeq: live.flushSeq });
   }
 
@@ -616,7 +630,7 @@ export class BlockTracker implements EventConsumer {
       this.stats.unmatched++;
       return;
     }
-    this.requests.addStage(d.req, this.stage(stageName, ev));
+    this.addStage(d.req, stageName, ev);
   }
 
   private split(ev: IngestEvent, p: DecodedPayload): void {
@@ -664,7 +678,7 @@ export class BlockTracker implements EventConsumer {
     const rw = this.rwbs(p, s.rwbs);
     const nr = this.num(p, s.nr);
     const placeholder: Bio = {
-      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: this.store?.strings.get(ev.comm) ?? '', parent: this.links.find(oldDev, oldSector, ev.ts, rw.op !== 'read'),
+      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: ev.comm, parent: this.links.find(oldDev, oldSector, ev.ts, rw.op !== 'read'),
       q: NaN, stages: [st], awaitingQ: true, oldDev, oldSector, next: undefined,
     };
     push(this.bios, k, placeholder);
@@ -680,8 +694,8 @@ export class BlockTracker implements EventConsumer {
       this.stats.unmatched++;
       return;
     }
-    this.requests.addStage(upper.req, this.stage('remap', ev));
-    this.rqRemaps.set(k, upper.req.id);
+    this.addStage(upper.req, 'remap', ev);
+    this.rqRemaps.set(k, upper.req);
     if (this.rqRemaps.size > RECENT_MAX) this.rqRemaps.delete(this.rqRemaps.keys().next().value!);
   }
 

@@ -6,10 +6,10 @@
  * begin whose range contains the completion offset, else the oldest. Begins that never complete (direct
  * reads at or past EOF return 0 without `iomap_dio_complete`) are dropped once their request ends another way.
  */
-import type { IoRequest } from './ioRequest';
+import type { RequestSet } from '../requests/requestSet';
 
 interface OpenDio {
-  readonly req: IoRequest;
+  readonly req: number;
   readonly offset: number;
   readonly length: number;
 }
@@ -20,21 +20,21 @@ export class FsDio {
   /** Begins paired so far (for statistics). */
   paired = 0;
 
-  begin(dev: number, ino: number, offset: number, length: number, req: IoRequest): void {
+  begin(dev: number, ino: number, offset: number, length: number, req: number, rs: RequestSet): void {
     let byIno = this.open.get(dev);
     if (!byIno) this.open.set(dev, (byIno = new Map()));
     let list = byIno.get(ino);
     if (!list) byIno.set(ino, (list = []));
-    else prune(list);
+    else prune(list, rs);
     list.push({ req, offset, length });
   }
 
-  /** The request a completion at `endOffset` with return value `ret` closes, or undefined. */
-  complete(dev: number, ino: number, endOffset: number, ret: number): IoRequest | undefined {
+  /** The request a completion at `endOffset` with return value `ret` closes, or -1. */
+  complete(dev: number, ino: number, endOffset: number, ret: number, rs: RequestSet): number {
     const byIno = this.open.get(dev);
     const list = byIno?.get(ino);
-    if (!byIno || !list) return undefined;
-    prune(list);
+    if (!byIno || !list) return -1;
+    prune(list, rs);
     let pick = -1;
     for (let i = 0; i < list.length && pick < 0; i++) {
       const d = list[i]!;
@@ -45,7 +45,7 @@ export class FsDio {
       if (endOffset >= d.offset && endOffset <= d.offset + d.length) pick = i;
     }
     if (pick < 0 && list.length > 0) pick = 0;
-    if (pick < 0) return undefined;
+    if (pick < 0) return -1;
     const d = list[pick]!;
     list.splice(pick, 1);
     if (list.length === 0) byIno.delete(ino);
@@ -62,6 +62,6 @@ export class FsDio {
 }
 
 /** Drops begins whose request already ended (through its parent). */
-function prune(list: OpenDio[]): void {
-  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.req.complete) list.splice(i, 1);
+function prune(list: OpenDio[], rs: RequestSet): void {
+  for (let i = list.length - 1; i >= 0; i--) if (rs.isComplete(list[i]!.req)) list.splice(i, 1);
 }

@@ -5,26 +5,26 @@
  * whose own events printed no size (btrfs, or an fd whose events came in another call) can then still be
  * judged against EOF by the short-read detector.
  */
+import type { RequestSet } from '../requests/requestSet';
+import type { RequestView } from '../requests/requestView';
 import type { FsFiles } from './fsFiles';
-import type { RequestSet } from './ioRequest';
 
-export function resolveRoots(requests: RequestSet, files: FsFiles): void {
-  for (const r of requests.requests) {
-    if (r.parent >= 0 || r.layer === 'block' || r.layer === 'ordered-extent') continue;
-    const fd = r.details['fd'];
-    if (r.ino < 0 && typeof fd === 'number') {
-      const f = files.fileOf(r.pid, fd, r.stages[0]?.ts ?? 0);
-      if (f) {
-        r.dev = f.dev;
-        r.ino = f.ino;
-        r.details['fileFrom'] = 'fd';
-      }
+/** The fd a syscall or io_uring request names, if any. */
+export function fdOf(v: RequestView, id: number): number | undefined {
+  return v.syscall.get(id, 'fd') ?? v.uring.get(id, 'fd');
+}
+
+export function resolveRoots(rs: RequestSet, files: FsFiles): void {
+  for (let r = 0; r < rs.count; r++) {
+    const layer = rs.layer(r);
+    if (rs.parent(r) >= 0 || layer === 'block' || layer === 'ordered-extent') continue;
+    const fd = fdOf(rs, r);
+    if (rs.ino(r) < 0 && fd !== undefined) {
+      const f = files.fileOf(rs.pid(r), fd, rs.firstTs(r));
+      if (f) rs.setFileFromFd(r, f.dev, f.ino);
     }
-    if (r.ino < 0 || r.details['i_size'] !== undefined) continue;
-    const size = files.sizeAt(r.dev, r.ino, r.stages[0]?.ts ?? 0);
-    if (size >= 0) {
-      r.details['i_size'] = size;
-      r.details['i_sizeFrom'] = 'other events of the file';
-    }
+    if (rs.ino(r) < 0 || rs.iSize(r) >= 0) continue;
+    const size = files.sizeAt(rs.dev(r), rs.ino(r), rs.firstTs(r));
+    if (size >= 0) rs.setISize(r, size, true);
   }
 }

@@ -16,17 +16,18 @@
  * i_size (`disize` / `size`) is recorded per file over time; the task's fd -> file binding is learnt from
  * parents, and at the end every read at the top of a chain gets the file and the i_size of its time.
  */
+import { num as numAt, SlotCache, strId } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
 import { FsDio } from './fsDio';
 import { FsFiles } from './fsFiles';
-import type { IoRequest, RequestSet } from './ioRequest';
 import type { IoUringTracker } from './ioUringTracker';
 import { workerTgidOf, type FsIssue } from './ioUringMatch';
 import type { LinkIndex } from './linkIndex';
 import type { SyscallTracker } from './syscallTracker';
-import { resolveRoots } from './fsResolve';
+import { fdOf, resolveRoots } from './fsResolve';
 
 /** Top-level filesystem events: op name of the request they start. */
 const TOP: ReadonlyMap<string, { readonly op: string; readonly direction: 'read' | 'write' }> = new Map([
@@ -43,19 +44,21 @@ const RETRY_WINDOW_NS = 100e6;
 const MAX_ATTEMPTS = 3;
 
 interface Current {
-  readonly req: IoRequest;
+  readonly req: number;
   lastTs: number;
   hasDio: boolean;
 }
 
-function num(p: DecodedPayload, name: string): number {
-  const s = p.schema.slot(name);
-  return s < 0 ? NaN : p.num[s]!;
+const FIELDS = ['dev', 'ino', 'pos', 'bytecount', 'disize', 'size', 'offset', 'length', 'flags', 'aio', 'ret', 'error', 'nr_pages', 'rw', 'len', 'type', 'addr', 'bdev'] as const;
+type FsField = (typeof FIELDS)[number];
+const SLOTS = new SlotCache(FIELDS);
+
+function num(p: DecodedPayload, name: FsField): number {
+  return numAt(p, SLOTS.of(p.schema)[name]);
 }
 
-function text(p: DecodedPayload, name: string, store: EventStore): string {
-  const s = p.schema.slot(name);
-  const id = s < 0 ? -1 : p.str[s]!;
+function text(p: DecodedPayload, name: FsField, store: EventStore): string {
+  const id = strId(p, SLOTS.of(p.schema)[name]);
   return id < 0 ? '' : store.strings.get(id);
 }
 
@@ -70,9 +73,7 @@ export class FsTracker implements EventConsumer {
   /** Per task: the fs request its iomap events belong to. */
   private readonly current = new Map<number, Current>();
   /** Per task: recent parentless buffered reads (retry merging). */
-  private readonly recentLoose = new Map<number, IoRequest[]>();
-  /** Event type id -> whether this tracker handles it. */
-  private readonly wantedByType: boolean[] = [];
+  private readonly recentLoose = new Map<number, number[]>();
   private readonly issue: FsIssue = { pid: 0, workerTgid: -1, direction: 'read', dev: -1, ino: -1, pos: -1, count: -1, size: -1, ts: 0 };
 
   constructor(
@@ -81,13 +82,13 @@ export class FsTracker implements EventConsumer {
     private readonly parents: FsTrackerParents = {},
   ) {}
 
+  wants(name: string): boolean {
+    return TOP.has(name) || name.startsWith('iomap_') || name.startsWith('ext4_direct_IO');
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const p = ev.payload;
     if (!p) return;
-    // Most events of a large trace are of no interest here: decide once per event type, not per event.
-    let wanted = this.wantedByType[ev.type];
-    if (wanted === undefined) wanted = this.wantedByType[ev.type] = isFsEvent(ev.name);
-    if (!wanted) return;
     const name = ev.name;
     const top = TOP.get(name);
     if (top) {
@@ -108,7 +109,7 @@ export class FsTracker implements EventConsumer {
       case 'iomap_readahead':
       case 'iomap_readpage':
       case 'iomap_readpages':
-        this.readahead(ev, p, store);
+        this.readahead(ev, p);
         return;
       case 'iomap_iter':
       case 'iomap_apply':
@@ -122,7 +123,7 @@ export class FsTracker implements EventConsumer {
         return;
       case 'iomap_writeback_folio':
       case 'iomap_writepage':
-        this.writeback(ev, p, store);
+        this.writeback(ev, p);
         return;
       case 'ext4_direct_IO_enter':
         this.top(ev, p, store, num(p, 'rw') ? 'direct-write' : 'direct-read', num(p, 'rw') ? 'write' : 'read', num(p, 'pos'), num(p, 'len'), NaN);
@@ -142,7 +143,8 @@ export class FsTracker implements EventConsumer {
   }
 
   /** A filesystem read/write call: a new fs request, or a retry stage of the one it repeats. */
-  private top(ev: IngestEvent, p: DecodedPayload, store: EventStore, op: string, direction: 'read' | 'write', pos: number, count: number, size: number, stage: string = direction): IoRequest {
+  private top(ev: IngestEvent, p: DecodedPayload, store: EventStore, op: string, direction: 'read' | 'write', pos: number, count: number, size: number, stage: string = direction): number {
+    const rs = this.requests;
     const dev = num(p, 'dev');
     const ino = num(p, 'ino');
     this.files.noteSize(dev, ino, size, ev.ts);
@@ -156,57 +158,57 @@ export class FsTracker implements EventConsumer {
     is.count = count;
     is.size = Number.isNaN(size) ? -1 : size;
     is.ts = ev.ts;
-    let parent = this.parents.uring?.parentFor(is);
-    if (parent) {
+    let parent = this.parents.uring?.parentFor(is) ?? -1;
+    if (parent >= 0) {
       const rel = this.parents.uring!.relation;
       if (rel !== 'issue') {
-        const prev = lastFsChild(this.requests, parent, dev, ino);
-        if (prev) {
-          this.requests.addStage(prev, { name: rel, ts: ev.ts, line: ev.line });
-          if (rel === 'eof-remainder') prev.details['eofRemainder'] = true;
-          else prev.details['retries'] = (typeof prev.details['retries'] === 'number' ? prev.details['retries'] : 0) + 1;
+        const prev = lastFsChild(rs, parent, dev, ino);
+        if (prev >= 0) {
+          rs.addStage(prev, rel, ev.ts, ev.line);
+          if (rel === 'eof-remainder') rs.fs.put(prev, 'eofRemainder', true);
+          else rs.fs.increment(prev, 'retries');
           this.setCurrent(ev.pid, prev, ev.ts);
           return prev;
         }
       }
     } else {
-      parent = this.parents.syscalls?.fileSyscallOf(ev.pid);
-      if (!parent && op === 'buffered-read') {
+      parent = this.parents.syscalls?.fileSyscallOf(ev.pid) ?? -1;
+      if (parent < 0 && op === 'buffered-read') {
         const again = this.looseRetry(ev, dev, ino, pos, count);
-        if (again) return again;
+        if (again >= 0) return again;
       }
     }
-    const r = this.requests.create('fs', op, { name: stage, ts: ev.ts, line: ev.line });
-    r.pid = ev.pid;
-    r.comm = store.strings.get(ev.comm);
-    r.dev = dev;
-    r.ino = ino;
-    r.offset = Number.isNaN(pos) ? -1 : pos;
-    r.length = Number.isNaN(count) ? -1 : count;
-    if (size >= 0) r.details['i_size'] = size;
-    r.details['event'] = ev.name;
-    if (parent) this.adopt(parent, r);
+    const r = rs.create('fs', op, stage, ev.ts, ev.line);
+    rs.setTask(r, ev.pid, ev.comm);
+    rs.setDev(r, dev);
+    rs.setIno(r, ino);
+    rs.setOffset(r, Number.isNaN(pos) ? -1 : pos);
+    rs.setLength(r, Number.isNaN(count) ? -1 : count);
+    if (size >= 0) rs.setISize(r, size);
+    rs.fs.putStringId(r, 'event', store.strings.intern(ev.name));
+    if (parent >= 0) this.adopt(parent, r);
     else if (op === 'buffered-read') this.rememberLoose(ev.pid, r);
     this.setCurrent(ev.pid, r, ev.ts);
     return r;
   }
 
   /** Links `child` under `parent` and tells the parent what only the filesystem knows. */
-  private adopt(parent: IoRequest, child: IoRequest): void {
-    this.requests.link(parent, child);
-    if (parent.length < 0 && child.length >= 0) parent.length = child.length;
-    if (parent.offset < 0 && child.offset >= 0) parent.offset = child.offset;
-    if (parent.ino < 0) {
-      parent.dev = child.dev;
-      parent.ino = child.ino;
+  private adopt(parent: number, child: number): void {
+    const rs = this.requests;
+    rs.link(parent, child);
+    if (rs.length(parent) < 0 && rs.length(child) >= 0) rs.setLength(parent, rs.length(child));
+    if (rs.offset(parent) < 0 && rs.offset(child) >= 0) rs.setOffset(parent, rs.offset(child));
+    if (rs.ino(parent) < 0) {
+      rs.setDev(parent, rs.dev(child));
+      rs.setIno(parent, rs.ino(child));
     }
-    const size = child.details['i_size'];
-    if (typeof size === 'number' && parent.details['i_size'] === undefined) parent.details['i_size'] = size;
-    const fd = parent.details['fd'];
-    if (typeof fd === 'number') this.files.bindFd(parent.pid, fd, child.dev, child.ino, child.stages[0]!.ts);
+    const size = rs.iSize(child);
+    if (size >= 0 && rs.iSize(parent) < 0) rs.setISize(parent, size);
+    const fd = fdOf(rs, parent);
+    if (fd !== undefined) this.files.bindFd(rs.pid(parent), fd, rs.dev(child), rs.ino(child), rs.firstTs(child));
   }
 
-  private setCurrent(pid: number, req: IoRequest, ts: number): void {
+  private setCurrent(pid: number, req: number, ts: number): void {
     const cur = this.current.get(pid);
     if (cur && cur.req === req) {
       cur.lastTs = ts;
@@ -218,45 +220,48 @@ export class FsTracker implements EventConsumer {
   private currentFor(pid: number, dev: number, ino: number, ts: number): Current | undefined {
     const cur = this.current.get(pid);
     if (!cur) return undefined;
+    const rs = this.requests;
     const r = cur.req;
-    if (r.ino !== ino || (r.dev !== dev && r.dev >= 0)) return undefined;
-    const parent = r.parent >= 0 ? this.requests.requests[r.parent] : undefined;
-    const live = parent ? !parent.complete : !r.complete || ts - cur.lastTs < RETRY_WINDOW_NS;
+    if (rs.ino(r) !== ino || (rs.dev(r) !== dev && rs.dev(r) >= 0)) return undefined;
+    const parent = rs.parent(r);
+    const live = parent >= 0 ? !rs.isComplete(parent) : !rs.isComplete(r) || ts - cur.lastTs < RETRY_WINDOW_NS;
     return live ? cur : undefined;
   }
 
-  private looseRetry(ev: IngestEvent, dev: number, ino: number, pos: number, count: number): IoRequest | undefined {
+  private looseRetry(ev: IngestEvent, dev: number, ino: number, pos: number, count: number): number {
     const list = this.recentLoose.get(ev.pid);
-    if (!list) return undefined;
+    if (!list) return -1;
+    const rs = this.requests;
     for (const r of list) {
-      if (r.ino !== ino || r.dev !== dev || r.offset !== pos || r.length !== count) continue;
-      if (ev.ts - r.stages[0]!.ts > RETRY_WINDOW_NS || attempts(r) >= MAX_ATTEMPTS) continue;
-      this.requests.addStage(r, { name: 'retry', ts: ev.ts, line: ev.line });
-      r.details['retries'] = (typeof r.details['retries'] === 'number' ? r.details['retries'] : 0) + 1;
+      if (rs.ino(r) !== ino || rs.dev(r) !== dev || rs.offset(r) !== pos || rs.length(r) !== count) continue;
+      if (ev.ts - rs.firstTs(r) > RETRY_WINDOW_NS || attempts(rs, r) >= MAX_ATTEMPTS) continue;
+      rs.addStage(r, 'retry', ev.ts, ev.line);
+      rs.fs.increment(r, 'retries');
       this.setCurrent(ev.pid, r, ev.ts);
       return r;
     }
-    return undefined;
+    return -1;
   }
 
-  private rememberLoose(pid: number, r: IoRequest): void {
+  private rememberLoose(pid: number, r: number): void {
     let list = this.recentLoose.get(pid);
     if (!list) this.recentLoose.set(pid, (list = []));
     list.push(r);
     if (list.length > 8) list.shift();
   }
 
-  /** Adds an iomap event's line (and a stage when `stage` is set) to the task's current fs request. */
-  private attach(ev: IngestEvent, p: DecodedPayload, stage: string, asStage: boolean): IoRequest | undefined {
+  /** Adds an iomap event's line (and a stage when `stage` is set) to the task's current fs request; returns it or -1. */
+  private attach(ev: IngestEvent, p: DecodedPayload, stage: string, asStage: boolean): number {
     const cur = this.currentFor(ev.pid, num(p, 'dev'), num(p, 'ino'), ev.ts);
-    if (!cur) return undefined;
+    if (!cur) return -1;
     cur.lastTs = ev.ts;
-    if (asStage) this.requests.addStage(cur.req, { name: stage, ts: ev.ts, line: ev.line });
+    if (asStage) this.requests.addStage(cur.req, stage, ev.ts, ev.line);
     else this.requests.addLine(cur.req, ev.line);
     return cur.req;
   }
 
   private dioBegin(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
+    const rs = this.requests;
     const dev = num(p, 'dev');
     const ino = num(p, 'ino');
     const offset = num(p, 'offset');
@@ -264,11 +269,11 @@ export class FsTracker implements EventConsumer {
     const size = num(p, 'size');
     const flags = text(p, 'flags', store);
     let cur = this.currentFor(ev.pid, dev, ino, ev.ts);
-    if (cur && (cur.hasDio || !cur.req.op.startsWith('direct') || cur.req.offset !== offset)) cur = undefined;
-    let r: IoRequest;
+    if (cur && (cur.hasDio || !rs.op(cur.req).startsWith('direct') || rs.offset(cur.req) !== offset)) cur = undefined;
+    let r: number;
     if (cur) {
       r = cur.req;
-      this.requests.addStage(r, { name: 'dio-begin', ts: ev.ts, line: ev.line });
+      rs.addStage(r, 'dio-begin', ev.ts, ev.line);
       this.files.noteSize(dev, ino, size, ev.ts);
     } else {
       const write = /(^|\|)WRITE(\||$)/.test(flags);
@@ -276,83 +281,85 @@ export class FsTracker implements EventConsumer {
     }
     const c = this.current.get(ev.pid);
     if (c && c.req === r) c.hasDio = true;
-    r.details['dioFlags'] = flags;
-    if (/(^|\|)NOWAIT(\||$)/.test(flags)) r.details['nowait'] = true;
-    if (num(p, 'aio') === 1) r.details['aio'] = true;
-    this.dio.begin(dev, ino, offset, length, r);
+    rs.fs.put(r, 'dioFlags', flags);
+    if (/(^|\|)NOWAIT(\||$)/.test(flags)) rs.fs.put(r, 'nowait', true);
+    if (num(p, 'aio') === 1) rs.fs.put(r, 'aio', true);
+    this.dio.begin(dev, ino, offset, length, r, rs);
   }
 
   private dioComplete(ev: IngestEvent, p: DecodedPayload): void {
+    const rs = this.requests;
     const dev = num(p, 'dev');
     const ino = num(p, 'ino');
     const ret = num(p, 'ret');
     this.files.noteSize(dev, ino, num(p, 'size'), ev.ts);
-    const r = this.dio.complete(dev, ino, num(p, 'offset'), ret);
-    if (!r) return;
-    this.requests.addStage(r, { name: 'dio-complete', ts: ev.ts, line: ev.line });
-    r.result = ret;
-    r.complete = true;
+    const r = this.dio.complete(dev, ino, num(p, 'offset'), ret, rs);
+    if (r < 0) return;
+    rs.addStage(r, 'dio-complete', ev.ts, ev.line);
+    rs.setResult(r, ret);
+    rs.complete(r);
     const error = num(p, 'error');
-    if (error) r.details['error'] = error;
+    if (error) rs.fs.put(r, 'error', error);
   }
 
   private endCurrent(ev: IngestEvent, ret: number): void {
     const cur = this.current.get(ev.pid);
-    if (!cur || cur.req.complete) return;
-    this.requests.addStage(cur.req, { name: 'complete', ts: ev.ts, line: ev.line });
-    cur.req.result = ret;
-    cur.req.complete = true;
+    const rs = this.requests;
+    if (!cur || rs.isComplete(cur.req)) return;
+    rs.addStage(cur.req, 'complete', ev.ts, ev.line);
+    rs.setResult(cur.req, ret);
+    rs.complete(cur.req);
   }
 
-  private readahead(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
+  private readahead(ev: IngestEvent, p: DecodedPayload): void {
+    const rs = this.requests;
     const pages = num(p, 'nr_pages');
     const got = this.attach(ev, p, 'readahead', true);
-    if (got) {
-      got.details['readaheadPages'] = (typeof got.details['readaheadPages'] === 'number' ? got.details['readaheadPages'] : 0) + pages;
+    if (got >= 0) {
+      rs.fs.increment(got, 'readaheadPages', pages);
       return;
     }
-    const r = this.requests.create('fs', 'readahead', { name: 'readahead', ts: ev.ts, line: ev.line });
-    r.pid = ev.pid;
-    r.comm = store.strings.get(ev.comm);
-    r.dev = num(p, 'dev');
-    r.ino = num(p, 'ino');
-    r.details['readaheadPages'] = pages;
-    r.complete = true;
-    const parent = this.parents.syscalls?.fileSyscallOf(ev.pid);
-    if (parent) this.adopt(parent, r);
+    const r = rs.create('fs', 'readahead', 'readahead', ev.ts, ev.line);
+    rs.setTask(r, ev.pid, ev.comm);
+    rs.setDev(r, num(p, 'dev'));
+    rs.setIno(r, num(p, 'ino'));
+    rs.fs.put(r, 'readaheadPages', pages);
+    rs.complete(r);
+    const parent = this.parents.syscalls?.fileSyscallOf(ev.pid) ?? -1;
+    if (parent >= 0) this.adopt(parent, r);
     this.setCurrent(ev.pid, r, ev.ts);
   }
 
-  private writeback(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
+  private writeback(ev: IngestEvent, p: DecodedPayload): void {
+    const rs = this.requests;
     const dev = num(p, 'dev');
     const ino = num(p, 'ino');
     const offset = num(p, 'offset');
     const length = num(p, 'length');
     this.files.noteSize(dev, ino, num(p, 'size'), ev.ts);
     const cur = this.currentFor(ev.pid, dev, ino, ev.ts);
-    if (cur && cur.req.op === 'writeback' && cur.req.offset + cur.req.length === offset) {
-      cur.req.length += length;
+    if (cur && rs.op(cur.req) === 'writeback' && rs.offset(cur.req) + rs.length(cur.req) === offset) {
+      rs.setLength(cur.req, rs.length(cur.req) + length);
       cur.lastTs = ev.ts;
-      this.requests.addLine(cur.req, ev.line);
+      rs.addLine(cur.req, ev.line);
       return;
     }
-    const r = this.requests.create('fs', 'writeback', { name: 'writeback', ts: ev.ts, line: ev.line });
-    r.pid = ev.pid;
-    r.comm = store.strings.get(ev.comm);
-    r.dev = dev;
-    r.ino = ino;
-    r.offset = offset;
-    r.length = length;
-    r.complete = true;
-    const parent = this.parents.syscalls?.fileSyscallOf(ev.pid);
-    if (parent) this.adopt(parent, r);
+    const r = rs.create('fs', 'writeback', 'writeback', ev.ts, ev.line);
+    rs.setTask(r, ev.pid, ev.comm);
+    rs.setDev(r, dev);
+    rs.setIno(r, ino);
+    rs.setOffset(r, offset);
+    rs.setLength(r, length);
+    rs.complete(r);
+    const parent = this.parents.syscalls?.fileSyscallOf(ev.pid) ?? -1;
+    if (parent >= 0) this.adopt(parent, r);
     this.setCurrent(ev.pid, r, ev.ts);
   }
 
   /** A disk mapping: attach it and register its sectors for the block tracker (mapped/unwritten only). */
   private dstmap(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
     const r = this.attach(ev, p, '', false);
-    if (!r) return;
+    if (r < 0) return;
     const type = text(p, 'type', store);
     if (type !== 'MAPPED' && type !== 'UNWRITTEN') return;
     const addr = num(p, 'addr');
@@ -360,25 +367,25 @@ export class FsTracker implements EventConsumer {
     const bdev = num(p, 'bdev');
     if (!(addr >= 0) || !(length > 0)) return;
     const start = Math.floor(addr / 512);
-    this.links.register(Number.isNaN(bdev) ? -1 : bdev, start, Math.ceil((addr + length) / 512), r.id, ev.ts);
+    this.links.register(Number.isNaN(bdev) ? -1 : bdev, start, Math.ceil((addr + length) / 512), r, ev.ts);
   }
 }
 
-function isFsEvent(name: string): boolean {
-  return TOP.has(name) || name.startsWith('iomap_') || name.startsWith('ext4_direct_IO');
-}
-
-function attempts(r: IoRequest): number {
+function attempts(rs: RequestSet, r: number): number {
   let n = 0;
-  for (const s of r.stages) if (s.name === 'read' || s.name === 'retry' || s.name === 'dio-begin') n++;
+  for (let k = 0; k < rs.stageCount(r); k++) {
+    const s = rs.stageName(r, k);
+    if (s === 'read' || s === 'retry' || s === 'dio-begin') n++;
+  }
   return n;
 }
 
-/** The parent's last fs child on (dev, ino). */
-function lastFsChild(requests: RequestSet, parent: IoRequest, dev: number, ino: number): IoRequest | undefined {
-  for (let i = parent.children.length - 1; i >= 0; i--) {
-    const c = requests.requests[parent.children[i]!];
-    if (c && c.layer === 'fs' && c.ino === ino && c.dev === dev) return c;
+/** The parent's last fs child on (dev, ino), or -1. */
+function lastFsChild(rs: RequestSet, parent: number, dev: number, ino: number): number {
+  const kids = rs.children(parent);
+  for (let i = kids.length - 1; i >= 0; i--) {
+    const c = kids[i]!;
+    if (rs.layer(c) === 'fs' && rs.ino(c) === ino && rs.dev(c) === dev) return c;
   }
-  return undefined;
+  return -1;
 }

@@ -5,7 +5,7 @@
  */
 import type { EventConsumer } from '../ingest/eventConsumer';
 import { FsTracker } from './fsTracker';
-import type { RequestSet } from './ioRequest';
+import type { RequestSet } from '../requests/requestSet';
 import { IoUringTracker } from './ioUringTracker';
 import type { LinkIndex } from './linkIndex';
 import { SyscallTracker } from './syscallTracker';

@@ -15,16 +15,17 @@
  * the filesystem tracker for each filesystem read/write event) attributes those events and counts the
  * retries. State is per in-flight request and dropped at completion.
  */
+import { num as numAt, SlotCache, strId } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
-import type { IoRequest, RequestSet } from './ioRequest';
+import type { RequestSet } from '../requests/requestSet';
 import { finishChildren } from './syscallTracker';
 import { ioUringDirection, type FsIssue, type UringDirection, type UringRelation } from './ioUringMatch';
 
 /** Per in-flight request: what its filesystem events showed so far. */
 interface InFlight {
-  readonly req: IoRequest;
+  readonly req: number;
   /** Submitting task. */
   readonly pid: number;
   readonly udKey: string;
@@ -43,18 +44,15 @@ interface InFlight {
   workerEvents: number;
 }
 
-function num(p: DecodedPayload, name: string): number {
-  const s = p.schema.slot(name);
-  return s < 0 ? NaN : p.num[s]!;
+const SLOTS = new SlotCache(['opcode', 'user_data', 'ctx', 'flags', 'req', 'error', 'len', 'off', 'fd', 'res'] as const);
+type UringField = 'opcode' | 'user_data' | 'ctx' | 'flags' | 'req' | 'error' | 'len' | 'off' | 'fd' | 'res';
+
+function num(p: DecodedPayload, name: UringField): number {
+  return numAt(p, SLOTS.of(p.schema)[name]);
 }
 
-function str(p: DecodedPayload, name: string): number {
-  const s = p.schema.slot(name);
-  return s < 0 ? -1 : p.str[s]!;
-}
-
-function hex(v: number): string {
-  return Number.isNaN(v) ? '' : `0x${v.toString(16)}`;
+function str(p: DecodedPayload, name: UringField): number {
+  return strId(p, SLOTS.of(p.schema)[name]);
 }
 
 export class IoUringTracker implements EventConsumer {
@@ -71,9 +69,13 @@ export class IoUringTracker implements EventConsumer {
 
   constructor(private readonly requests: RequestSet) {}
 
+  wants(name: string): boolean {
+    return name.startsWith('io_uring_');
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;
-    if (!name.startsWith('io_uring_') || !ev.payload) return;
+    if (!ev.payload) return;
     const p = ev.payload;
     switch (name) {
       case 'io_uring_submit_req':
@@ -91,18 +93,19 @@ export class IoUringTracker implements EventConsumer {
         return;
       case 'io_uring_req_failed':
         this.stage(ev, p, 'failed', (f) => {
-          f.req.details['error'] = num(p, 'error');
+          const rs = this.requests;
+          rs.uring.put(f.req, 'error', num(p, 'error'));
           const len = num(p, 'len');
-          if (!Number.isNaN(len) && f.req.length < 0) f.req.length = len;
+          if (!Number.isNaN(len) && rs.length(f.req) < 0) rs.setLength(f.req, len);
           const off = num(p, 'off');
-          if (!Number.isNaN(off) && f.req.offset < 0) f.req.offset = off;
+          if (!Number.isNaN(off) && rs.offset(f.req) < 0) rs.setOffset(f.req, off);
         });
         return;
       case 'io_uring_fail_link':
-        this.stage(ev, p, 'link-failed', (f) => (f.req.details['failedLink'] = true));
+        this.stage(ev, p, 'link-failed', (f) => this.requests.uring.put(f.req, 'failedLink', true));
         return;
       case 'io_uring_cqe_overflow':
-        this.stage(ev, p, 'cqe-overflow', (f) => (f.req.details['cqeOverflow'] = true));
+        this.stage(ev, p, 'cqe-overflow', (f) => this.requests.uring.put(f.req, 'cqeOverflow', true));
         return;
       case 'io_uring_defer':
         this.stage(ev, p, 'defer', () => undefined);
@@ -115,15 +118,15 @@ export class IoUringTracker implements EventConsumer {
   private submit(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
     const opId = str(p, 'opcode');
     const op = opId >= 0 ? store.strings.get(opId) : 'UNKNOWN';
-    const r = this.requests.create('io_uring', op, { name: 'submit', ts: ev.ts, line: ev.line });
-    r.pid = ev.pid;
-    r.comm = store.strings.get(ev.comm);
+    const rs = this.requests;
+    const r = rs.create('io_uring', op, 'submit', ev.ts, ev.line);
+    rs.setTask(r, ev.pid, ev.comm);
     const ud = num(p, 'user_data');
-    r.details['user_data'] = hex(ud);
+    rs.uring.put(r, 'userData', ud);
     const ctx = str(p, 'ctx');
-    if (ctx >= 0) r.details['ring'] = store.strings.get(ctx);
+    if (ctx >= 0) rs.uring.putStringId(r, 'ring', ctx);
     const flags = num(p, 'flags');
-    if (!Number.isNaN(flags)) r.details['flags'] = hex(flags);
+    if (!Number.isNaN(flags)) rs.uring.put(r, 'flags', flags);
     const reqKey = str(p, 'req');
     const f: InFlight = {
       req: r,
@@ -171,7 +174,7 @@ export class IoUringTracker implements EventConsumer {
     }
     if (reqKey < 0) {
       const last = this.awaitingIssue.get(ev.pid);
-      if (last && !last.req.complete) return last;
+      if (last && !this.requests.isComplete(last.req)) return last;
     }
     return undefined;
   }
@@ -179,7 +182,7 @@ export class IoUringTracker implements EventConsumer {
   private stage(ev: IngestEvent, p: DecodedPayload, stage: string, apply: (f: InFlight) => void): void {
     const f = this.find(ev, p);
     if (!f) return;
-    this.requests.addStage(f.req, { name: stage, ts: ev.ts, line: ev.line });
+    this.requests.addStage(f.req, stage, ev.ts, ev.line);
     apply(f);
   }
 
@@ -187,18 +190,18 @@ export class IoUringTracker implements EventConsumer {
     const f = this.find(ev, p);
     if (!f) return;
     const fd = num(p, 'fd');
-    if (!Number.isNaN(fd)) f.req.details['fd'] = fd;
+    if (!Number.isNaN(fd)) this.requests.uring.put(f.req, 'fd', fd);
     this.requests.addLine(f.req, ev.line);
   }
 
   private punt(ev: IngestEvent, p: DecodedPayload): void {
     const f = this.find(ev, p);
     if (!f) return;
-    this.requests.addStage(f.req, { name: 'punt-to-io-wq', ts: ev.ts, line: ev.line });
+    this.requests.addStage(f.req, 'punt-to-io-wq', ev.ts, ev.line);
     if (!f.punted) {
       f.punted = true;
       f.retries++;
-      if (f.firstAttemptTs < 0) f.firstAttemptTs = f.req.stages[0]!.ts;
+      if (f.firstAttemptTs < 0) f.firstAttemptTs = this.requests.firstTs(f.req);
       this.punted.push(f);
     }
     if (this.awaitingIssue.get(f.pid) === f) this.awaitingIssue.delete(f.pid);
@@ -208,18 +211,19 @@ export class IoUringTracker implements EventConsumer {
     const f = this.find(ev, p);
     if (!f) return;
     const r = f.req;
+    const rs = this.requests;
     const res = num(p, 'res');
-    r.result = Number.isNaN(res) ? undefined : res;
-    r.complete = true;
-    this.requests.addStage(r, { name: 'complete', ts: ev.ts, line: ev.line });
+    rs.setResult(r, Number.isNaN(res) ? undefined : res);
+    rs.complete(r);
+    rs.addStage(r, 'complete', ev.ts, ev.line);
     if (f.retries > 0) {
-      r.details['retries'] = f.retries;
-      r.details['attempts'] = Math.max(f.attempts, f.retries + 1);
-      r.details['addedLatencyNs'] = ev.ts - f.firstAttemptTs;
-      if (f.punted) r.details['punted'] = true;
+      rs.uring.put(r, 'retries', f.retries);
+      rs.uring.put(r, 'attempts', Math.max(f.attempts, f.retries + 1));
+      rs.uring.put(r, 'addedLatencyNs', ev.ts - f.firstAttemptTs);
+      if (f.punted) rs.uring.put(r, 'punted', true);
     }
     this.forget(f);
-    finishChildren(this.requests, r);
+    finishChildren(rs, r);
   }
 
   private forget(f: InFlight): void {
@@ -237,9 +241,9 @@ export class IoUringTracker implements EventConsumer {
    * (its first filesystem event), `retry` (the same request again after -EAGAIN), or `eof-remainder`
    * (io_uring reading the rest of a short buffered read, starting at EOF).
    */
-  parentFor(fs: FsIssue): IoRequest | undefined {
+  parentFor(fs: FsIssue): number {
     const f = this.match(fs);
-    if (!f) return undefined;
+    if (!f) return -1;
     this.relation = this.relate(f, fs);
     return f.req;
   }
@@ -294,12 +298,12 @@ export class IoUringTracker implements EventConsumer {
       f.count = fs.count;
       f.attempts = 1;
       if (f.firstAttemptTs < 0) f.firstAttemptTs = fs.ts;
-      if (f.req.length < 0) f.req.length = fs.count;
-      if (f.req.offset < 0) f.req.offset = fs.pos;
+      if (this.requests.length(f.req) < 0) this.requests.setLength(f.req, fs.count);
+      if (this.requests.offset(f.req) < 0) this.requests.setOffset(f.req, fs.pos);
       return 'issue';
     }
     if (fs.size >= 0 && fs.pos >= fs.size && fs.pos > f.firstPos) {
-      f.req.details['eofRemainder'] = true;
+      this.requests.uring.put(f.req, 'eofRemainder', true);
       return 'eof-remainder';
     }
     f.attempts++;

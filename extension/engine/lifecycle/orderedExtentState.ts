@@ -1,12 +1,11 @@
 /**
  * OrderedExtent: the typed state of one btrfs ordered extent while a trace streams, and its JSON form
- * (the `details` of its IoRequest). File ranges are byte offsets in the file (from
+ * (the `details` of its request in `iolens request`). File ranges are byte offsets in the file (from
  * `btrfs_finish_ordered_extent` / `btrfs_writepage_end_io_hook`); disk ranges are btrfs logical bytes
  * (the `start` of the ordered-extent events, which equals the device offset only on a single-device
  * filesystem inside a chunk mapped 1:1). Range sets are created on first use to keep idle extents small.
  */
 import type { JsonValue } from '../contracts/finding';
-import type { IoRequest } from './ioRequest';
 import type { OrderedFlags } from './orderedExtentFlags';
 import { ByteRanges } from './orderedExtentRanges';
 
@@ -26,7 +25,8 @@ export interface OrderedExtentWaiter {
 export const MAX_WAITERS = 8;
 
 export interface OrderedExtent {
-  readonly request: IoRequest;
+  /** The extent's request id. */
+  readonly request: number;
   readonly fsid: string;
   readonly root: number;
   readonly ino: number;
@@ -70,7 +70,7 @@ export interface OrderedExtent {
 }
 
 /** A fresh record for an extent first seen in `request`. */
-export function newOrderedExtent(request: IoRequest, fsid: string, root: number, ino: number, inode: string, flags: OrderedFlags): OrderedExtent {
+export function newOrderedExtent(request: number, fsid: string, root: number, ino: number, inode: string, flags: OrderedFlags): OrderedExtent {
   return {
     request, fsid, root, ino, inode,
     fileOffset: -1, len: -1, diskStart: -1, diskLen: -1, compressType: 0, refs: 0, flags,
@@ -94,7 +94,7 @@ function ranges(r: ByteRanges | undefined): JsonValue {
   return r === undefined ? [] : r.list();
 }
 
-/** The extent as the JSON details of its IoRequest (no line numbers: those are in `lines`). */
+/** The extent as the JSON details of its request (no line numbers: those are in `lines`). */
 export function orderedExtentDetails(oe: OrderedExtent): { [key: string]: JsonValue } {
   return {
     fsid: oe.fsid,

@@ -15,12 +15,12 @@
 import type { BtrfsEra } from '../decode/btrfsOrderedFlags';
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
-import type { RequestSet } from './ioRequest';
 import type { LinkIndex } from './linkIndex';
 import { decodeOrderedFlags, hasFlag, orderedExtentOp, uniqueEra, type OrderedFlags } from './orderedExtentFlags';
 import { ByteRanges } from './orderedExtentRanges';
-import { newOrderedExtent, orderedExtentDetails, type OrderedExtent } from './orderedExtentState';
+import { newOrderedExtent, type OrderedExtent } from './orderedExtentState';
 import { OrderedExtentWaiters } from './orderedExtentWaiters';
 
 interface Slots {
@@ -68,8 +68,11 @@ export class OrderedExtentTracker implements EventConsumer {
     return this.era;
   }
 
+  wants(name: string): boolean {
+    return name.startsWith('btrfs_') || name === 'block_rq_complete' || name === 'block_rq_error' || name === 'sched_switch' || name === 'sched_process_hang' || SYNC_SYSCALLS.has(name);
+  }
+
   onEvent(ev: IngestEvent, store: EventStore): void {
-    if (ev.ts > this.endTs) this.endTs = ev.ts;
     const name = ev.name;
     const p = ev.payload;
     if (name.startsWith('btrfs_')) {
@@ -88,13 +91,15 @@ export class OrderedExtentTracker implements EventConsumer {
     }
   }
 
-  finish(): void {
+  finish(store: EventStore): void {
+    this.endTs = store.maxTs;
+    const rs = this.requests;
     for (const oe of this.extents) {
       const r = oe.request;
-      r.op = orderedExtentOp(oe.flags);
-      r.offset = oe.fileOffset;
-      r.length = oe.len;
-      Object.assign(r.details, orderedExtentDetails(oe));
+      rs.setOp(r, orderedExtentOp(oe.flags));
+      rs.setOffset(r, oe.fileOffset);
+      rs.setLength(r, oe.len);
+      rs.setOrderedExtent(r, oe);
     }
   }
 
@@ -141,17 +146,16 @@ export class OrderedExtentTracker implements EventConsumer {
     const prev = this.byKey.get(`${inode}:${fileOffset}`);
     if (isAdd && prev !== undefined && prev.splitPending && len < prev.len) {
       // 6.1-6.3 split: the head is re-added under the original file_offset; the original moves past it.
-      splitFrom = prev.request.id;
+      splitFrom = prev.request;
       this.moveTail(prev, len);
     }
     let oe = isAdd ? undefined : this.lookup(inode, fileOffset, len, ev);
     if (oe === undefined) {
       const fsidId = p.str[s.fsid]!;
-      const r = this.requests.create('ordered-extent', orderedExtentOp(flags), stage);
+      const r = this.requests.create('ordered-extent', orderedExtentOp(flags), stage.name, stage.ts, stage.line);
       oe = newOrderedExtent(r, fsidId >= 0 ? store.strings.get(fsidId) : '', p.num[s.root]!, p.num[s.ino]!, inode, flags);
       this.place(oe, fileOffset, len, p.num[s.start]!, p.num[s.diskLen]!);
-      r.pid = ev.pid;
-      r.comm = store.strings.get(ev.comm);
+      this.requests.setTask(r, ev.pid, ev.comm);
       oe.splitFrom = splitFrom;
       if (isAdd) {
         oe.addSeen = true;
@@ -164,9 +168,9 @@ export class OrderedExtentTracker implements EventConsumer {
       this.extents.push(oe);
       this.open.add(oe);
       // Writes only: reads of these sectors later (or before) are not this extent's I/O.
-      this.links.register(-1, Math.floor(oe.diskStart / 512), Math.ceil((oe.diskStart + oe.diskLen) / 512), r.id, ev.ts, true);
+      this.links.register(-1, Math.floor(oe.diskStart / 512), Math.ceil((oe.diskStart + oe.diskLen) / 512), r, ev.ts, true);
     } else {
-      this.requests.addStage(oe.request, stage);
+      this.requests.addStage(oe.request, stage.name, stage.ts, stage.line);
       this.waiters.onExtentEvent(oe, ev, store);
     }
     oe.flags = flags;
@@ -179,9 +183,9 @@ export class OrderedExtentTracker implements EventConsumer {
       oe.removedTs = ev.ts;
       oe.removedLine = ev.line;
       const r = oe.request;
-      r.complete = true;
-      r.result = oe.ioerrLine >= 0 || (oe.failed !== undefined && !oe.failed.empty) ? -5 : oe.len;
-      this.links.unregister(r.id);
+      this.requests.complete(r);
+      this.requests.setResult(r, oe.ioerrLine >= 0 || (oe.failed !== undefined && !oe.failed.empty) ? -5 : oe.len);
+      this.links.unregister(r);
       this.close(oe);
     }
   }
@@ -206,21 +210,20 @@ export class OrderedExtentTracker implements EventConsumer {
 
   /** Splits `oe` into a new head of `headLen` bytes and the remainder (which keeps its request). */
   private splitHead(oe: OrderedExtent, headLen: number, ev: IngestEvent): void {
-    const stage = { name: 'split', ts: ev.ts, line: ev.line };
-    const r = this.requests.create('ordered-extent', orderedExtentOp(oe.flags), stage);
-    r.pid = oe.request.pid;
-    r.comm = oe.request.comm;
+    const rs = this.requests;
+    const r = rs.create('ordered-extent', orderedExtentOp(oe.flags), 'split', ev.ts, ev.line);
+    rs.setTask(r, rs.pid(oe.request), rs.commId(oe.request));
     const head = newOrderedExtent(r, oe.fsid, oe.root, oe.ino, oe.inode, oe.flags);
     head.addedTs = ev.ts;
     head.addedLine = ev.line;
-    head.splitFrom = oe.request.id;
+    head.splitFrom = oe.request;
     for (const pid of oe.pids) this.waiters.relate(head, pid);
     const [fileOffset, diskStart] = [oe.fileOffset, oe.diskStart];
     this.moveTail(oe, headLen);
     this.place(head, fileOffset, headLen, diskStart, headLen);
     this.extents.push(head);
     this.open.add(head);
-    if (oe.request.parent >= 0) this.requests.link(this.requests.requests[oe.request.parent]!, r);
+    if (rs.parent(oe.request) >= 0) rs.link(rs.parent(oe.request), r);
   }
 
   /** A split took the first `headLen` bytes of `oe`: it now starts after them. */
@@ -260,11 +263,10 @@ export class OrderedExtentTracker implements EventConsumer {
 
   /** Links a new extent to the open syscall / io_uring / fs request of the task that created it. */
   private linkToCaller(oe: OrderedExtent, pid: number): void {
-    const all = this.requests.requests;
-    for (let i = all.length - 2, n = 0; i >= 0 && n < 32; i--, n++) {
-      const r = all[i]!;
-      if (r.pid === pid && !r.complete && (r.layer === 'syscall' || r.layer === 'io_uring' || r.layer === 'fs')) {
-        this.requests.link(r, oe.request);
+    const rs = this.requests;
+    for (let r = rs.count - 2, n = 0; r >= 0 && n < 32; r--, n++) {
+      if (rs.pid(r) === pid && !rs.isComplete(r) && rs.layerCode(r) <= 2 /* syscall, io_uring, fs */) {
+        rs.link(r, oe.request);
         return;
       }
     }
@@ -281,7 +283,7 @@ export class OrderedExtentTracker implements EventConsumer {
       const a = Math.max(start, oe.fileOffset);
       const b = Math.min(end, oe.fileOffset + oe.len);
       if (b <= a) continue;
-      this.requests.addStage(oe.request, { name: ok ? 'range-done' : 'range-failed', ts: ev.ts, line: ev.line });
+      this.requests.addStage(oe.request, ok ? 'range-done' : 'range-failed', ev.ts, ev.line);
       if (ok) (oe.ok ??= new ByteRanges()).add(a, b);
       else {
         (oe.failed ??= new ByteRanges()).add(a, b);

@@ -1,12 +1,14 @@
 /**
  * The `requests` section of the JSON report: request counts by layer and operation, complete and
  * incomplete, and submission-to-completion latency percentiles per layer (block-layer stage latencies
- * in btt's vocabulary come from the block tracker's statistics).
+ * in btt's vocabulary come from blockLatency.ts). Computed over the requests of one or several files
+ * (percentiles over all of them, never averaged), layers and ops in order of first appearance.
  */
-import type { LatencyStats, LayerSummary, RequestLayer, RequestsSummary } from '../contracts/report';
-import type { IoRequest, RequestSet } from './ioRequest';
+import type { LatencyStats, LayerSummary, RequestLayer, RequestsReport, RequestsSummary } from '../contracts/report';
+import { requestLatency, type RequestView } from '../requests/requestView';
+import { blockLatencyStats } from './blockLatency';
 
-/** Percentiles of `values` (unsorted; it is sorted in place). */
+/** Percentiles of `values` (unsorted; it is sorted in place): nearest rank, as btt and fio report them. */
 export function latencyStats(values: Float64Array): LatencyStats | null {
   const n = values.length;
   if (n === 0) return null;
@@ -17,32 +19,38 @@ export function latencyStats(values: Float64Array): LatencyStats | null {
   return { count: n, mean: Math.round(sum / n), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: values[n - 1]! };
 }
 
-/** Submission (first stage) to completion (last stage) of a complete request, in ns. */
-export function requestLatency(r: IoRequest): number | undefined {
-  if (!r.complete || r.stages.length < 2) return undefined;
-  return r.stages[r.stages.length - 1]!.ts - r.stages[0]!.ts;
+interface LayerAcc {
+  total: number;
+  complete: number;
+  readonly byOp: Record<string, number>;
+  readonly lat: number[];
 }
 
-export function summarizeRequests(set: RequestSet): RequestsSummary {
-  const groups = new Map<RequestLayer, IoRequest[]>();
-  for (const r of set.requests) {
-    let g = groups.get(r.layer);
-    if (!g) groups.set(r.layer, (g = []));
-    g.push(r);
+export function summarizeRequests(views: readonly RequestView[]): RequestsSummary {
+  const groups = new Map<RequestLayer, LayerAcc>();
+  let total = 0;
+  for (const v of views) {
+    total += v.count;
+    for (let r = 0; r < v.count; r++) {
+      const layer = v.layer(r);
+      let g = groups.get(layer);
+      if (!g) groups.set(layer, (g = { total: 0, complete: 0, byOp: {}, lat: [] }));
+      g.total++;
+      const op = v.op(r);
+      g.byOp[op] = (g.byOp[op] ?? 0) + 1;
+      if (v.isComplete(r)) g.complete++;
+      const l = requestLatency(v, r);
+      if (l !== undefined) g.lat.push(l);
+    }
   }
   const byLayer: Partial<Record<RequestLayer, LayerSummary>> = {};
-  for (const [layer, rs] of groups) {
-    const byOp: Record<string, number> = {};
-    let complete = 0;
-    const lat: number[] = [];
-    for (const r of rs) {
-      byOp[r.op] = (byOp[r.op] ?? 0) + 1;
-      if (r.complete) complete++;
-      const l = requestLatency(r);
-      if (l !== undefined) lat.push(l);
-    }
-    byLayer[layer] = { total: rs.length, complete, incomplete: rs.length - complete, byOp, latency: latencyStats(Float64Array.from(lat)) };
+  for (const [layer, g] of groups) {
+    byLayer[layer] = { total: g.total, complete: g.complete, incomplete: g.total - g.complete, byOp: g.byOp, latency: latencyStats(Float64Array.from(g.lat)) };
   }
-  return { total: set.requests.length, byLayer };
+  return { total, byLayer };
 }
 
+/** The report's `requests` section over one or several files' requests. */
+export function requestsReport(views: readonly RequestView[]): RequestsReport {
+  return { ...summarizeRequests(views), block: blockLatencyStats(views) };
+}

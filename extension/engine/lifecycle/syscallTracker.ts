@@ -10,69 +10,76 @@
  * (kernel `sys_pread64(...)` / `-> 0x...` and trace-cmd `sys_enter_pread64:`) reach us as the tracefs names.
  * The filesystem tracker fills what a syscall does not print (the length of a readv, the file, i_size).
  */
+import { num, SlotCache } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
-import type { EventStore } from '../store/eventStore';
-import type { IoRequest, RequestSet } from './ioRequest';
+import type { RequestSet } from '../requests/requestSet';
 import { SYSCALL_SPECS, RWF_NOWAIT, type SyscallSpec } from './syscallSpecs';
 
 const ENTER = 'sys_enter_';
 const EXIT = 'sys_exit_';
 
+const FIELDS = ['fd', 'fd_in', 'fd_out', 'in_fd', 'count', 'len', 'nbytes', 'pos', 'offset', 'pos_l', 'pos_h', 'flags', 'mode', 'ret'] as const;
+const SLOTS = new SlotCache(FIELDS);
+
+/** A syscall argument (or `ret`) by name; NaN when the event does not have it. */
 function field(p: DecodedPayload, name: string): number {
-  const s = p.schema.slot(name);
-  return s < 0 ? NaN : p.num[s]!;
+  const slots = SLOTS.of(p.schema) as Readonly<Record<string, number>>;
+  return num(p, slots[name] ?? -1);
 }
 
 export class SyscallTracker implements EventConsumer {
-  /** pid -> the syscall it is in. */
-  private readonly open = new Map<number, IoRequest>();
+  /** pid -> the syscall request it is in. */
+  private readonly open = new Map<number, number>();
 
   constructor(private readonly requests: RequestSet) {}
 
-  /** The file I/O syscall `pid` is inside (not io_uring_enter), or undefined. */
-  fileSyscallOf(pid: number): IoRequest | undefined {
-    const r = this.open.get(pid);
-    return r && r.op !== 'io_uring_enter' ? r : undefined;
+  wants(name: string): boolean {
+    if (name.startsWith(ENTER)) return SYSCALL_SPECS.has(name.slice(ENTER.length));
+    if (name.startsWith(EXIT)) return SYSCALL_SPECS.has(name.slice(EXIT.length));
+    return false;
   }
 
-  onEvent(ev: IngestEvent, store: EventStore): void {
+  /** The file I/O syscall `pid` is inside (not io_uring_enter), or -1. */
+  fileSyscallOf(pid: number): number {
+    const r = this.open.get(pid);
+    return r !== undefined && this.requests.op(r) !== 'io_uring_enter' ? r : -1;
+  }
+
+  onEvent(ev: IngestEvent): void {
     const name = ev.name;
-    if (name.charCodeAt(0) !== 115 /* s */ || name.charCodeAt(3) !== 95 /* _ */) return;
     if (name.startsWith(ENTER)) {
       const spec = SYSCALL_SPECS.get(name.slice(ENTER.length));
-      if (spec) this.enter(ev, store, spec);
-    } else if (name.startsWith(EXIT)) {
+      if (spec) this.enter(ev, spec);
+    } else {
       const spec = SYSCALL_SPECS.get(name.slice(EXIT.length));
       if (spec) this.exit(ev, spec);
     }
   }
 
-  private enter(ev: IngestEvent, store: EventStore, spec: SyscallSpec): void {
-    const r = this.requests.create('syscall', spec.name, { name: 'enter', ts: ev.ts, line: ev.line });
-    r.pid = ev.pid;
-    r.comm = store.strings.get(ev.comm);
+  private enter(ev: IngestEvent, spec: SyscallSpec): void {
+    const rs = this.requests;
+    const r = rs.create('syscall', spec.name, 'enter', ev.ts, ev.line);
+    rs.setTask(r, ev.pid, ev.comm);
     const p = ev.payload;
-    r.details['syscall'] = spec.name;
-    r.details['direction'] = spec.direction;
     if (p) {
       const fd = field(p, spec.fdField);
-      if (!Number.isNaN(fd)) r.details['fd'] = fd;
+      if (!Number.isNaN(fd)) rs.syscall.put(r, 'fd', fd);
       if (spec.countField) {
         const n = field(p, spec.countField);
-        if (!Number.isNaN(n)) r.length = n;
+        if (!Number.isNaN(n)) rs.setLength(r, n);
       }
-      r.offset = position(p, spec);
+      rs.setOffset(r, position(p, spec));
       if (spec.hasRwFlags) {
         const flags = field(p, 'flags');
         if (!Number.isNaN(flags)) {
-          r.details['flags'] = flags;
-          if ((flags & RWF_NOWAIT) !== 0) r.details['nowait'] = true;
+          rs.syscall.put(r, 'flags', flags);
+          if ((flags & RWF_NOWAIT) !== 0) rs.syscall.put(r, 'nowait', true);
         }
       }
       if (spec.name === 'fallocate') {
         const mode = field(p, 'mode');
-        if (!Number.isNaN(mode)) r.details['mode'] = mode;
+        if (!Number.isNaN(mode)) rs.syscall.put(r, 'mode', mode);
       }
     }
     this.open.set(ev.pid, r);
@@ -83,34 +90,37 @@ export class SyscallTracker implements EventConsumer {
    * position (a positional call like pread64 does not move the file position).
    */
   finish(): void {
+    const rs = this.requests;
     const next = new Map<string, number>();
-    for (const r of this.requests.requests) {
-      if (r.layer !== 'syscall') continue;
-      const spec = SYSCALL_SPECS.get(r.op);
-      const fd = r.details['fd'];
-      if (!spec || (spec.direction !== 'read' && spec.direction !== 'write') || typeof fd !== 'number' || spec.posField) continue;
-      const key = `${r.pid}:${fd}`;
-      if (r.offset < 0) {
+    for (let r = 0; r < rs.count; r++) {
+      if (rs.layerCode(r) !== 0) continue;
+      const spec = SYSCALL_SPECS.get(rs.op(r));
+      const fd = rs.syscall.get(r, 'fd');
+      if (!spec || (spec.direction !== 'read' && spec.direction !== 'write') || fd === undefined || spec.posField) continue;
+      const key = `${rs.pid(r)}:${fd}`;
+      if (rs.offset(r) < 0) {
         const at = next.get(key);
         if (at !== undefined) {
-          r.offset = at;
-          r.details['offsetFrom'] = 'previous call on the fd';
+          rs.setOffset(r, at);
+          rs.syscall.put(r, 'offsetFromPrevious', true);
         }
       }
-      if (r.offset >= 0 && r.result !== undefined && r.result >= 0) next.set(key, r.offset + r.result);
+      const result = rs.result(r);
+      if (rs.offset(r) >= 0 && result !== undefined && result >= 0) next.set(key, rs.offset(r) + result);
       else next.delete(key);
     }
   }
 
   private exit(ev: IngestEvent, spec: SyscallSpec): void {
     const r = this.open.get(ev.pid);
-    if (!r || r.op !== spec.name) return;
+    const rs = this.requests;
+    if (r === undefined || rs.op(r) !== spec.name) return;
     this.open.delete(ev.pid);
     const ret = ev.payload ? field(ev.payload, 'ret') : NaN;
-    r.result = Number.isNaN(ret) ? undefined : ret;
-    r.complete = true;
-    this.requests.addStage(r, { name: 'exit', ts: ev.ts, line: ev.line });
-    finishChildren(this.requests, r);
+    rs.setResult(r, Number.isNaN(ret) ? undefined : ret);
+    rs.complete(r);
+    rs.addStage(r, 'exit', ev.ts, ev.line);
+    finishChildren(rs, r);
   }
 }
 
@@ -133,15 +143,16 @@ function position(p: DecodedPayload, spec: SyscallSpec): number {
  * A parent (syscall or io_uring request) completed: its filesystem children that have no completion
  * event of their own (buffered reads and writes) end with it; an only child takes its result.
  */
-export function finishChildren(requests: RequestSet, parent: IoRequest): void {
-  const last = parent.stages[parent.stages.length - 1];
-  if (!last) return;
-  for (const id of parent.children) {
-    const c = requests.requests[id];
-    if (!c || c.complete || c.layer !== 'fs') continue;
-    c.complete = true;
-    if (parent.children.length === 1) c.result = parent.result;
-    c.details['endedWith'] = parent.layer;
-    requests.addStage(c, { name: 'parent-complete', ts: last.ts, line: last.line });
+export function finishChildren(rs: RequestSet, parent: number): void {
+  const kids = rs.children(parent);
+  if (kids.length === 0) return;
+  const ts = rs.lastTs(parent);
+  const line = rs.lastLine(parent);
+  for (const c of kids) {
+    if (rs.isComplete(c) || rs.layer(c) !== 'fs') continue;
+    rs.complete(c);
+    if (kids.length === 1) rs.setResult(c, rs.result(parent));
+    rs.fs.put(c, 'endedWith', rs.layer(parent));
+    rs.addStage(c, 'parent-complete', ts, line);
   }
 }

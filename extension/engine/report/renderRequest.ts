@@ -1,77 +1,9 @@
 /**
- * renderRequest: the full lifecycle of the request an event line belongs to, from the top of its chain
- * (syscall or io_uring submission) down through the filesystem to the block requests, each with its
- * stages, times and lines. Used by `iolens request FILE LINE` (and later by the editor's hover).
+ * renderRequestText: the full lifecycle of the request an event line belongs to, from the top of its
+ * chain (syscall or io_uring submission) down through the filesystem to the block requests, each with its
+ * stages, times and lines, as `iolens request FILE LINE` prints it. The trees come from requestJson.ts.
  */
-import type { JsonValue } from '../contracts/finding';
-import { devName } from '../lifecycle/devName';
-import type { IoRequest, RequestSet } from '../lifecycle/ioRequest';
-
-/** A request and its lower layers, as JSON. */
-export interface RequestTree {
-  readonly id: number;
-  readonly layer: string;
-  readonly op: string;
-  readonly pid: number;
-  readonly comm: string;
-  readonly dev: string | null;
-  readonly ino: number | null;
-  readonly offset: number | null;
-  readonly length: number | null;
-  readonly sector: number | null;
-  readonly sectors: number | null;
-  readonly result: number | null;
-  readonly complete: boolean;
-  /** Submission to completion in ns, when complete. */
-  readonly latencyNs: number | null;
-  readonly stages: { name: string; ts: number; line: number }[];
-  readonly lines: number[];
-  readonly details: { [key: string]: JsonValue };
-  readonly children: RequestTree[];
-}
-
-function devText(dev: number): string | null {
-  return dev < 0 ? null : devName(dev);
-}
-
-function orNull(v: number): number | null {
-  return v < 0 ? null : v;
-}
-
-export function requestTree(set: RequestSet, r: IoRequest, depth = 0): RequestTree {
-  const first = r.stages[0];
-  const last = r.stages[r.stages.length - 1];
-  return {
-    id: r.id,
-    layer: r.layer,
-    op: r.op,
-    pid: r.pid,
-    comm: r.comm,
-    dev: devText(r.dev),
-    ino: orNull(r.ino),
-    offset: orNull(r.offset),
-    length: orNull(r.length),
-    sector: orNull(r.sector),
-    sectors: orNull(r.sectors),
-    result: r.result ?? null,
-    complete: r.complete,
-    latencyNs: r.complete && first && last ? last.ts - first.ts : null,
-    stages: r.stages.map((s) => ({ ...s })),
-    lines: [...r.lines],
-    details: r.details,
-    children: depth > 8 ? [] : r.children.map((c) => requestTree(set, set.requests[c]!, depth + 1)),
-  };
-}
-
-/** The trees of every request chain the line belongs to (one per distinct root). */
-export function requestsAtLine(set: RequestSet, line: number): RequestTree[] {
-  const roots = new Map<number, IoRequest>();
-  for (const r of set.atLine(line)) {
-    const root = set.root(r);
-    roots.set(root.id, root);
-  }
-  return [...roots.values()].map((r) => requestTree(set, r));
-}
+import type { RequestTree } from '../requests/requestJson';
 
 function fmtNs(ns: number): string {
   if (Math.abs(ns) >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;

@@ -3,6 +3,8 @@
  * so memory stays proportional to the rows stored and no reallocation doubles the peak.
  */
 const CHUNK_BITS = 16;
+/** Rows per chunk. */
+export const CHUNK_ROWS = 1 << CHUNK_BITS;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
@@ -55,6 +57,15 @@ export class ChunkedColumn<T extends TypedArray> {
   set(i: number, v: number): void {
     if (i < 0 || i >= this.length) throw new RangeError(`row ${i} out of range (0..${this.length - 1})`);
     this.chunks[i >>> CHUNK_BITS]![i & MASK] = v;
+  }
+
+  /** Number of chunks, and chunk `k` (rows k * CHUNK_ROWS ..; the last one may be partly used). */
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
+  chunk(k: number): T {
+    return this.chunks[k]!;
   }
 
   /** Bytes held by the chunks. */

@@ -11,9 +11,14 @@
  * Invariant: rows are appended in line order, so `line` is strictly increasing and binary-searchable.
  */
 import { ChunkedColumn } from './chunkedColumn';
+import { LineIndex } from './lineIndex';
 import { StringTable } from './stringTable';
 
-export const LINE_INDEX_STRIDE = 64;
+export { LINE_INDEX_STRIDE } from './lineIndex';
+
+/** No device / inode. */
+export const NO_KEY = 0xffffffff;
+const BIG_INO = 0xfffffffe;
 
 export class EventStore {
   readonly strings = new StringTable();
@@ -24,9 +29,13 @@ export class EventStore {
   readonly comm = new ChunkedColumn(Int32Array);
   readonly type = new ChunkedColumn(Uint16Array);
   readonly line = new ChunkedColumn(Uint32Array);
-  /** Checkpoints of the line index: line numbers (increasing) and their byte offsets in the file. */
-  readonly checkpointLine = new ChunkedColumn(Uint32Array);
-  readonly checkpointOffset = new ChunkedColumn(Float64Array);
+  /** The device (dev_t) the payload names (NO_KEY when none), and the inode (NO_KEY when none; BIG_INO: see `inoOverflow`). */
+  readonly dev = new ChunkedColumn(Uint32Array);
+  readonly ino = new ChunkedColumn(Uint32Array);
+  /** Inodes of 2^32-2 and above, by row. */
+  readonly inoOverflow = new Map<number, number>();
+  /** Line numbers to byte offsets in the file (sparse checkpoints). */
+  readonly lineIndex = new LineIndex();
 
   /** Event type id -> string id of its tracefs name. */
   private readonly typeNames: number[] = [];
@@ -70,8 +79,9 @@ export class EventStore {
    * Appends n events given as columns (`ts` already relative to the base, see `relative`). `types` must
    * hold type ids of this store.
    */
-  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number): void {
+  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number, dev?: Uint32Array, ino?: Float64Array): void {
     if (n === 0) return;
+    const first = this.count;
     let max = this.maxTs;
     let min = this.minTs;
     const counts = this.typeCounts;
@@ -89,6 +99,29 @@ export class EventStore {
     this.comm.pushArray(comm, n);
     this.type.pushArray(types, n);
     this.line.pushArray(line, n);
+    if (dev) this.dev.pushArray(dev, n);
+    else for (let i = 0; i < n; i++) this.dev.push(NO_KEY);
+    for (let i = 0; i < n; i++) {
+      const x = ino ? ino[i]! : -1;
+      if (x < 0) this.ino.push(NO_KEY);
+      else if (x < BIG_INO) this.ino.push(x);
+      else {
+        this.ino.push(BIG_INO);
+        this.inoOverflow.set(first + i, x);
+      }
+    }
+  }
+
+  /** The device (dev_t) an event's payload names, -1 for none. */
+  devAt(row: number): number {
+    const d = this.dev.get(row);
+    return d === NO_KEY ? -1 : d;
+  }
+
+  /** The inode an event's payload names, -1 for none. */
+  inoAt(row: number): number {
+    const x = this.ino.get(row);
+    return x === NO_KEY ? -1 : x === BIG_INO ? (this.inoOverflow.get(row) ?? -1) : x;
   }
 
   /** The relative time of an absolute one; the first call fixes the base. */
@@ -102,23 +135,12 @@ export class EventStore {
 
   /** Records the byte offset of a line (checkpoints come in increasing line order). */
   addCheckpoint(lineNo: number, offset: number): void {
-    this.checkpointLine.push(lineNo);
-    this.checkpointOffset.push(offset);
+    this.lineIndex.add(lineNo, offset);
   }
 
   /** The nearest checkpoint at or before `lineNo`: [line number, byte offset]. */
   seekLine(lineNo: number): [number, number] {
-    let lo = 0;
-    let hi = this.checkpointLine.size - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.checkpointLine.get(mid) <= lineNo) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return best < 0 ? [1, 0] : [this.checkpointLine.get(best), this.checkpointOffset.get(best)];
+    return this.lineIndex.seek(lineNo);
   }
 
   /** Row of the event on `lineNo`, or -1. */
@@ -159,8 +181,9 @@ export class EventStore {
       this.comm.byteLength +
       this.type.byteLength +
       this.line.byteLength +
-      this.checkpointLine.byteLength +
-      this.checkpointOffset.byteLength
+      this.dev.byteLength +
+      this.ino.byteLength +
+      this.lineIndex.byteLength
     );
   }
 }

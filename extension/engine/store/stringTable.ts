@@ -24,6 +24,11 @@ export class StringTable {
     return this.strings.length;
   }
 
+  /** Approximate bytes held: the interned bytes, their index and the JS strings. */
+  get byteLength(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + this.lengths.byteLength + this.slots.byteLength + this.bytesUsed * 2 + this.strings.length * 48;
+  }
+
   /** The string for an id. */
   get(id: number): string {
     const s = this.strings[id];

@@ -3,31 +3,36 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ingestBytes, ingestFile } from '../../engine/ingest/ingestFile';
 import { blockLatencyStats } from '../../engine/lifecycle/blockLatency';
 import { BlockTracker } from '../../engine/lifecycle/blockTracker';
-import { RequestSet, type IoRequest } from '../../engine/lifecycle/ioRequest';
 import { LinkIndex } from '../../engine/lifecycle/linkIndex';
+import { RequestSet } from '../../engine/requests/requestSet';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile as track, trackLines, type TestRequest } from './helpers/trackRequests';
 
 interface Tracked {
   readonly requests: RequestSet;
   readonly tracker: BlockTracker;
-  readonly block: IoRequest[];
+  readonly block: TestRequest[];
 }
 
 async function trackFile(file: string, links = new LinkIndex()): Promise<Tracked> {
-  const requests = new RequestSet();
-  const tracker = new BlockTracker(requests, links);
-  await ingestFile(file, { consumers: [tracker] });
-  return { requests, tracker, block: requests.requests.filter((r) => r.layer === 'block') };
+  let tracker: BlockTracker | undefined;
+  const t = await track(file, (rs, l) => [(tracker = new BlockTracker(rs, l))], links);
+  return { requests: t.set, tracker: tracker!, block: t.requests.filter((r) => r.layer === 'block') };
 }
 
-function trackText(lines: readonly string[], links = new LinkIndex()): Tracked {
-  const requests = new RequestSet();
-  const tracker = new BlockTracker(requests, links);
-  ingestBytes('constructed.txt', Buffer.from(lines.join('\n') + '\n'), { consumers: [tracker] });
-  return { requests, tracker, block: requests.requests.filter((r) => r.layer === 'block') };
+function trackText(lines: readonly string[], links = new LinkIndex(), before?: (rs: RequestSet, links: LinkIndex) => void): Tracked {
+  let tracker: BlockTracker | undefined;
+  const t = trackLines(
+    lines,
+    (rs, l) => {
+      before?.(rs, l);
+      return [(tracker = new BlockTracker(rs, l))];
+    },
+    links,
+  );
+  return { requests: t.set, tracker: tracker!, block: t.requests.filter((r) => r.layer === 'block') };
 }
 
 /** A kernel-format event line (5.4-6.8 block formats, no ioprio). */
@@ -35,8 +40,8 @@ function ev(task: string, ts: string, body: string): string {
   return `${task.padStart(16)} [000] .....   ${ts}: ${body}`;
 }
 
-const issued = (rs: readonly IoRequest[]): IoRequest[] => rs.filter((r) => r.stages.some((s) => s.name === 'issue'));
-const count = (rs: readonly IoRequest[], op: string): number => rs.filter((r) => r.op === op).length;
+const issued = (rs: readonly TestRequest[]): TestRequest[] => rs.filter((r) => r.stages.some((s) => s.name === 'issue'));
+const count = (rs: readonly TestRequest[], op: string): number => rs.filter((r) => r.op === op).length;
 
 const sample11 = path.join(samplesDir, '11-unaligned-discard');
 
@@ -65,7 +70,7 @@ for (const name of ['trace.txt', 'report.txt']) {
 }
 
 test('sample 11: trace.txt and report.txt give the same requests (lines differ)', async () => {
-  const shape = (rs: readonly IoRequest[]): string[] => rs.map((r) => `${r.op} ${r.sector}+${r.sectors} ${r.stages.map((s) => s.name).join(',')} ${String(r.details['Q2C'])}`);
+  const shape = (rs: readonly TestRequest[]): string[] => rs.map((r) => `${r.op} ${r.sector}+${r.sectors} ${r.stages.map((s) => s.name).join(',')} ${String(r.details['Q2C'])}`);
   const a = await trackFile(path.join(sample11, 'trace.txt'));
   const b = await trackFile(path.join(sample11, 'report.txt'));
   assert.deepEqual(shape(a.block), shape(b.block));
@@ -73,14 +78,14 @@ test('sample 11: trace.txt and report.txt give the same requests (lines differ)'
 
 test('blockLatencyStats: all devices first, then per device, with btt stage percentiles', async () => {
   const { requests } = await trackFile(path.join(sample11, 'trace.txt'));
-  const stats = blockLatencyStats(requests);
+  const stats = blockLatencyStats([requests]);
   assert.deepEqual(stats.map((s) => s.device), ['all', '7:0']);
   assert.equal(stats[0]!.requests, 67);
   const q2c = stats[0]!.stages['Q2C']!;
   assert.equal(q2c.count, 63); // flush requests have no Q
   assert.ok(q2c.p50 <= q2c.p90 && q2c.p90 <= q2c.p99 && q2c.p99 <= q2c.max);
   assert.equal(stats[0]!.stages['G2I']!.count, 4); // only the 4 inserted requests
-  assert.deepEqual(blockLatencyStats(new RequestSet()), []);
+  assert.deepEqual(blockLatencyStats([new RequestSet()]), []);
 });
 
 const corpus = (dir: string, file: string): string => path.join(corpusDir, dir, file);
@@ -153,14 +158,8 @@ test('constructed: issue + complete only, partial completions, requeue, orphan c
 });
 
 test('constructed: front merge, two requests at one sector, remap, rq_error without rq_complete, parent link', () => {
-  const links = new LinkIndex();
-  const parents = new RequestSet();
-  const { block, requests } = (() => {
-    const requests = parents;
-    const fsReq = requests.create('fs', 'write', { name: 'begin', ts: 0, line: 1 });
-    links.register(8 << 20, 2000, 2016, fsReq.id, 0);
-    const tracker = new BlockTracker(requests, links);
-    const text = [
+  const { block, requests } = trackText(
+    [
       ev('dd-7', '100.000000', 'block_bio_queue: 8,0 W 2008 + 8 [dd]'),
       ev('dd-7', '100.000001', 'block_getrq: 8,0 W 2008 + 8 [dd]'),
       ev('dd-7', '100.000002', 'block_bio_queue: 8,0 W 2000 + 8 [dd]'),
@@ -175,16 +174,19 @@ test('constructed: front merge, two requests at one sector, remap, rq_error with
       ev('dd-7', '100.000011', 'block_bio_queue: 8,0 R 4196 + 8 [dd]'),
       ev('dd-7', '100.000012', 'block_rq_issue: 8,0 R 4096 () 4196 + 8 [dd]'),
       ev('<idle>-0', '100.000013', 'block_rq_complete: 8,0 R () 4196 + 8 [0]'),
-    ];
-    ingestBytes('constructed.txt', Buffer.from(text.join('\n') + '\n'), { consumers: [tracker] });
-    return { block: requests.requests.filter((r) => r.layer === 'block'), requests };
-  })();
+    ],
+    new LinkIndex(),
+    (rs, links) => {
+      const fsReq = rs.create('fs', 'write', 'begin', 0, 1);
+      links.register(8 << 20, 2000, 2016, fsReq, 0);
+    },
+  );
   assert.equal(block.length, 4);
   const [w, a, b, remapped] = block;
   assert.deepEqual([w!.sector, w!.sectors, w!.details['mergedBios'], w!.complete], [2000, 16, 1, true]);
   assert.deepEqual([w!.details['error'], w!.details['errno']], [-61, 'ENODATA']);
   assert.equal(w!.details['Q2C'], 8_000); // from the first bio's queue
-  assert.equal(requests.root(w!).layer, 'fs');
+  assert.equal(requests.layer(requests.root(w!.id)), 'fs');
   assert.ok(a!.complete && b!.complete && a!.pid === 8 && b!.pid === 9);
   assert.equal(remapped!.details['remappedFrom'], '8:1 100');
   assert.deepEqual(remapped!.stages.map((s) => s.name), ['remap', 'queue', 'issue', 'complete']);

@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers, type IoTrackers } from '../../engine/lifecycle/fsTrackerChain';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
 import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus } from './helpers/paths';
+import { rootOf, trackFile, type TestRequest } from './helpers/trackRequests';
 
 /** A LinkIndex that remembers what was registered. */
 class RecordingLinks extends LinkIndex {
@@ -21,19 +20,18 @@ class RecordingLinks extends LinkIndex {
   }
 }
 
-async function track(file: string): Promise<{ requests: RequestSet; links: RecordingLinks; trackers: IoTrackers }> {
-  const requests = new RequestSet();
+async function track(file: string): Promise<{ requests: TestRequest[]; links: RecordingLinks; trackers: IoTrackers }> {
   const links = new RecordingLinks();
-  const trackers = createIoTrackers(requests, links);
-  await ingestFile(file, { consumers: trackers.consumers });
-  return { requests, links, trackers };
+  let trackers: IoTrackers | undefined;
+  const t = await trackFile(file, (rs, l) => (trackers = createIoTrackers(rs, l)).consumers, links);
+  return { requests: t.requests, links, trackers: trackers! };
 }
 
 const DEV_7_0 = 7 << 20;
 
 test('fs: corpus 01: buffered reads under their io_uring / syscall parents, readahead mapped for the block layer', { skip: !haveCorpus }, async () => {
   const { requests, links, trackers } = await track(path.join(corpusDir, '01-xfs-buffered-read-uring-eof/trace.txt'));
-  const fs = requests.requests.filter((r) => r.layer === 'fs');
+  const fs = requests.filter((r) => r.layer === 'fs');
   assert.equal(fs.length, 75);
   assert.ok(fs.every((r) => r.op === 'buffered-read' && r.parent >= 0 && r.complete));
   // 158 xfs_file_buffered_read events = 75 requests + 83 retry / EOF-remainder stages.
@@ -42,10 +40,10 @@ test('fs: corpus 01: buffered reads under their io_uring / syscall parents, read
   // The first readahead of a.dat (dstmap addr 0x18000 -> sector 192) belongs to the first io_uring read.
   const reg = links.registered[0]!;
   assert.deepEqual([reg.dev, reg.start, reg.end], [DEV_7_0, 192, 192 + 128]);
-  const owner = requests.requests[links.find(DEV_7_0, 192, reg.ts)]!;
+  const owner = requests[links.find(DEV_7_0, 192, reg.ts)]!;
   assert.equal(owner.layer, 'fs');
-  assert.equal(requests.root(owner).layer, 'io_uring');
-  assert.equal(requests.root(owner).details['user_data'], '0x55a92e6ba9c0');
+  assert.equal(rootOf(requests, owner).layer, 'io_uring');
+  assert.equal(rootOf(requests, owner).details['user_data'], '0x55a92e6ba9c0');
   // i_size per file, as the README's file table says.
   const sizes = trackers.fs.files.lastSizes();
   assert.deepEqual(
@@ -57,7 +55,7 @@ test('fs: corpus 01: buffered reads under their io_uring / syscall parents, read
 for (const name of ['trace.txt', 'report.txt']) {
   test(`fs: corpus 02 ${name}: 388 direct I/O begins, 384 completions, 4 EOF reads that return 0, 2 EINVAL`, { skip: !haveCorpus }, async () => {
     const { requests, trackers } = await track(path.join(corpusDir, '02-xfs-ext4-odirect', name));
-    const dio = requests.requests.filter((r) => r.layer === 'fs' && r.op.startsWith('direct-'));
+    const dio = requests.filter((r) => r.layer === 'fs' && r.op.startsWith('direct-'));
     assert.equal(dio.length, 388);
     assert.equal(trackers.fs.dio.paired, 384);
     const unpaired = dio.filter((r) => !r.stages.some((s) => s.name === 'dio-complete'));
@@ -75,9 +73,9 @@ for (const name of ['trace.txt', 'report.txt']) {
 test('fs: corpus 06: 50,000 direct reads all paired, 20,000 buffered reads (59,976 events with their NOWAIT retries)', { skip: !existsSync('/tmp/r06.txt') }, async () => {
   const { requests, trackers } = await track('/tmp/r06.txt');
   const byOp = new Map<string, number>();
-  for (const r of requests.requests) byOp.set(r.op, (byOp.get(r.op) ?? 0) + 1);
+  for (const r of requests) byOp.set(r.op, (byOp.get(r.op) ?? 0) + 1);
   assert.deepEqual(Object.fromEntries(byOp), { 'direct-read': 50000, 'buffered-read': 20000 });
   assert.equal(trackers.fs.dio.paired, 50000);
   assert.equal(trackers.fs.dio.openCount(), 0);
-  assert.ok(requests.requests.filter((r) => r.op === 'direct-read').every((r) => r.complete && r.result === 4096));
+  assert.ok(requests.filter((r) => r.op === 'direct-read').every((r) => r.complete && r.result === 4096));
 });

@@ -4,20 +4,16 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { IoErrorDetector } from '../../engine/detectors/ioErrorDetector';
-import { ingestBytes, ingestFile, type IngestResult } from '../../engine/ingest/ingestFile';
 import { BlockTracker } from '../../engine/lifecycle/blockTracker';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, trackLines, type Tracked } from './helpers/trackRequests';
 
-function detect(file: string, requests: RequestSet, result: IngestResult): Finding[] {
-  return new IoErrorDetector().findings({ file, store: result.store, requests });
+function detect(file: string, t: Tracked): Finding[] {
+  return new IoErrorDetector().findings({ file, store: t.store, requests: t.set });
 }
 
 async function findingsOf(file: string): Promise<Finding[]> {
-  const requests = new RequestSet();
-  const result = await ingestFile(file, { consumers: [new BlockTracker(requests, new LinkIndex())] });
-  return detect(file, requests, result);
+  return detect(file, await trackFile(file, (rs, links) => [new BlockTracker(rs, links)]));
 }
 
 const skip = !haveCorpus && 'no ../shared/corpus';
@@ -52,14 +48,6 @@ test('clean recordings give no io-error finding', async () => {
 const line = (task: string, ts: string, body: string): string => `${task.padStart(16)} [000] .....   ${ts}: ${body}`;
 
 test('constructed: a requeue is a warning, an error names the syscall its chain starts with (evidence: both)', () => {
-  const requests = new RequestSet();
-  const links = new LinkIndex();
-  const sys = requests.create('syscall', 'pwrite64', { name: 'enter', ts: 0, line: 1 });
-  sys.pid = 7;
-  sys.comm = 'dd';
-  const fsReq = requests.create('fs', 'write', { name: 'begin', ts: 0, line: 1 });
-  requests.link(sys, fsReq);
-  links.register(8 << 20, 2000, 2008, fsReq.id, 0);
   const text = [
     line('dd-7', '100.000001', 'block_bio_queue: 8,0 WS 2000 + 8 [dd]'),
     line('dd-7', '100.000002', 'block_getrq: 8,0 WS 2000 + 8 [dd]'),
@@ -70,8 +58,20 @@ test('constructed: a requeue is a warning, an error names the syscall its chain 
     line('fio-9', '100.000007', 'block_rq_issue: 8,0 R 4096 () 64 + 8 [fio]'),
     line('<idle>-0', '100.000008', 'block_rq_complete: 8,0 R () 64 + 8 [0]'),
   ];
-  const result = ingestBytes('c.txt', Buffer.from(text.join('\n') + '\n'), { consumers: [new BlockTracker(requests, links)] });
-  const fs = detect('c.txt', requests, result);
+  const tracked = trackLines(
+    text,
+    (requests, links) => {
+      const sys = requests.create('syscall', 'pwrite64', 'enter', 0, 1);
+      requests.setTask(sys, 7, requests.strings.intern('dd'));
+      const fsReq = requests.create('fs', 'write', 'begin', 0, 1);
+      requests.link(sys, fsReq);
+      links.register(8 << 20, 2000, 2008, fsReq, 0);
+      return [new BlockTracker(requests, links)];
+    },
+    undefined,
+    'c.txt',
+  );
+  const fs = detect('c.txt', tracked);
   assert.equal(fs.length, 2);
   const [err, requeue] = fs;
   assert.equal(err!.severity, 'error');

@@ -4,20 +4,17 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';
-import { RequestSet, type IoRequest } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, type TestRequest } from './helpers/trackRequests';
 
-async function uring(file: string): Promise<IoRequest[]> {
-  const requests = new RequestSet();
-  await ingestFile(file, { consumers: createIoTrackers(requests, new LinkIndex()).consumers });
-  return requests.requests.filter((r) => r.layer === 'io_uring');
+async function uring(file: string): Promise<TestRequest[]> {
+  const { requests } = await trackFile(file, (rs, links) => createIoTrackers(rs, links).consumers);
+  return requests.filter((r) => r.layer === 'io_uring');
 }
 
 /** What must be equal between the two spellings of one recording (no lines, no pointers). */
-function facts(rs: IoRequest[]): unknown[] {
+function facts(rs: TestRequest[]): unknown[] {
   return rs.map((r) => {
     const { ring: _ring, ...d } = r.details;
     return [r.op, r.pid, r.offset, r.length, r.result, r.ino, r.stages.map((s) => s.name), d];

@@ -6,8 +6,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseKernelLogFile, parseKernelLogText } from '../../engine/klog/readKernelLog';
+import { FileSource } from '../../engine/input/byteSource';
+import type { KernelLogResult } from '../../engine/klog/kernelLogParser';
+import { parseKernelLogSource, parseKernelLogText } from '../../engine/klog/readKernelLog';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+
+/** Parses a log file streamed from disk in slices. */
+async function parseKernelLogFile(file: string): Promise<KernelLogResult> {
+  const source = await FileSource.open(file);
+  try {
+    return (await parseKernelLogSource(source)).log;
+  } finally {
+    await source.close();
+  }
+}
 
 const s20 = path.join(samplesDir, '20-btrfs-hang');
 const s21 = path.join(samplesDir, '21-btrfs-ordered-wait');

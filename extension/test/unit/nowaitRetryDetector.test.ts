@@ -9,16 +9,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { NowaitRetryDetector } from '../../engine/detectors/nowaitRetryDetector';
-import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile } from './helpers/trackRequests';
 
 async function detect(file: string): Promise<Finding[]> {
-  const requests = new RequestSet();
-  const r = await ingestFile(file, { consumers: createIoTrackers(requests, new LinkIndex()).consumers });
-  return new NowaitRetryDetector().findings({ file, store: r.store, requests });
+  const t = await trackFile(file, (rs, links) => createIoTrackers(rs, links).consumers);
+  return new NowaitRetryDetector().findings({ file, store: t.store, requests: t.set });
 }
 
 const summary = (f: Finding): unknown => [f.details['comm'], f.details['pid'], f.details['ino'], f.details['requests'], f.details['retries']];

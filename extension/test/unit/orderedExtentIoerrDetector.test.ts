@@ -9,28 +9,35 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { OrderedExtentIoerrDetector, OrderedExtentUnfinishedDetector } from '../../engine/detectors/orderedExtentIoerrDetector';
-import { ingestFile } from '../../engine/ingest/ingestFile';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
+import type { EventConsumer } from '../../engine/ingest/eventConsumer';
 import { OrderedExtentTracker } from '../../engine/lifecycle/orderedExtentTracker';
+import { requestDetails } from '../../engine/requests/requestJson';
+import type { RequestSet } from '../../engine/requests/requestSet';
+import type { EventStore } from '../../engine/store/eventStore';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile } from './helpers/trackRequests';
 
 interface Run {
   readonly findings: Finding[];
   readonly requests: RequestSet;
   readonly ioerr: OrderedExtentIoerrDetector;
   readonly file: string;
-  readonly store: Awaited<ReturnType<typeof ingestFile>>['store'];
+  readonly store: EventStore;
 }
 
-async function run(file: string): Promise<Run> {
-  const requests = new RequestSet();
-  const tracker = new OrderedExtentTracker(requests, new LinkIndex());
-  const ioerr = new OrderedExtentIoerrDetector(tracker);
-  const unfinished = new OrderedExtentUnfinishedDetector(tracker);
-  const r = await ingestFile(file, { consumers: [tracker] });
-  const ctx = { file, store: r.store, requests };
-  return { findings: [...ioerr.findings(ctx), ...unfinished.findings(ctx)], requests, ioerr, file, store: r.store };
+/** `beforeSeal`: changes the requests once the trace was read (after the tracker finished), before they are sealed. */
+async function run(file: string, beforeSeal?: (requests: RequestSet) => void): Promise<Run> {
+  let tracker: OrderedExtentTracker | undefined;
+  const t = await trackFile(file, (requests, links) => {
+    tracker = new OrderedExtentTracker(requests, links);
+    const consumers: EventConsumer[] = [tracker];
+    if (beforeSeal) consumers.push({ wants: () => false, onEvent: () => undefined, finish: () => beforeSeal(requests) });
+    return consumers;
+  });
+  const ioerr = new OrderedExtentIoerrDetector(tracker!);
+  const unfinished = new OrderedExtentUnfinishedDetector(tracker!);
+  const ctx = { file, store: t.store, requests: t.set };
+  return { findings: [...ioerr.findings(ctx), ...unfinished.findings(ctx)], requests: t.set, ioerr, file, store: t.store };
 }
 
 /** A finding without what legitimately differs between spellings (file, line numbers). */
@@ -77,13 +84,20 @@ test('corpus 04: the IOERR extent of ino 258 whose whole bio failed is one warni
 
 test('corpus 04 without its block lines, plus a successful bio linked by the block tracker: error', { skip: !haveCorpus }, async () => {
   const text = readFileSync(path.join(dir04, 'trace.txt'), 'utf8').split('\n').filter((l) => !/block_rq_(complete|error).*28672/.test(l));
-  const r = await run(temp('trace.txt', text.join('\n')));
+  const file = temp('trace.txt', text.join('\n'));
+  const r = await run(file);
   assert.equal(r.findings[0]!.severity, 'warning'); // finish says the whole range failed, nothing says otherwise
-  const oe = r.requests.requests.find((q) => q.layer === 'ordered-extent' && q.details['ioerr'] === true)!;
-  const bio = r.requests.create('block', 'write', { name: 'complete', ts: 0, line: 271 });
-  Object.assign(bio, { sector: 28672, sectors: 128, result: 0 });
-  r.requests.link(oe, bio);
-  const [f] = r.ioerr.findings({ file: r.file, store: r.store, requests: r.requests });
+  // The same trace, with a successful block write of the extent's first 64 KiB linked to it.
+  const linked = await run(file, (requests) => {
+    let oe = -1;
+    for (let q = 0; q < requests.count && oe < 0; q++) if (requests.layer(q) === 'ordered-extent' && requestDetails(requests, q)['ioerr'] === true) oe = q;
+    assert.ok(oe >= 0);
+    const bio = requests.create('block', 'write', 'complete', 0, 271);
+    requests.setSectors(bio, 28672, 128);
+    requests.setResult(bio, 0);
+    requests.link(oe, bio);
+  });
+  const [f] = linked.ioerr.findings({ file: linked.file, store: linked.store, requests: linked.requests });
   assert.equal(f!.severity, 'error');
   assert.deepEqual(f!.details['rangesLost'], [[0, 65536]]);
 });

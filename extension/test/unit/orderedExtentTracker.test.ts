@@ -6,28 +6,26 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { EventConsumer } from '../../engine/ingest/eventConsumer';
-import { ingestFile } from '../../engine/ingest/ingestFile';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
+import type { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { decodeOrderedFlags, orderedExtentOp } from '../../engine/lifecycle/orderedExtentFlags';
 import { hasIoerr, isFinished } from '../../engine/lifecycle/orderedExtentState';
 import { OrderedExtentTracker } from '../../engine/lifecycle/orderedExtentTracker';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, type TestRequest } from './helpers/trackRequests';
 
 interface Tracked {
   tracker: OrderedExtentTracker;
-  requests: RequestSet;
+  /** The requests by id (an extent's `request` is its id). */
+  requests: TestRequest[];
   links: LinkIndex;
   /** What the LinkIndex answered, while the trace streamed, for write and read bios at each block_rq_issue sector. */
   probes: Map<number, { write: number; read: number }>;
 }
 
 async function track(file: string): Promise<Tracked> {
-  const requests = new RequestSet();
-  const links = new LinkIndex();
-  const tracker = new OrderedExtentTracker(requests, links);
   const probes = new Map<number, { write: number; read: number }>();
-  const probe: EventConsumer = {
+  const probeOf = (links: LinkIndex): EventConsumer => ({
+    wants: (name) => name === 'block_rq_issue',
     onEvent(ev) {
       if (ev.name !== 'block_rq_issue' || !ev.payload) return;
       const p = ev.payload;
@@ -35,18 +33,19 @@ async function track(file: string): Promise<Tracked> {
       const sector = p.num[p.schema.slot('sector')]!;
       if (!probes.has(sector)) probes.set(sector, { write: links.find(dev, sector, ev.ts, true), read: links.find(dev, sector, ev.ts, false) });
     },
-  };
-  await ingestFile(file, { consumers: [tracker, probe] });
-  return { tracker, requests, links, probes };
+  });
+  let tracker: OrderedExtentTracker | undefined;
+  const t = await trackFile(file, (rs, links) => [(tracker = new OrderedExtentTracker(rs, links)), probeOf(links)]);
+  return { tracker: tracker!, requests: t.requests, links: t.links, probes };
 }
 
-function opCounts(t: OrderedExtentTracker): Record<string, number> {
+function opCounts({ tracker, requests }: Tracked): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const oe of t.extents) out[oe.request.op] = (out[oe.request.op] ?? 0) + 1;
+  for (const oe of tracker.extents) out[requests[oe.request]!.op] = (out[requests[oe.request]!.op] ?? 0) + 1;
   return out;
 }
 
-const detailsOf = (t: OrderedExtentTracker): unknown[] => t.extents.map((oe) => oe.request.details);
+const detailsOf = ({ tracker, requests }: Tracked): unknown[] => tracker.extents.map((oe) => requests[oe.request]!.details);
 
 test('flag eras: kernel and trace-cmd spellings of every layout', () => {
   const cases: Array<[string, string | undefined, string, string[]]> = [
@@ -80,15 +79,16 @@ test('corpus 03: 63 ordered extents of every kind, all removed, identical in tra
   const dir = path.join(corpusDir, '03-btrfs-ordered-extents');
   const a = await track(path.join(dir, 'trace.txt'));
   const b = await track(path.join(dir, 'report.txt'));
-  for (const { tracker } of [a, b]) {
+  for (const t of [a, b]) {
+    const { tracker, requests } = t;
     assert.equal(tracker.extents.length, 63);
-    assert.deepEqual(opCounts(tracker), { REGULAR: 50, PREALLOC: 8, 'NOCOW|DIRECT': 1, COMPRESSED: 4 });
-    assert.ok(tracker.extents.every((oe) => oe.addSeen && oe.request.complete && isFinished(oe) && !hasIoerr(oe)));
-    const compressed = tracker.extents.filter((oe) => oe.request.op === 'COMPRESSED');
+    assert.deepEqual(opCounts(t), { REGULAR: 50, PREALLOC: 8, 'NOCOW|DIRECT': 1, COMPRESSED: 4 });
+    assert.ok(tracker.extents.every((oe) => oe.addSeen && requests[oe.request]!.complete && isFinished(oe) && !hasIoerr(oe)));
+    const compressed = tracker.extents.filter((oe) => requests[oe.request]!.op === 'COMPRESSED');
     assert.deepEqual(compressed.map((oe) => [oe.len, oe.diskLen, oe.compressType]), Array(4).fill([131072, 4096, 3]));
     assert.equal(tracker.flagEra, '5.15+');
   }
-  assert.deepEqual(detailsOf(a.tracker), detailsOf(b.tracker));
+  assert.deepEqual(detailsOf(a), detailsOf(b));
   // Step 11: the hole punch waits for the 3 MiB extent (btrfs_ordered_extent_start).
   const punched = a.tracker.extents.find((oe) => oe.fileOffset === 1048576 && oe.len === 3145728)!;
   assert.deepEqual(punched.waiters?.map((w) => w.kind), ['oe-wait']);
@@ -98,7 +98,7 @@ test('corpus 04: the IOERR extent of ino 258, its failed range and its failed bi
   const dir = path.join(corpusDir, '04-btrfs-io-errors');
   const a = await track(path.join(dir, 'trace.txt'));
   const b = await track(path.join(dir, 'report.txt'));
-  for (const { tracker, links, probes } of [a, b]) {
+  for (const { tracker, requests, links, probes } of [a, b]) {
     assert.equal(tracker.extents.length, 3);
     const bad = tracker.extents.filter(hasIoerr);
     assert.equal(bad.length, 1);
@@ -108,13 +108,13 @@ test('corpus 04: the IOERR extent of ino 258, its failed range and its failed bi
     assert.deepEqual(oe.failed?.list(), [[0, 262144]]);
     assert.deepEqual(oe.diskFailed?.list(), [[14680064, 14942208]]);
     assert.equal(oe.blockErrno, -5);
-    assert.equal(oe.request.result, -5);
+    assert.equal(requests[oe.request]!.result, -5);
     // While the extent was open, a write bio at sector 28672 of 7,2 found it through the LinkIndex and a
     // read bio would not have (ordered extents are registered for writes only); once removed, nothing does.
-    assert.deepEqual(probes.get(28672), { write: oe.request.id, read: -1 });
+    assert.deepEqual(probes.get(28672), { write: oe.request, read: -1 });
     assert.equal(links.find((7 << 20) | 2, 28672, oe.addedTs), -1);
   }
-  assert.deepEqual(detailsOf(a.tracker), detailsOf(b.tracker));
+  assert.deepEqual(detailsOf(a), detailsOf(b));
   // The ioerr line is the mark_finished that first shows IOERR (kernel `REGULAR|IO_DONE|IOERR`, trace-cmd `REGULAR|0xa0`).
   assert.equal(a.tracker.extents.find(hasIoerr)!.ioerrLine, 275);
   assert.equal(b.tracker.extents.find(hasIoerr)!.ioerrLine, 264);
@@ -122,12 +122,12 @@ test('corpus 04: the IOERR extent of ino 258, its failed range and its failed bi
 
 test('sample 20: extents held by a hung device finish after the release, one in two ranges', async () => {
   for (const name of ['trace.txt', 'report.txt']) {
-    const { tracker } = await track(path.join(samplesDir, '20-btrfs-hang', name));
+    const { tracker, requests } = await track(path.join(samplesDir, '20-btrfs-hang', name));
     assert.equal(tracker.extents.length, 5, name);
-    assert.ok(tracker.extents.every((oe) => isFinished(oe) && oe.request.complete), name);
+    assert.ok(tracker.extents.every((oe) => isFinished(oe) && requests[oe.request]!.complete), name);
     const twoRanges = tracker.extents.find((oe) => oe.ino === 257 && oe.fileOffset === 131072)!;
     assert.deepEqual(twoRanges.ok?.list(), [[131072, 524288]], name);
-    assert.equal(twoRanges.request.stages.filter((s) => s.name === 'range-done').length, 2, name);
+    assert.equal(requests[twoRanges.request]!.stages.filter((s) => s.name === 'range-done').length, 2, name);
     // The hung-task reports during the hang are recorded as waiters of the 4 extents added before it.
     assert.equal(tracker.extents.filter((oe) => oe.waiters?.some((w) => w.kind === 'hung-task')).length, 4, name);
   }
@@ -159,9 +159,9 @@ test('split (6.6+): the head keeps file_offset, the original moves past it, both
       oeLine('kworker/u8:1-7', '10.000012', 'btrfs_ordered_extent_mark_finished', { fo: 0, start: 1048576, len: 65536, flags: 'REGULAR|IO_DONE', refs: 2 }) +
       oeLine('kworker/u8:1-7', '10.000013', 'btrfs_ordered_extent_remove', { fo: 0, start: 1048576, len: 65536, flags: 'REGULAR|IO_DONE|COMPLETE', refs: 1 }),
   );
-  const { tracker } = await track(file);
+  const { tracker, requests } = await track(file);
   assert.deepEqual(
-    tracker.extents.map((oe) => [oe.fileOffset, oe.len, oe.diskStart, oe.splitFrom, oe.request.complete]),
+    tracker.extents.map((oe) => [oe.fileOffset, oe.len, oe.diskStart, oe.splitFrom, requests[oe.request]!.complete]),
     [
       [65536, 196608, 1114112, -1, true],
       [0, 65536, 1048576, 0, true],
@@ -181,11 +181,11 @@ test('5.10 text: hex-only REGULAR, page_index end_io hook with uptodate=0, IOERR
       kline('kworker/u8:1-7', '10.000003', 'btrfs_writepage_end_io_hook', `${UUID}: root=5(FS_TREE) ino=257 page_index=1 start=4096 end=8191 uptodate=0`) +
       oeLine('kworker/u8:1-7', '10.000004', 'btrfs_ordered_extent_remove', { ...o, flags: 'IO_DONE|COMPLETE|IOERR|0x100' }),
   );
-  const { tracker } = await track(file);
+  const { tracker, requests } = await track(file);
   const oe = tracker.extents[0]!;
   assert.equal(tracker.extents.length, 1);
   assert.equal(oe.flags.era, '5.10');
-  assert.equal(oe.request.op, 'REGULAR');
+  assert.equal(requests[oe.request]!.op, 'REGULAR');
   assert.equal(oe.ioerrLine, 8);
   assert.deepEqual([oe.ok?.list(), oe.failed?.list()], [[[0, 4096]], [[4096, 8192]]]);
   assert.equal(oe.finishedLine, 7); // both ranges done

@@ -1,9 +1,10 @@
 // The requests section of the report and `iolens request`: counts, percentiles and the request tree.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
 import { latencyStats, summarizeRequests } from '../../engine/lifecycle/requestSummary';
-import { renderRequestText, requestsAtLine } from '../../engine/report/renderRequest';
+import { renderRequestText } from '../../engine/report/renderRequest';
+import { requestsAtLine } from '../../engine/requests/requestJson';
+import { RequestSet } from '../../engine/requests/requestSet';
 
 test('latency percentiles use nearest-rank on sorted values', () => {
   const v = Float64Array.from({ length: 100 }, (_, i) => (100 - i) * 1000); // 1000 .. 100000, unsorted
@@ -19,28 +20,27 @@ test('latency percentiles use nearest-rank on sorted values', () => {
 
 function chain(): RequestSet {
   const set = new RequestSet();
-  const sys = set.create('syscall', 'read', { name: 'enter', ts: 1000, line: 10 });
-  sys.pid = 42;
-  sys.comm = 'dd';
-  sys.length = 8192;
-  const blk = set.create('block', 'read', { name: 'queue', ts: 2000, line: 11 });
-  blk.dev = 7 * 1048576 + 1;
-  blk.sector = 2048;
-  blk.sectors = 16;
-  set.addStage(blk, { name: 'issue', ts: 3000, line: 12 });
-  set.addStage(blk, { name: 'complete', ts: 9000, line: 14 });
-  blk.complete = true;
-  blk.result = 0;
+  const sys = set.create('syscall', 'read', 'enter', 1000, 10);
+  set.setTask(sys, 42, set.strings.intern('dd'));
+  set.setLength(sys, 8192);
+  const blk = set.create('block', 'read', 'queue', 2000, 11);
+  set.setDev(blk, 7 * 1048576 + 1);
+  set.setSectors(blk, 2048, 16);
+  set.addStage(blk, 'issue', 3000, 12);
+  set.addStage(blk, 'complete', 9000, 14);
+  set.complete(blk);
+  set.setResult(blk, 0);
   set.link(sys, blk);
-  set.addStage(sys, { name: 'exit', ts: 10_000, line: 15 });
-  sys.complete = true;
-  sys.result = 8192;
-  set.create('block', 'write', { name: 'queue', ts: 5000, line: 13 }); // incomplete
+  set.addStage(sys, 'exit', 10_000, 15);
+  set.complete(sys);
+  set.setResult(sys, 8192);
+  set.create('block', 'write', 'queue', 5000, 13); // incomplete
+  set.seal();
   return set;
 }
 
 test('summary counts layers, ops, completion, and latency from first to last stage', () => {
-  const s = summarizeRequests(chain());
+  const s = summarizeRequests([chain()]);
   assert.equal(s.total, 3);
   assert.deepEqual(s.byLayer.block?.byOp, { read: 1, write: 1 });
   assert.equal(s.byLayer.block?.complete, 1);

@@ -7,16 +7,14 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ShortReadDetector } from '../../engine/detectors/shortReadDetector';
-import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, type TestRequest } from './helpers/trackRequests';
 
-async function detect(file: string): Promise<{ findings: Finding[]; requests: RequestSet }> {
-  const requests = new RequestSet();
-  const r = await ingestFile(file, { consumers: createIoTrackers(requests, new LinkIndex()).consumers });
-  return { findings: new ShortReadDetector().findings({ file, store: r.store, requests }), requests };
+/** The findings, and the requests (EOF outcomes recorded by markEof, as an analysis does before sealing). */
+async function detect(file: string): Promise<{ findings: Finding[]; requests: TestRequest[] }> {
+  const t = await trackFile(file, (rs, links) => createIoTrackers(rs, links).consumers);
+  return { findings: new ShortReadDetector().findings({ file, store: t.store, requests: t.set }), requests: t.requests };
 }
 
 /** The spelling-independent part of a finding. */
@@ -58,9 +56,9 @@ test('short-read: corpus 01: every short read is at EOF -> no finding, marked eo
   const dir = path.join(corpusDir, '01-xfs-buffered-read-uring-eof');
   assert.deepEqual(await bothSpellings(dir), []);
   const { requests } = await detect(path.join(dir, 'trace.txt'));
-  const eof = requests.requests.filter((r) => r.details['eof'] === true && r.layer === 'io_uring').map((r) => [r.offset, r.result]);
+  const eof = requests.filter((r) => r.details['eof'] === true && r.layer === 'io_uring').map((r) => [r.offset, r.result]);
   assert.deepEqual(eof, [[98304, 1696], [100000, 0], [114688, 0], [1048576, 13000], [1114112, 0], [4096, 904], [196608, 3392], [262144, 0]]);
-  const dd = requests.requests.filter((r) => r.comm === 'dd' && r.details['eof'] === true && r.details['fd'] === 0);
+  const dd = requests.filter((r) => r.comm === 'dd' && r.details['eof'] === true && r.details['fd'] === 0);
   assert.deepEqual(dd.map((r) => [r.offset, r.result]), [[131072, 18928], [150000, 0]]);
 });
 

@@ -1,7 +1,7 @@
 // SliceCutter: slices of complete lines whatever the chunking; over-long lines skipped without buffering.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SliceCutter, type SliceItem } from '../../engine/io/sliceCutter';
+import { SliceCutter, type SliceItem } from '../../engine/input/sliceCutter';
 
 /** Splits input into chunks at `cuts`, returns the items' lines (text) with their file offsets. */
 function run(input: Uint8Array, cuts: number[], sliceBytes: number, max: number): { lines: [number, string][]; overlong: [number, number][]; unterminated: boolean } {

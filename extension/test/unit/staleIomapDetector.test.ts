@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { StaleIomapDetector } from '../../engine/detectors/staleIomapDetector';
-import { ingestFile } from '../../engine/ingest/ingestFile';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import type { EventConsumer } from '../../engine/ingest/eventConsumer';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile } from './helpers/trackRequests';
 
 /** One event: task, timestamp, event name, payload; syscalls as [enter args] or [exit value]. */
 type Ev = readonly [task: string, ts: string, name: string, payload: string];
@@ -33,8 +31,8 @@ function traceCmdText(evs: readonly Ev[]): string {
 
 async function findings(file: string, frequent?: number): Promise<Finding[]> {
   const d = new StaleIomapDetector(frequent === undefined ? {} : { frequent });
-  const r = await ingestFile(file, { consumers: [{ onEvent: (ev, store) => d.onEvent(ev, store) }] });
-  return d.findings({ file, store: r.store, requests: new RequestSet() });
+  const t = await trackFile(file, () => [d]);
+  return d.findings({ file, store: t.store, requests: t.set });
 }
 
 async function both(name: string, evs: readonly Ev[], frequent?: number): Promise<[Finding[], Finding[]]> {
@@ -135,10 +133,9 @@ test('real recording (samples/12-stale-iomap): 11 xfs_iomap_invalid under racing
   const dir = path.join(samplesDir, '12-stale-iomap');
   const out = [];
   for (const name of ['trace.txt', 'report.txt']) {
-    const requests = new RequestSet();
     const det = new StaleIomapDetector();
-    const r = await ingestFile(path.join(dir, name), { consumers: [det as EventConsumer] });
-    const fs = det.findings({ file: name, store: r.store, requests });
+    const t = await trackFile(path.join(dir, name), () => [det]);
+    const fs = det.findings({ file: name, store: t.store, requests: t.set });
     assert.equal(fs.length, 1);
     out.push(fs[0]!);
   }

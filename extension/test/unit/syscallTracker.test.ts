@@ -4,16 +4,13 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ingestFile } from '../../engine/ingest/ingestFile';
 import { createIoTrackers } from '../../engine/lifecycle/fsTrackerChain';
-import { RequestSet, type IoRequest } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, type TestRequest } from './helpers/trackRequests';
 
-async function syscalls(file: string): Promise<IoRequest[]> {
-  const requests = new RequestSet();
-  await ingestFile(file, { consumers: createIoTrackers(requests, new LinkIndex()).consumers });
-  return requests.requests.filter((r) => r.layer === 'syscall');
+async function syscalls(file: string): Promise<TestRequest[]> {
+  const { requests } = await trackFile(file, (rs, links) => createIoTrackers(rs, links).consumers);
+  return requests.filter((r) => r.layer === 'syscall');
 }
 
 const nowaitDir = path.join(samplesDir, '10-nowait-partial-read');

@@ -6,24 +6,20 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { UnalignedDiscardDetector } from '../../engine/detectors/unalignedDiscardDetector';
-import { ingestBytes, ingestFile } from '../../engine/ingest/ingestFile';
 import { BlockTracker } from '../../engine/lifecycle/blockTracker';
-import { RequestSet } from '../../engine/lifecycle/ioRequest';
-import { LinkIndex } from '../../engine/lifecycle/linkIndex';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { trackFile, trackLines } from './helpers/trackRequests';
 
 async function findingsOf(file: string): Promise<Finding[]> {
-  const requests = new RequestSet();
   const det = new UnalignedDiscardDetector();
-  const result = await ingestFile(file, { consumers: [new BlockTracker(requests, new LinkIndex()), { onEvent: (e, s) => det.onEvent(e, s) }] });
-  return det.findings({ file, store: result.store, requests });
+  const t = await trackFile(file, (requests, links) => [new BlockTracker(requests, links), det]);
+  return det.findings({ file, store: t.store, requests: t.set });
 }
 
 function findingsOfText(lines: readonly string[]): Finding[] {
-  const requests = new RequestSet();
   const det = new UnalignedDiscardDetector();
-  const result = ingestBytes('c.txt', Buffer.from(lines.join('\n') + '\n'), { consumers: [new BlockTracker(requests, new LinkIndex()), { onEvent: (e, s) => det.onEvent(e, s) }] });
-  return det.findings({ file: 'c.txt', store: result.store, requests });
+  const t = trackLines(lines, (requests, links) => [new BlockTracker(requests, links), det], undefined, 'c.txt');
+  return det.findings({ file: 'c.txt', store: t.store, requests: t.set });
 }
 
 const sample = path.join(samplesDir, '11-unaligned-discard');
