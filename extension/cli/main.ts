@@ -1,29 +1,47 @@
 /**
- * The `iolens` command line: `iolens analyze FILE... [--format text|json|sarif]`, `iolens request FILE LINE`
- * and `iolens tasks FILE...` (blocked tasks of kernel logs, grouped by culprit, linked to traces given too).
+ * The `iolens` command line, on the engine's models and queries (the same ones the editor uses):
+ *
+ *   iolens analyze FILE... [--format text|json|sarif]   the report (findings, requests, tasks)
+ *   iolens request FILE LINE [--format text|json]       the lifecycle of the request(s) of the event on LINE
+ *   iolens events FILE [filters] [--offset N] [--limit N] [--format text|json]
+ *   iolens latency FILE [--layer L] [--op OP] [--device MAJ:MIN] [--stage S] [--format text|json]
+ *   iolens tasks FILE... [--format text|json]           blocked tasks of kernel logs, grouped by culprit
  *
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
  */
 import { analyzeFile, analyzeFiles, closeModel } from '../engine/analyze';
+import type { EventFilter, LatencyQuery } from '../engine/contracts/query';
+import type { RequestLayer } from '../engine/contracts/report';
 import { HANG_FINDING_KINDS } from '../engine/hang/hangAnalysis';
-import { renderRequestText } from '../engine/report/renderRequest';
-import { requestsAtLine } from '../engine/requests/requestJson';
 import { IngestError } from '../engine/input/ingestError';
+import { fileFindings, type FileModel } from '../engine/model/fileModel';
+import { ModelQueries } from '../engine/query/modelQueries';
+import { renderEventsText, renderLatencyText } from '../engine/report/renderQueries';
+import { renderRequestText } from '../engine/report/renderRequest';
 import { renderSarif } from '../engine/report/renderSarif';
 import { renderTasks } from '../engine/report/renderTasks';
 import { renderText } from '../engine/report/renderText';
+import { requestsAtLine } from '../engine/requests/requestJson';
 import { VERSION } from '../engine/version';
 
 const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--quiet]
        iolens request FILE LINE [--format text|json]
+       iolens events FILE [--event NAME]... [--pid N] [--comm S] [--cpu N] [--dev MAJ:MIN] [--ino N]
+                     [--request ID] [--from T] [--to T] [--offset N] [--limit N] [--format text|json]
+       iolens latency FILE [--layer L] [--op OP] [--device MAJ:MIN] [--stage S] [--format text|json]
        iolens tasks FILE... [--format text|json]
        iolens --version
 
 Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in its layouts) and kernel
 logs (dmesg, journalctl, syslog, pasted reports with hung-task / sysrq-w / sysrq-t dumps or
 /proc/PID/stack), and reports what they contain and what it finds. Formats are detected from the
-content. Give a log and a trace of the same window together to link blocked tasks to the trace.`;
+content. Give a log and a trace of the same window together to link blocked tasks to the trace.
+
+events: the events matching every filter given (repeat an option to allow several values), with their
+decoded fields, and the total that matched; times are absolute seconds as the trace prints them.
+latency: latency distributions (percentiles and log-scale histogram bins, ns) per layer (syscall,
+io_uring, fs, block, ordered-extent), op, device and stage (total, or btt's Q2G G2I I2D Q2D D2C Q2C).`;
 
 type Format = 'text' | 'json' | 'sarif';
 
@@ -32,33 +50,142 @@ interface Args {
   files: string[];
   format: Format;
   quiet: boolean;
+  filter: {
+    events: string[];
+    pids: number[];
+    comms: string[];
+    cpus: number[];
+    devices: string[];
+    inodes: number[];
+    requests: number[];
+    from?: number;
+    to?: number;
+  };
+  offset: number;
+  limit: number;
+  latency: { layer?: RequestLayer; op?: string; device?: string; stage?: string };
 }
 
 class UsageError extends Error {}
 
+const LAYERS: readonly string[] = ['syscall', 'io_uring', 'fs', 'block', 'ordered-extent'];
+const STAGES: readonly string[] = ['total', 'Q2G', 'G2I', 'I2D', 'Q2D', 'D2C', 'Q2C'];
+
+function intArg(name: string, v: string | undefined, min = 0): number {
+  if (v === undefined || !/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} takes an integer${min > 0 ? ` >= ${min}` : ''} (got ${v ?? 'nothing'})`);
+  return Number(v);
+}
+
+function timeArg(name: string, v: string | undefined): number {
+  if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${name} takes a time in seconds as the trace prints it, e.g. 1109.253297 (got ${v ?? 'nothing'})`);
+  return Number(v);
+}
+
+function devArg(name: string, v: string | undefined): string {
+  if (v === undefined || !/^\d+[:,]\d+$/.test(v)) throw new UsageError(`${name} takes a device as MAJ:MIN, e.g. 7:0 (got ${v ?? 'nothing'})`);
+  return v.replace(',', ':');
+}
+
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: '', files: [], format: 'text', quiet: false };
+  const args: Args = {
+    command: '',
+    files: [],
+    format: 'text',
+    quiet: false,
+    filter: { events: [], pids: [], comms: [], cpus: [], devices: [], inodes: [], requests: [] },
+    offset: 0,
+    limit: Number.POSITIVE_INFINITY,
+    latency: {},
+  };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--format' || a === '-f') {
-      const v = argv[++i];
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v ?? 'nothing'})`);
-      args.format = v;
-    } else if (a.startsWith('--format=')) {
-      const v = a.slice('--format='.length);
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v})`);
-      args.format = v;
-    } else if (a === '--quiet' || a === '-q') {
-      args.quiet = true;
-    } else if (a === '--') {
-      args.files.push(...argv.slice(i + 1));
-      break;
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${a}`);
-    } else if (args.command === '') {
-      args.command = a;
-    } else {
-      args.files.push(a);
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 2) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
+    switch (a) {
+      case '--format':
+      case '-f': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v ?? 'nothing'})`);
+        args.format = v;
+        break;
+      }
+      case '--quiet':
+      case '-q':
+        args.quiet = true;
+        break;
+      case '--event': {
+        const v = value();
+        if (!v) throw new UsageError('--event takes an event name, e.g. block_rq_issue');
+        args.filter.events.push(v);
+        break;
+      }
+      case '--pid':
+        args.filter.pids.push(intArg('--pid', value()));
+        break;
+      case '--comm': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--comm takes a task name');
+        args.filter.comms.push(v);
+        break;
+      }
+      case '--cpu':
+        args.filter.cpus.push(intArg('--cpu', value()));
+        break;
+      case '--dev':
+        args.filter.devices.push(devArg('--dev', value()));
+        break;
+      case '--ino':
+        args.filter.inodes.push(intArg('--ino', value()));
+        break;
+      case '--request':
+        args.filter.requests.push(intArg('--request', value()));
+        break;
+      case '--from':
+        args.filter.from = timeArg('--from', value());
+        break;
+      case '--to':
+        args.filter.to = timeArg('--to', value());
+        break;
+      case '--offset':
+        args.offset = intArg('--offset', value());
+        break;
+      case '--limit':
+        args.limit = intArg('--limit', value());
+        break;
+      case '--layer': {
+        const v = value();
+        if (v === undefined || !LAYERS.includes(v)) throw new UsageError(`--layer takes one of ${LAYERS.join(', ')} (got ${v ?? 'nothing'})`);
+        args.latency.layer = v as RequestLayer;
+        break;
+      }
+      case '--op': {
+        const v = value();
+        if (!v) throw new UsageError('--op takes an operation, e.g. read');
+        args.latency.op = v;
+        break;
+      }
+      case '--device':
+        args.latency.device = devArg('--device', value());
+        break;
+      case '--stage': {
+        const v = value();
+        if (v === undefined || !STAGES.includes(v)) throw new UsageError(`--stage takes one of ${STAGES.join(', ')} (got ${v ?? 'nothing'})`);
+        args.latency.stage = v;
+        break;
+      }
+      case '--':
+        args.files.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        if (args.command === '') args.command = a;
+        else args.files.push(a);
     }
   }
   return args;
@@ -99,6 +226,17 @@ const processIo: CliIo = {
   },
 };
 
+function validate(args: Args): void {
+  const one = ['request', 'events', 'latency'];
+  if (args.command === 'request') {
+    if (args.files.length !== 2 || !/^[1-9]\d*$/.test(args.files[1]!)) throw new UsageError('request needs FILE and a LINE number');
+  } else if (one.includes(args.command)) {
+    if (args.files.length !== 1) throw new UsageError(`${args.command} needs exactly one FILE`);
+  } else if (args.command !== 'analyze' && args.command !== 'tasks') throw new UsageError(`unknown command ${args.command || '(none)'}`);
+  if (args.files.length === 0) throw new UsageError(`${args.command} needs at least one FILE`);
+  if (args.format === 'sarif' && args.command !== 'analyze') throw new UsageError(`${args.command} prints text or json`);
+}
+
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let args: Args;
   try {
@@ -111,13 +249,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return argv.length === 0 ? 2 : 0;
     }
     args = parseArgs(argv);
-    if (args.command === 'request') {
-      if (args.files.length !== 2 || !/^[1-9]\d*$/.test(args.files[1]!)) throw new UsageError('request needs FILE and a LINE number');
-      if (args.format === 'sarif') throw new UsageError('request prints text or json');
-    } else if (args.command === 'tasks') {
-      if (args.format === 'sarif') throw new UsageError('tasks prints text or json');
-    } else if (args.command !== 'analyze') throw new UsageError(`unknown command ${args.command || '(none)'}`);
-    if (args.files.length === 0) throw new UsageError(`${args.command} needs at least one FILE`);
+    validate(args);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`iolens: ${err.message}\n${USAGE}\n`);
@@ -127,26 +259,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   try {
     const onProgress = progressReporter(args.quiet);
-    if (args.command === 'request') {
-      const [file, lineText] = args.files as [string, string];
-      const line = Number(lineText);
-      const model = await analyzeFile(file, onProgress ? { onProgress } : {});
-      const trees = model.kind === 'trace' ? requestsAtLine(model.requests, line) : [];
-      await closeModel(model);
-      await io.out(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
-      return 0;
+    const opts = onProgress ? { onProgress } : {};
+    switch (args.command) {
+      case 'request':
+      case 'events':
+      case 'latency': {
+        const model = await analyzeFile(args.files[0]!, opts);
+        try {
+          await single(args, model, io);
+        } finally {
+          await closeModel(model);
+        }
+        return 0;
+      }
+      default: {
+        const { report, models } = await analyzeFiles(args.files, opts);
+        await Promise.all(models.map(closeModel));
+        if (args.command === 'tasks') {
+          const hangKinds = new Set(HANG_FINDING_KINDS);
+          const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
+          await io.out(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
+          return 0;
+        }
+        await io.out(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report));
+        return 0;
+      }
     }
-    const { report, models } = await analyzeFiles(args.files, onProgress ? { onProgress } : {});
-    await Promise.all(models.map(closeModel));
-    if (args.command === 'tasks') {
-      const hangKinds = new Set(HANG_FINDING_KINDS);
-      const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
-      await io.out(args.format === 'json' ? JSON.stringify(json, null, 2) + '\n' : renderTasks(report));
-      return 0;
-    }
-    const out = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report);
-    await io.out(out);
-    return 0;
   } catch (err) {
     if (err instanceof IngestError) {
       io.err(`iolens: ${err.message}\n`);
@@ -154,6 +292,70 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     throw err;
   }
+}
+
+/** The commands that answer queries on one file's model. */
+async function single(args: Args, model: FileModel, io: CliIo): Promise<void> {
+  const file = args.files[0]!;
+  const q = new ModelQueries(model);
+  if (args.command === 'request') {
+    const line = Number(args.files[1]);
+    const trees = model.kind === 'trace' ? requestsAtLine(model.requests, line) : [];
+    await io.out(args.format === 'json' ? JSON.stringify({ file, line, requests: trees }, null, 2) + '\n' : renderRequestText(trees, file, line));
+    return;
+  }
+  if (args.command === 'latency') {
+    const groups = q.latency(args.latency as LatencyQuery);
+    await io.out(args.format === 'json' ? JSON.stringify({ file, groups }, null, 2) + '\n' : renderLatencyText(file, groups));
+    return;
+  }
+  await events(args, q, model, io);
+}
+
+/** `iolens events`: streamed in chunks, so millions of events never make one string. */
+async function events(args: Args, q: ModelQueries, model: FileModel, io: CliIo): Promise<void> {
+  const file = args.files[0]!;
+  const f = args.filter;
+  const filter: EventFilter = {
+    ...(f.events.length ? { events: f.events } : {}),
+    ...(f.pids.length ? { pids: f.pids } : {}),
+    ...(f.comms.length ? { comms: f.comms } : {}),
+    ...(f.cpus.length ? { cpus: f.cpus } : {}),
+    ...(f.devices.length ? { devices: f.devices } : {}),
+    ...(f.inodes.length ? { inodes: f.inodes } : {}),
+    ...(f.requests.length ? { requests: f.requests } : {}),
+    ...(f.from !== undefined ? { from: f.from } : {}),
+    ...(f.to !== undefined ? { to: f.to } : {}),
+  };
+  const findings = fileFindings(model);
+  const first = q.eventsPage(filter, args.offset, 0, false, findings);
+  const total = first?.total ?? 0;
+  const end = Math.min(total, args.offset + args.limit);
+  const json = args.format === 'json';
+  if (json) await io.out(`{\n  "file": ${JSON.stringify(file)},\n  "total": ${total},\n  "offset": ${Math.min(args.offset, total)},\n  "events": [`);
+  else await io.out(`${file}: ${total} event${total === 1 ? '' : 's'} match${total === 1 ? 'es' : ''}${args.offset > 0 || end < total ? `; showing ${Math.min(args.offset, total)}-${end}` : ''}\n`);
+  const CHUNK = 2000;
+  let firstRow = true;
+  for (let at = args.offset; at < end; at += CHUNK) {
+    const page = q.eventsPage(filter, at, Math.min(CHUNK, end - at), false, findings)!;
+    const rows: string[] = [];
+    const objs = [];
+    for (let i = 0; i < page.line.length; i++) {
+      // JSON: the kernel's values by field name; text: each value as the trace prints it (dev as MAJ:MIN, hex as hex).
+      const fields = json ? (q.fieldsOfRow(page.row[i]!) ?? {}) : Object.fromEntries(q.fieldViewsOfRow(page.row[i]!).map((fv) => [fv.name, fv.text]));
+      objs.push({ line: page.line[i]!, ts: page.tsNs[i]! / 1e9, cpu: page.cpu[i]!, pid: page.pid[i]!, comm: page.strings[page.comm[i]!]!, event: page.strings[page.event[i]!]!, fields });
+    }
+    if (json) {
+      for (const o of objs) {
+        rows.push(`${firstRow ? '\n' : ',\n'}    ${JSON.stringify(o)}`);
+        firstRow = false;
+      }
+      await io.out(rows.join(''));
+    } else {
+      await io.out(renderEventsText(objs, model.kind === 'trace' ? model.ingest.formatDetails.timestampDigits : 6));
+    }
+  }
+  if (json) await io.out(`${firstRow ? '' : '\n  '}]\n}\n`);
 }
 
 function writeOut(text: string): Promise<void> {

@@ -152,6 +152,7 @@ function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnal
     detectorFindings: result.findings,
     orderedExtents: result.orderedExtents,
     taskFacts: result.taskFacts,
+    btrfsEra: result.btrfsEra,
   };
   return model;
 }

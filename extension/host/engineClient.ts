@@ -1,67 +1,62 @@
 /**
- * EngineClient: the extension host's handle on the engine worker. Sends typed requests, matches the
- * replies by id, forwards progress, and cancels on a CancellationToken. Owns the worker and disposes it.
+ * EngineClient: the extension host's handle on the engine worker. Sends typed requests on the shared
+ * envelope, matches replies by id, forwards progress, and cancels on a CancellationToken. Owns the worker
+ * and disposes it; restarts it when it died (the next request starts a new one, the sessions of the old
+ * one are gone, so callers reopen their documents on an error).
  */
-import type { AnalysisReport } from '../engine/contracts/report';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
+import type { EngineMethods, FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
+import type { ParamsOf, ResultOf } from '../protocol/envelope';
 
 interface Pending {
-  resolve(report: AnalysisReport): void;
+  resolve(result: unknown): void;
   reject(err: Error): void;
   progress?: (read: number, total: number) => void;
+}
+
+export interface WorkerOptions {
+  readonly budgetMB: number;
 }
 
 export class EngineClient implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Bumps when a new worker starts: documents opened in an older one must be opened again. */
+  generation = 0;
 
-  constructor(private readonly extensionPath: string) {}
+  constructor(
+    private readonly extensionPath: string,
+    private readonly options: () => WorkerOptions,
+  ) {}
 
-  analyzeFile(fsPath: string, token?: vscode.CancellationToken, progress?: (read: number, total: number) => void, companions: readonly string[] = []): Promise<AnalysisReport> {
-    return this.request((id) => ({ type: 'analyzeFile', id, path: fsPath, ...(companions.length > 0 ? { companions } : {}) }), token, progress);
-  }
-
-  analyzeText(name: string, text: string, token?: vscode.CancellationToken): Promise<AnalysisReport> {
-    return this.request((id) => ({ type: 'analyzeBytes', id, path: name, bytes: Buffer.from(text, 'utf8') }), token);
-  }
-
-  private request(
-    make: (id: number) => ToWorkerMessage,
-    token?: vscode.CancellationToken,
-    progress?: (read: number, total: number) => void,
-  ): Promise<AnalysisReport> {
+  /** Sends one request; rejects with the worker's one-line message on failure. */
+  request<M extends keyof EngineMethods & string>(method: M, params: ParamsOf<EngineMethods, M>, token?: vscode.CancellationToken, progress?: (read: number, total: number) => void): Promise<ResultOf<EngineMethods, M>> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    return new Promise<AnalysisReport>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}) });
-      token?.onCancellationRequested(() => worker.postMessage({ type: 'cancel', id } satisfies ToWorkerMessage));
-      worker.postMessage(make(id));
+    return new Promise<ResultOf<EngineMethods, M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, ...(progress ? { progress } : {}) });
+      token?.onCancellationRequested(() => worker.postMessage({ kind: 'notify', method: 'cancel', params: { id } } satisfies ToWorkerMessage));
+      worker.postMessage({ kind: 'request', id, method, params } as ToWorkerMessage);
     });
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'engineWorker.js'));
+    const worker = new Worker(path.join(this.extensionPath, 'dist', 'engineWorker.js'), { workerData: { budgetMB: this.options().budgetMB } });
+    this.generation++;
     worker.on('message', (msg: FromWorkerMessage) => {
-      const p = this.pending.get(msg.inReplyTo);
-      if (!p) return;
-      switch (msg.type) {
-        case 'progress':
-          p.progress?.(msg.bytesRead, msg.totalBytes);
-          return;
-        case 'report':
-          this.pending.delete(msg.inReplyTo);
-          p.resolve(msg.report);
-          return;
-        case 'error':
-          this.pending.delete(msg.inReplyTo);
-          p.reject(new Error(msg.message));
-          return;
+      if (msg.kind === 'notify') {
+        if (msg.method === 'progress') this.pending.get(msg.params.id)?.progress?.(msg.params.bytesRead, msg.params.totalBytes);
+        return;
       }
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new Error(msg.error));
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {

@@ -6,13 +6,14 @@
 import type { AnalysisReport } from '../engine/contracts/report';
 import * as vscode from 'vscode';
 import { AnalysisController } from './analysisController';
+import { readConfig } from './config';
 import { EngineClient } from './engineClient';
 import { LanguageSniffer } from './languageSniffer';
 import { StatusBar } from './statusBar';
 import { SummaryPanel } from './summaryPanel';
 
 export function activate(context: vscode.ExtensionContext): { analyses: AnalysisController } {
-  const engine = new EngineClient(context.extensionPath);
+  const engine = new EngineClient(context.extensionPath, () => ({ budgetMB: readConfig().memoryBudgetMB }));
   const analyses = new AnalysisController(engine);
   const sniffer = new LanguageSniffer((doc) => analyses.maybeAnalyze(doc));
   const statusBar = new StatusBar(analyses);

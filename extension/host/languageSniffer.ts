@@ -4,6 +4,7 @@
  * `ftrace` or `kernel-log`.
  */
 import * as vscode from 'vscode';
+import { readConfig } from './config';
 import { sniffContent } from '../engine/ingest/sniffContent';
 
 const SNIFFED_LANGUAGES = new Set(['plaintext', 'log', 'Log']);
@@ -17,7 +18,7 @@ export class LanguageSniffer implements vscode.Disposable {
   }
 
   async check(doc: vscode.TextDocument): Promise<void> {
-    if (!vscode.workspace.getConfiguration('iolens').get<boolean>('sniff.enabled', true)) return;
+    if (!readConfig().sniffEnabled) return;
     if (!SNIFFED_LANGUAGES.has(doc.languageId)) return;
     const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 80), 0));
     const lang = sniffContent(head);

@@ -58,7 +58,7 @@ export class SummaryPanel implements vscode.Disposable {
   show(report: AnalysisReport): void {
     const name = this.doc.uri.path.split('/').pop() ?? 'trace';
     this.report = report;
-    const msg: ToWebviewMessage = { type: 'showReport', title: name, report };
+    const msg: ToWebviewMessage = { kind: 'notify', method: 'showReport', params: { title: name, report } };
     if (this.ready) void this.panel.webview.postMessage(msg);
     else this.pending = msg;
   }
@@ -66,14 +66,14 @@ export class SummaryPanel implements vscode.Disposable {
   private onMessage(raw: unknown): void {
     const msg = parseFromWebview(raw);
     if (!msg) return;
-    switch (msg.type) {
+    switch (msg.method) {
       case 'ready':
         this.ready = true;
         if (this.pending) void this.panel.webview.postMessage(this.pending);
         this.pending = undefined;
         return;
       case 'revealLine':
-        void this.reveal(msg.file, msg.line);
+        void this.reveal(msg.params.file, msg.params.line);
         return;
     }
   }

@@ -1,45 +1,44 @@
 /**
- * The typed message protocol between the extension host and the summary webview.
- * The host validates everything that comes from the webview (see `parseFromWebview`).
+ * The typed protocol between the extension host and the iolens webview panel, on the shared envelope
+ * (envelope.ts): the host notifies the page what to show; the page notifies the host when it is ready
+ * and asks it to reveal lines. The host validates everything that comes from the webview
+ * (`parseFromWebview`): the page is untrusted territory (it renders text from traces).
  */
 import type { AnalysisReport } from '../engine/contracts/report';
+import type { NotifyOf } from './envelope';
 
-/** Host -> webview: show this report. */
-export interface ShowReportMessage {
-  readonly type: 'showReport';
-  readonly title: string;
-  readonly report: AnalysisReport;
+/** The protocol version the page and the host must agree on (sent with `ready`). */
+export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+/** Host -> webview notifications. */
+export interface ToWebviewNotifications {
+  /** Show this report. */
+  readonly showReport: { readonly title: string; readonly report: AnalysisReport };
 }
 
-export type ToWebviewMessage = ShowReportMessage;
-
-/** Webview -> host: the page is loaded and listening. */
-export interface ReadyMessage {
-  readonly type: 'ready';
+/** Webview -> host notifications. */
+export interface FromWebviewNotifications {
+  /** The page is loaded and listening; `version` is WEBVIEW_PROTOCOL_VERSION of the page. */
+  readonly ready: { readonly version: number };
+  /** Reveal a line of a file (a finding, a task or a graph node was clicked); only files of the shown report are opened. */
+  readonly revealLine: { readonly file: string; readonly line: number };
 }
 
-/**
- * Webview -> host: reveal a line of a file (a finding, a task or a graph node was clicked). The host
- * accepts only the files of the report it showed.
- */
-export interface RevealLineMessage {
-  readonly type: 'revealLine';
-  readonly file: string;
-  readonly line: number;
-}
+export type ToWebviewMessage = NotifyOf<ToWebviewNotifications>;
+export type FromWebviewMessage = NotifyOf<FromWebviewNotifications>;
 
-export type FromWebviewMessage = ReadyMessage | RevealLineMessage;
-
-/** What a view calls to post a `revealLine` message. */
+/** What a view calls to ask the host to reveal a line. */
 export type RevealLine = (file: string, line: number) => void;
 
-/** Validates an untrusted message from the webview; returns undefined when it is not one we know. */
+/** Validates an untrusted message from the webview; undefined when it is not one we know. */
 export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {
   if (typeof msg !== 'object' || msg === null) return undefined;
   const m = msg as Record<string, unknown>;
-  if (m['type'] === 'ready') return { type: 'ready' };
-  if (m['type'] === 'revealLine' && typeof m['file'] === 'string' && typeof m['line'] === 'number' && Number.isInteger(m['line']) && m['line'] > 0) {
-    return { type: 'revealLine', file: m['file'], line: m['line'] };
+  if (m['kind'] !== 'notify' || typeof m['params'] !== 'object' || m['params'] === null) return undefined;
+  const p = m['params'] as Record<string, unknown>;
+  if (m['method'] === 'ready' && typeof p['version'] === 'number') return { kind: 'notify', method: 'ready', params: { version: p['version'] } };
+  if (m['method'] === 'revealLine' && typeof p['file'] === 'string' && p['file'].length < 4096 && typeof p['line'] === 'number' && Number.isInteger(p['line']) && p['line'] > 0) {
+    return { kind: 'notify', method: 'revealLine', params: { file: p['file'], line: p['line'] } };
   }
   return undefined;
 }

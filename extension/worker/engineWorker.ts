@@ -1,59 +1,55 @@
 /**
- * The engine worker: runs ingest and analyses off the extension host's thread, one request at a time
- * per message, with cancellation. Imports nothing from vscode.
+ * The engine worker thread: runs the EngineService (sessions of retained models, queries) off the
+ * extension host's thread. Messages travel on the shared envelope (protocol/envelope.ts); each request is
+ * answered by one reply, `cancel` aborts a running request, long analyses report progress. Imports
+ * nothing from vscode.
  */
-import { parentPort } from 'node:worker_threads';
-import { analyzeBytes, analyzeFiles, assemble } from '../engine/analyze';
-import { IngestError } from '../engine/ingest/ingestFile';
-import type { FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
+import { parentPort, workerData } from 'node:worker_threads';
+import { IngestError } from '../engine/input/ingestError';
+import type { EngineMethods, FromWorkerMessage, ToWorkerMessage } from '../protocol/engineProtocol';
+import { isEnvelope, type ReplyMessage } from '../protocol/envelope';
+import { EngineService } from './engineService';
 
 const port = parentPort;
 if (port === null) throw new Error('engineWorker must run in a worker thread');
+const options = (workerData ?? {}) as { budgetMB?: number; disposeDelayMs?: number };
+const service = new EngineService({
+  ...(options.budgetMB !== undefined ? { budgetBytes: options.budgetMB * 1024 * 1024 } : {}),
+  ...(options.disposeDelayMs !== undefined ? { disposeDelayMs: options.disposeDelayMs } : {}),
+});
 const running = new Map<number, AbortController>();
 
 function send(msg: FromWorkerMessage): void {
   port!.postMessage(msg);
 }
 
-port.on('message', (msg: ToWorkerMessage) => {
-  switch (msg.type) {
-    case 'cancel':
-      running.get(msg.id)?.abort();
-      return;
-    case 'analyzeFile': {
-      const ac = new AbortController();
-      running.set(msg.id, ac);
-      let lastProgress = 0;
-      analyzeFiles([msg.path, ...(msg.companions ?? [])], {
-        signal: ac.signal,
-        onProgress: (_f, bytesRead, totalBytes) => {
-          const now = Date.now();
-          if (now - lastProgress < 200 && bytesRead < totalBytes) return;
-          lastProgress = now;
-          send({ type: 'progress', inReplyTo: msg.id, bytesRead, totalBytes });
-        },
-      })
-        .then(({ report }) => send({ type: 'report', inReplyTo: msg.id, report }))
-        .catch((err: unknown) => send({ type: 'error', inReplyTo: msg.id, message: errorText(err) }))
-        .finally(() => running.delete(msg.id));
-      return;
-    }
-    case 'analyzeBytes': {
-      try {
-        send({ type: 'report', inReplyTo: msg.id, report: assemble([analyzeBytes(msg.path, msg.bytes)]).report });
-      } catch (err) {
-        send({ type: 'error', inReplyTo: msg.id, message: errorText(err) });
-      }
-      return;
-    }
-    default: {
-      const never: never = msg;
-      void never;
-    }
+port.on('message', (raw: unknown) => {
+  if (!isEnvelope(raw)) return;
+  const msg = raw as ToWorkerMessage;
+  if (msg.kind === 'notify') {
+    if (msg.method === 'cancel') running.get(msg.params.id)?.abort();
+    return;
   }
+  const ac = new AbortController();
+  running.set(msg.id, ac);
+  let last = 0;
+  const progress = (bytesRead: number, totalBytes: number): void => {
+    const now = Date.now();
+    if (now - last < 200 && bytesRead < totalBytes) return;
+    last = now;
+    send({ kind: 'notify', method: 'progress', params: { id: msg.id, bytesRead, totalBytes } });
+  };
+  service
+    .handle(msg.method as keyof EngineMethods, msg.params as never, ac.signal, progress)
+    .then(
+      (result) => send({ kind: 'reply', id: msg.id, ok: true, result } satisfies ReplyMessage),
+      (err: unknown) => send({ kind: 'reply', id: msg.id, ok: false, error: errorText(err) } satisfies ReplyMessage),
+    )
+    .finally(() => running.delete(msg.id));
 });
 
 function errorText(err: unknown): string {
   if (err instanceof IngestError) return err.message;
-  return `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof Error) return err.message.startsWith('internal error') ? err.message : err.message;
+  return `internal error: ${String(err)}`;
 }

@@ -4,7 +4,7 @@
  * be called `<img onerror=...>`).
  */
 import { el } from './el';
-import type { FromWebviewMessage, RevealLine, ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
+import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
 import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderWaitGraph } from './renderWaitGraph';
 import { badge, divider, link } from './toolkit';
@@ -17,10 +17,10 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-const reveal: RevealLine = (file, line) => vscode.postMessage({ type: 'revealLine', file, line });
+const reveal: RevealLine = (file, line) => vscode.postMessage({ kind: 'notify', method: 'revealLine', params: { file, line } });
 
 function render(msg: ToWebviewMessage): void {
-  const { report, title } = msg;
+  const { report, title } = msg.params;
   const titleEl = document.getElementById('iolens-title');
   if (titleEl) titleEl.textContent = `iolens: ${title}`;
   const files = document.getElementById('iolens-files');
@@ -71,10 +71,10 @@ function render(msg: ToWebviewMessage): void {
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data as ToWebviewMessage | undefined;
-  if (msg && msg.type === 'showReport') render(msg);
+  if (msg && msg.kind === 'notify' && msg.method === 'showReport') render(msg);
 });
 
 // A state saved by an older version may lack the newer report sections: drop it, the host resends.
 const saved = vscode.getState() as ToWebviewMessage | undefined;
-if (saved && saved.type === 'showReport' && Array.isArray(saved.report.tasks) && saved.report.waitGraph !== undefined) render(saved);
-vscode.postMessage({ type: 'ready' });
+if (saved && saved.kind === 'notify' && saved.method === 'showReport' && Array.isArray(saved.params.report.tasks) && saved.params.report.waitGraph !== undefined) render(saved);
+vscode.postMessage({ kind: 'notify', method: 'ready', params: { version: WEBVIEW_PROTOCOL_VERSION } });

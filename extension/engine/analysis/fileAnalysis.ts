@@ -5,6 +5,7 @@
  * requests are sealed, and the detectors read them (read-only) and report findings.
  */
 import type { Finding } from '../contracts/finding';
+import type { BtrfsEra } from '../decode/btrfsOrderedFlags';
 import type { RequestsReport } from '../contracts/report';
 import type { Detector } from '../detectors/detector';
 import type { TaskTraceCollector } from '../hang/taskTraceCollector';
@@ -26,6 +27,8 @@ export interface FileAnalysisResult {
   /** What kernel logs analysed together with this trace are linked to. */
   readonly orderedExtents: readonly OrderedExtent[];
   readonly taskFacts: TaskTraceCollector;
+  /** The btrfs ordered-extent flag layout the file showed, if any. */
+  readonly btrfsEra: BtrfsEra | undefined;
 }
 
 export class FileAnalysis {
@@ -66,6 +69,7 @@ export class FileAnalysis {
       requestSet: this.requests,
       orderedExtents: this.parts.orderedExtents.extents,
       taskFacts: this.parts.taskFacts,
+      btrfsEra: this.parts.orderedExtents.flagEra,
     };
   }
 }

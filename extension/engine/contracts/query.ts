@@ -147,6 +147,8 @@ export interface EventPage {
   /** Events matching the filter (all pages). */
   readonly total: number;
   readonly offset: number;
+  /** Row of each event in the model's store (for follow-up queries). */
+  readonly row: Uint32Array;
   readonly line: Uint32Array;
   /** Absolute time, ns (exact below 2^53). */
   readonly tsNs: Float64Array;

@@ -25,13 +25,21 @@ export class CompiledSchema implements EventSchema {
   private readonly bySlotName = new Map<string, number>();
   /** Raw (`-R`) key id -> slot cache, filled by the key=value fallback. */
   readonly rawSlots = new Map<number, number>();
+  /** Per variant: the kind each slot is read as in that variant (a field can be decimal in one era, hex in another). */
+  readonly variantKinds: FieldKind[][] = [];
 
   constructor(
     readonly name: string,
     readonly system: string,
     sources: readonly VariantSource[],
   ) {
+    let kinds: FieldKind[] = [];
     const resolve = (field: string, kind: FieldKind): number => {
+      const slot = resolveSlot(field, kind);
+      kinds[slot] = kind;
+      return slot;
+    };
+    const resolveSlot = (field: string, kind: FieldKind): number => {
       const known = this.bySlotName.get(field);
       if (known !== undefined) {
         const spec = this.fields[known]!;
@@ -45,7 +53,12 @@ export class CompiledSchema implements EventSchema {
       this.bySlotName.set(field, slot);
       return slot;
     };
-    this.variants = sources.map((v) => compileTemplate(v.template, v.kernels, resolve));
+    this.variants = sources.map((v) => {
+      kinds = [];
+      const t = compileTemplate(v.template, v.kernels, resolve);
+      this.variantKinds.push(kinds);
+      return t;
+    });
     const n = this.fields.length;
     this.record = { schema: this, variant: -1, num: new Float64Array(n).fill(NaN), str: new Int32Array(n).fill(-1) };
   }

@@ -14,6 +14,7 @@
  * alone shows; cross-file findings (logs with traces) come from the session's `assemble`.
  */
 import type { Finding } from '../contracts/finding';
+import type { BtrfsEra } from '../decode/btrfsOrderedFlags';
 import type { RequestsReport } from '../contracts/report';
 import type { TaskTraceCollector } from '../hang/taskTraceCollector';
 import type { IngestResult } from '../ingest/ingestFile';
@@ -38,6 +39,8 @@ export interface TraceModel {
   readonly detectorFindings: readonly Finding[];
   readonly orderedExtents: readonly OrderedExtent[];
   readonly taskFacts: TaskTraceCollector;
+  /** The btrfs ordered-extent flag layout the file showed (decides what hex flags mean), if any. */
+  readonly btrfsEra: BtrfsEra | undefined;
 }
 
 export interface KernelLogModel {

@@ -1,0 +1,171 @@
+/**
+ * ModelQueries: the query API over one retained FileModel, with the caches that make repeated questions
+ * cheap (the line reader's blocks, the event decoder's scratch strings, the matching rows of recent
+ * filters, the outline). Every answer comes from the model's columns and a few lines read again from the
+ * source; nothing re-reads the whole file. Kernel-log models answer the text, outline and folding queries.
+ */
+import type { Finding } from '../contracts/finding';
+import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
+import type { RequestLayer } from '../contracts/report';
+import { lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
+import { EventDecoder } from './eventDecoder';
+import { EventsQuery } from './eventsPage';
+import { latencyGroups } from './latencyGroups';
+import { lifecycleGraph } from './lifecycleGraph';
+import { LineReader } from './lineReader';
+import { logFolding, logOutline } from './logOutline';
+import { relatedLines, requestChainsAt } from './requestChains';
+import { traceFolding, traceOutline } from './traceOutline';
+
+/** Stages that close a block request's I/O (their definition is the issue that started it). */
+const COMPLETION_STAGES = new Set(['complete', 'error', 'partial-complete', 'io-done', 'end', 'bio-complete']);
+
+export class ModelQueries {
+  private reader: LineReader | undefined;
+  private decoder: EventDecoder | undefined;
+  private events: EventsQuery | undefined;
+
+  constructor(readonly model: FileModel) {}
+
+  get path(): string {
+    return this.model.path;
+  }
+
+  /** Lines of text [from, from + count) of the model's source. */
+  lines(from: number, count: number): LineWindow {
+    this.assertCurrent();
+    return { file: this.model.path, from, lines: this.lineReader().text(from, Math.min(count, 200_000)), totalLines: lineCountOf(this.model) };
+  }
+
+  /** The decoded event on a line (traces). */
+  eventAt(line: number): EventDetail | undefined {
+    const m = this.trace();
+    if (m === undefined) return undefined;
+    this.assertCurrent();
+    return this.eventDecoder(m).eventAt(line);
+  }
+
+  /** The request chains a line belongs to. */
+  requestChainsAt(line: number, maxNodes?: number): RequestChain[] {
+    const m = this.trace();
+    return m ? requestChainsAt(m.path, m.requests, m.events, line, maxNodes) : [];
+  }
+
+  /** Every line of those chains, with its role. */
+  relatedLines(line: number): RelatedLine[] {
+    const m = this.trace();
+    return m ? relatedLines(m.requests, line) : [];
+  }
+
+  /**
+   * Where the request on `line` starts, for Go to Definition: a completion goes to the issue of its block
+   * request, any other later stage to the request's first stage (issue -> queue, exit -> enter, ordered
+   * extent finish -> add), and a request's first stage to the start of the request that caused it (a bio
+   * -> its fs request or syscall). Undefined when the line belongs to no request or nothing is above it.
+   */
+  definition(line: number): number | undefined {
+    const m = this.trace();
+    if (!m) return undefined;
+    const v = m.requests;
+    const ids = v.atLine(line);
+    // The lowest layer first: the block request of a completion line, not the syscall above it.
+    ids.sort((a, b) => v.layerCode(b) - v.layerCode(a));
+    for (const r of ids) {
+      let k = -1;
+      for (let i = 0; i < v.stageCount(r); i++) if (v.stageLine(r, i) === line) k = i;
+      // `parent-complete` is not an event of the request: the parent's exit line ended it.
+      if (k < 0 || v.stageName(r, k) === 'parent-complete') continue;
+      if (k > 0) {
+        if (v.layer(r) === 'block' && COMPLETION_STAGES.has(v.stageName(r, k))) {
+          for (let i = k - 1; i >= 0; i--) if (v.stageName(r, i) === 'issue') return v.stageLine(r, i);
+        }
+        return v.stageLine(r, 0);
+      }
+      const p = v.parent(r);
+      if (p >= 0) return v.stageLine(p, 0);
+    }
+    return undefined;
+  }
+
+  /** A page of events under a filter, with the total matching. */
+  eventsPage(filter: EventFilter, offset: number, limit: number, withFields = false, findings: readonly Finding[] = []): EventPage | undefined {
+    const m = this.trace();
+    if (!m) return undefined;
+    if (withFields) this.assertCurrent();
+    return this.eventsQuery(m).page(filter, offset, limit, withFields, findings);
+  }
+
+  latency(q: LatencyQuery = {}): LatencyGroup[] {
+    const m = this.trace();
+    return m ? latencyGroups([m.requests], q) : [];
+  }
+
+  lifecycleGraph(request: number, expand: readonly RequestLayer[] = []): LifecycleGraph | undefined {
+    const m = this.trace();
+    if (!m || !(request >= 0 && request < m.requests.count)) return undefined;
+    return lifecycleGraph(m.path, m.requests, request, expand);
+  }
+
+  outline(findings: readonly Finding[]): OutlineItem[] {
+    return this.model.kind === 'trace' ? traceOutline(this.model, findings) : logOutline(this.model, findings);
+  }
+
+  folding(): FoldRange[] {
+    return this.model.kind === 'trace' ? traceFolding(this.model) : logFolding(this.model);
+  }
+
+  /** The line of the first event at or after `seconds` (absolute), or the last event's line. */
+  lineAtTime(seconds: number): number | undefined {
+    const m = this.trace();
+    if (!m || m.events.count === 0) return undefined;
+    const store = m.events;
+    const rel = Math.round(seconds * 1e9) - store.absoluteNs(0);
+    // Timestamps are sorted except for rare disorder: binary search, then step back over equal times.
+    let lo = 0;
+    let hi = store.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (store.ts.get(mid) < rel) lo = mid + 1;
+      else hi = mid;
+    }
+    return store.line.get(lo);
+  }
+
+  /** The rows (event indexes) matching a filter; undefined for every row. */
+  matchingRows(filter: EventFilter, findings: readonly Finding[] = []): Uint32Array | undefined {
+    const m = this.trace();
+    return m ? this.eventsQuery(m).rows(filter, findings) : new Uint32Array(0);
+  }
+
+  /** Decoded fields of an event row by name (for `iolens events`). */
+  fieldsOfRow(row: number): Record<string, number | string> | undefined {
+    const m = this.trace();
+    return m ? this.eventDecoder(m).fieldsOf(row) : undefined;
+  }
+
+  /** Explained fields of an event row (units, meanings, values as printed). */
+  fieldViewsOfRow(row: number): FieldView[] {
+    const m = this.trace();
+    return m ? this.eventDecoder(m).fieldViewsOf(row) : [];
+  }
+
+  private trace(): TraceModel | undefined {
+    return this.model.kind === 'trace' ? this.model : undefined;
+  }
+
+  private assertCurrent(): void {
+    if (this.model.source.changed()) throw new Error(`${this.model.path} changed on disk since it was analysed; analyse it again`);
+  }
+
+  private lineReader(): LineReader {
+    return (this.reader ??= new LineReader(this.model.source, lineIndexOf(this.model), lineCountOf(this.model)));
+  }
+
+  private eventDecoder(m: TraceModel): EventDecoder {
+    return (this.decoder ??= new EventDecoder(m, this.lineReader(), () => (m.btrfsEra ? { btrfsEra: m.btrfsEra } : {})));
+  }
+
+  private eventsQuery(m: TraceModel): EventsQuery {
+    return (this.events ??= new EventsQuery(m, this.eventDecoder(m)));
+  }
+}
