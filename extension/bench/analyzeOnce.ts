@@ -8,7 +8,8 @@ async function run(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: analyzeOnce FILE');
   const t0 = process.hrtime.bigint();
-  const model = await analyzeFile(file);
+  const w = process.env['IOLENS_WORKERS'];
+  const model = await analyzeFile(file, w !== undefined && w !== '' ? { workers: Number(w) } : {});
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const ingest = model.ingest;
   const requests: Record<string, [number, number]> = {};

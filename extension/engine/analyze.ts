@@ -26,6 +26,8 @@ import type { LineIndex } from './store/lineIndex';
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
+  /** Parsing threads (default: ingest's choice by size); 0 parses inline. */
+  readonly workers?: number;
   readonly onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
 }
 
@@ -68,6 +70,7 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
         store,
         consumers: analysis.consumers(),
         logLines: parser,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
       });

@@ -52,7 +52,7 @@ export class FileAnalysis {
 
   /** The consumers to pass to ingest: trackers first, then detectors that watch events themselves. */
   consumers(): EventConsumer[] {
-    const watching = this.detectors.filter((d): d is Detector & EventConsumer => d.onEvent !== undefined && d.wants !== undefined);
+    const watching = this.detectors.filter((d): d is Detector & EventConsumer => d.onEvent !== undefined && d.interest !== undefined);
     return [...this.trackers, ...watching];
   }
 

@@ -66,4 +66,25 @@ export class CompiledSchema implements EventSchema {
   slot(field: string): number {
     return this.bySlotName.get(field) ?? -1;
   }
+
+  private stops: Int16Array | undefined;
+
+  /**
+   * Per variant: how many ops must run to read the event's `dev` and `ino` fields (0 when the variant has
+   * neither), for the prefix decode of events no analysis reads.
+   */
+  keyStops(): Int16Array {
+    if (this.stops) return this.stops;
+    const dev = this.slot('dev');
+    const ino = this.slot('ino');
+    this.stops = Int16Array.from(this.variants, (t) => {
+      let stop = 0;
+      for (let i = 0; i < t.length; i++) {
+        const slot = t.slot[i]!;
+        if (slot >= 0 && (slot === dev || slot === ino)) stop = i + 1;
+      }
+      return stop;
+    });
+    return this.stops;
+  }
 }

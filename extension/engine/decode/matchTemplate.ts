@@ -66,7 +66,9 @@ function trimEnd(buf: Uint8Array, start: number, end: number): number {
 
 /**
  * Matches `t` against buf[start, end) (already trimmed). Returns true and fills `num`/`str` on success;
- * on failure the arrays hold partial values and must be reset by the caller.
+ * on failure the arrays hold partial values and must be reset by the caller. With `limit` below the
+ * template's length only the first `limit` ops run (a prefix match: the payload's leading fields, such as
+ * its device and inode, without reading the rest).
  */
 export function matchTemplate(
   t: CompiledTemplate,
@@ -76,9 +78,11 @@ export function matchTemplate(
   num: Float64Array,
   str: Int32Array,
   strings: StringTable,
+  limit: number = t.length,
 ): boolean {
   const ops = t.op;
-  const n = t.length;
+  const n = Math.min(limit, t.length);
+  const whole = n === t.length;
   let nChoices = 0;
   let pos = start;
   let i = 0;
@@ -248,7 +252,7 @@ export function matchTemplate(
       if (!ok) break;
       i++;
     }
-    if (ok && pos >= end) return true;
+    if (ok && (pos >= end || !whole)) return true;
     // Backtrack: move the latest scanning field to the next occurrence of its literal.
     let resumed = false;
     while (nChoices > 0 && !resumed) {

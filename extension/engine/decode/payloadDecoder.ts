@@ -97,6 +97,34 @@ export class PayloadDecoder {
     return undefined;
   }
 
+  /**
+   * Decodes only the leading fields up to the event's `dev` and `ino` (a prefix of the template), for events
+   * no analysis reads: far cheaper than a full decode, and the fields after them are not read (nor
+   * validated). Falls back to the full decode when no variant's prefix matches (a `-R` payload, damage).
+   */
+  decodeKeys(schema: EventSchema, buf: Uint8Array, start: number, end: number): DecodedPayload | undefined {
+    const s = schema instanceof CompiledSchema ? schema : this.compiled(schema.name);
+    if (s === undefined) return undefined;
+    const stops = s.keyStops();
+    const rec = s.record;
+    const { num, str } = rec;
+    while (start < end && isTrim(buf[start]!)) start++;
+    while (end > start && isTrim(buf[end - 1]!)) end--;
+    const order = [s.lastVariant];
+    for (let v = 0; v < s.variants.length; v++) if (v !== s.lastVariant) order.push(v);
+    for (const v of order) {
+      const t = s.variants[v];
+      if (t === undefined) continue;
+      num.fill(NaN);
+      str.fill(-1);
+      if (stops[v] === 0 || matchTemplate(t, buf, start, end, num, str, this.strings, stops[v])) {
+        rec.variant = v;
+        return rec;
+      }
+    }
+    return this.decode(s, buf, start, end);
+  }
+
   /** The record as a plain object (absent fields omitted), for hovers, JSON export and tests. */
   toObject(rec: DecodedPayload): Record<string, number | string> {
     const out: Record<string, number | string> = {};

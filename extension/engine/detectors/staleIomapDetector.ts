@@ -21,7 +21,7 @@ import { FINDING_KINDS } from '../contracts/findingKinds';
 import { devName } from '../lifecycle/devName';
 import { iomapFlags } from '../decode/iomapFlags';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { IngestEvent } from '../ingest/eventConsumer';
+import type { IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';
 
@@ -81,19 +81,14 @@ export class StaleIomapDetector implements Detector {
     this.frequent = options.frequent ?? 8;
   }
 
-  wants(name: string): boolean {
-    return (
-      WRITE_SYSCALLS.has(name) ||
-      (name.startsWith('sys_exit_') && WRITE_SYSCALLS.has(`sys_enter_${name.slice(9)}`)) ||
-      name === 'xfs_file_buffered_write' ||
-      name === 'iomap_iter' ||
-      name === 'iomap_apply' ||
-      name === 'xfs_iomap_invalid' ||
-      name === 'xfs_wb_data_iomap_invalid' ||
-      name === 'xfs_wb_cow_iomap_invalid' ||
-      MAP_EVENTS.has(name)
-    );
-  }
+  readonly interest: EventInterest = {
+    names: [
+      ...WRITE_SYSCALLS,
+      ...[...WRITE_SYSCALLS].map((n) => `sys_exit_${n.slice('sys_enter_'.length)}`),
+      'xfs_file_buffered_write', 'iomap_iter', 'iomap_apply', 'xfs_iomap_invalid', 'xfs_wb_data_iomap_invalid', 'xfs_wb_cow_iomap_invalid',
+      ...MAP_EVENTS,
+    ],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

@@ -17,7 +17,7 @@
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { IngestEvent } from '../ingest/eventConsumer';
+import type { IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import { devName } from '../lifecycle/devName';
 import type { RequestView } from '../requests/requestView';
 import type { EventStore } from '../store/eventStore';
@@ -94,12 +94,9 @@ export class UnalignedDiscardDetector implements Detector {
   private readonly open = new Map<number, Call>();
   private readonly calls: Call[] = [];
 
-  wants(name: string): boolean {
-    if (name === 'block_dirty_buffer') return true;
-    if (name.startsWith('sys_enter_')) return name === 'sys_enter_fallocate' || WRITES.has(name.slice(10));
-    if (name.startsWith('sys_exit_')) return name === 'sys_exit_fallocate' || WRITES.has(name.slice(9));
-    return false;
-  }
+  readonly interest: EventInterest = {
+    names: ['block_dirty_buffer', 'sys_enter_fallocate', 'sys_exit_fallocate', ...[...WRITES].flatMap((w) => [`sys_enter_${w}`, `sys_exit_${w}`])],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

@@ -4,7 +4,7 @@
  * switches out in D state per pid (when a task blocked), and `btrfs_sync_file` per pid (the inode an fsync
  * works on). Everything is kept per pid and bounded; timestamps stay relative ns until `finish`.
  */
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
 
 export interface TraceHang {
@@ -36,9 +36,7 @@ export class TaskTraceCollector implements EventConsumer {
   private raw: { kind: 0 | 1 | 2; pid: number; comm: string; ts: number; line: number; ino: number }[] = [];
   private store: EventStore | undefined;
 
-  wants(name: string): boolean {
-    return name === 'sched_process_hang' || name === 'sched_switch' || name === 'btrfs_sync_file';
-  }
+  readonly interest: EventInterest = { names: ['sched_process_hang', 'sched_switch', 'btrfs_sync_file'] };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

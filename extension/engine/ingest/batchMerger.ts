@@ -13,7 +13,7 @@ import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import { LineKind } from '../scan/lineHeader';
 import { EventStore } from '../store/eventStore';
 import type { EventBatch, LogLine, SpecialLine } from './eventBatch';
-import type { EventConsumer, IngestEvent } from './eventConsumer';
+import { interestedIn, type EventConsumer, type IngestEvent } from './eventConsumer';
 import { FormatVotes } from './formatInfo';
 import { IngestIssues } from './ingestIssues';
 
@@ -73,7 +73,7 @@ export class BatchMerger {
     let r = this.routes[type];
     if (r === undefined) {
       const name = this.typeName(type);
-      r = this.consumers.filter((c) => c.wants(name));
+      r = this.consumers.filter((c) => interestedIn(c.interest, name));
       this.routes[type] = r;
     }
     return r;

@@ -18,7 +18,7 @@ import type { EventStore } from '../store/eventStore';
 import { availableParallelism } from 'node:os';
 import { BatchMerger, type LogLineSink } from './batchMerger';
 import type { EventConsumer } from './eventConsumer';
-import { SliceParser } from './sliceParser';
+import { SliceParser, type SliceParserOptions } from './sliceParser';
 import { SlicePool } from './workerPool';
 
 export { IngestError };
@@ -36,6 +36,20 @@ export interface IngestOptions {
   readonly store?: EventStore;
   /** Receives every line that is not an event, for the kernel-log parser reading the same pass. */
   readonly logLines?: LogLineSink;
+  /**
+   * Decode every payload in full. By default only the events the consumers read are (the others up to
+   * their device and inode, plus a sample of each type per slice to check its format).
+   */
+  readonly decodeAll?: boolean;
+}
+
+/** The parser options ingest derives from its options. */
+function parserOptions(options: IngestOptions, maxLineBytes: number): SliceParserOptions {
+  return {
+    maxLineBytes,
+    logText: options.logLines !== undefined,
+    ...(options.decodeAll ? {} : { interests: (options.consumers ?? []).map((c) => c.interest) }),
+  };
 }
 
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -60,7 +74,7 @@ export async function ingestSource(source: ByteSource, options: IngestOptions = 
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   const merger = new BatchMerger(source.name, options.consumers ?? [], options.store, options.logLines);
   const cutter = new SliceCutter(options.sliceBytes ?? DEFAULT_SLICE, maxLineBytes);
-  const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), { maxLineBytes, logText: options.logLines !== undefined });
+  const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), parserOptions(options, maxLineBytes));
   let position = 0;
   let lastYield = Date.now();
   try {
@@ -105,7 +119,7 @@ export function ingestMemory(source: MemorySource, options: IngestOptions = {}):
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   const merger = new BatchMerger(source.name, options.consumers ?? [], options.store, options.logLines);
   const cutter = new SliceCutter(options.sliceBytes ?? DEFAULT_SLICE, maxLineBytes);
-  const parser = new SliceParser({ maxLineBytes, logText: options.logLines !== undefined });
+  const parser = new SliceParser(parserOptions(options, maxLineBytes));
   let seq = 0;
   const feed = (items: readonly SliceItem[]): void => {
     for (const item of items) {

@@ -14,7 +14,22 @@ import { scanEventLine } from '../scan/lineScanner';
 import { LINE_INDEX_STRIDE } from '../store/eventStore';
 import { StringTable } from '../store/stringTable';
 import { emptyVotes, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
+import { interestedIn, type EventInterest } from './eventConsumer';
 import { isKernelLogLine } from './kernelLogSniffer';
+
+/** Events of a type no analysis reads that are still decoded in full (format check), per slice. */
+export const SAMPLED_PER_SLICE = 64;
+
+/** What the parser knows of one event name (by local string id). */
+interface NameInfo {
+  readonly schema: EventSchema | null;
+  /** Decode in full (an analysis reads it). */
+  readonly full: boolean;
+  readonly devSlot: number;
+  readonly inoSlot: number;
+  /** Full decodes left in this slice (for types decoded by key only). */
+  sample: number;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 /** An event whose payload names no device. */
@@ -26,6 +41,12 @@ export const LOG_LINE_MAX_BYTES = 1024 * 1024;
 /** What a SliceParser is asked to do besides parsing events. */
 export interface SliceParserOptions {
   readonly maxLineBytes?: number;
+  /**
+   * The events whose payloads the analyses read: decoded in full. Every other event with a known format
+   * is decoded only up to its device and inode (for the filters), except the first SAMPLED_PER_SLICE of
+   * its type in each slice, decoded in full to check the format. Undefined: decode every payload in full.
+   */
+  readonly interests?: readonly EventInterest[];
   /** Collect every non-event line in full for the kernel-log parser (see EventBatch.logLines). */
   readonly logText?: boolean;
 }
@@ -34,8 +55,9 @@ export class SliceParser {
   readonly strings = new StringTable();
   private readonly decoder = new PayloadDecoder(this.strings);
   private readonly h = new LineHeader();
-  /** Per name string id: schema, null when the event has no known format. */
-  private readonly schemas = new Map<number, EventSchema | null>();
+  /** Per name string id: its schema and how to decode it. */
+  private readonly names: (NameInfo | undefined)[] = [];
+  private readonly interests: readonly EventInterest[] | undefined;
   /** Kernel spellings (`sys_read(`) -> event name id, keyed by raw name id * 2 + exit. */
   private readonly spelled = new Map<number, number>();
   private readonly printId: number;
@@ -58,8 +80,7 @@ export class SliceParser {
   /** Device (dev_t) and inode the payload names, for the event filters (NO_DEV / NO_INO when none). */
   private dev = new Uint32Array(0);
   private ino = new Float64Array(0);
-  /** Per schema: slots of its `dev` and `ino` fields. */
-  private readonly keySlots = new Map<EventSchema, readonly [number, number]>();
+
   private num = new Float64Array(0);
   private str = new Int32Array(0);
   private fieldsUsed = 0;
@@ -74,6 +95,7 @@ export class SliceParser {
   constructor(options: SliceParserOptions = {}) {
     this.maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
     this.logText = options.logText === true;
+    this.interests = options.interests;
     this.printId = this.strings.intern('print');
     this.functionId = this.strings.intern('function');
   }
@@ -116,12 +138,12 @@ export class SliceParser {
     }
     if (scanEventLine(buf, s, e, h)) {
       const nameId = this.eventNameId(buf);
-      const schema = this.schemaOf(nameId);
-      if (unterminated && schema !== null && h.form === EventForm.Normal && this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd) === undefined) {
+      const info = this.nameInfo(nameId);
+      if (unterminated && info.schema !== null && h.form === EventForm.Normal && this.decoder.decode(info.schema, buf, h.payloadStart, h.payloadEnd) === undefined) {
         this.skip(lineNo, 'the last line is cut short (truncated file)', buf, s, e);
         return false;
       }
-      this.addEvent(buf, nameId, schema, lineNo, e);
+      this.addEvent(buf, nameId, info, lineNo, e);
       return true;
     }
     let p = s;
@@ -176,16 +198,20 @@ export class SliceParser {
     }
   }
 
-  private schemaOf(nameId: number): EventSchema | null {
-    let schema = this.schemas.get(nameId);
-    if (schema === undefined) {
-      schema = this.decoder.schema(this.strings.get(nameId)) ?? null;
-      this.schemas.set(nameId, schema);
+  private nameInfo(nameId: number): NameInfo {
+    let info = this.names[nameId];
+    if (info === undefined) {
+      const name = this.strings.get(nameId);
+      const schema = this.decoder.schema(name) ?? null;
+      const full = this.interests === undefined || this.interests.some((i) => interestedIn(i, name));
+      info = { schema, full, devSlot: schema ? schema.slot('dev') : -1, inoSlot: schema ? schema.slot('ino') : -1, sample: SAMPLED_PER_SLICE };
+      this.names[nameId] = info;
     }
-    return schema;
+    return info;
   }
 
-  private addEvent(buf: Uint8Array, nameId: number, schema: EventSchema | null, lineNo: number, e: number): void {
+  private addEvent(buf: Uint8Array, nameId: number, info: NameInfo, lineNo: number, e: number): void {
+    const schema = info.schema;
     const h = this.h;
     if (this.n === this.cap) this.grow(this.cap * 2);
     const i = this.n++;
@@ -217,7 +243,9 @@ export class SliceParser {
       this.payOff[i] = -1;
       return;
     }
-    const rec = this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd);
+    const full = info.full || info.sample > 0;
+    const rec = full ? this.decoder.decode(schema, buf, h.payloadStart, h.payloadEnd) : this.decoder.decodeKeys(schema, buf, h.payloadStart, h.payloadEnd);
+    if (!info.full && info.sample > 0) info.sample--;
     if (rec === undefined) {
       this.payOff[i] = -2;
       this.mismatchSamples.push(utf8.decode(buf.subarray(h.nameStart, Math.min(e, h.nameStart + SAMPLE_CHARS))));
@@ -225,12 +253,25 @@ export class SliceParser {
     }
     if (rec.variant < 0) votes.rawPayloads++;
     else votes.templatePayloads++;
+    const rn = rec.num;
+    if (info.devSlot >= 0) {
+      const d = rn[info.devSlot]!;
+      if (d >= 0 && d < NO_DEV) this.dev[i] = d;
+    }
+    if (info.inoSlot >= 0) {
+      const x = rn[info.inoSlot]!;
+      if (x >= 0) this.ino[i] = x;
+    }
+    if (!info.full) {
+      // No analysis reads this event: its fields are not kept (a query decodes the line again).
+      this.payOff[i] = -1;
+      return;
+    }
     const k = schema.fields.length;
     if (this.fieldsUsed + k > this.num.length) this.growFields(Math.max(this.num.length * 2, this.fieldsUsed + k));
     const off = this.fieldsUsed;
     const num = this.num;
     const str = this.str;
-    const rn = rec.num;
     const rs = rec.str;
     for (let j = 0; j < k; j++) {
       num[off + j] = rn[j]!;
@@ -239,19 +280,6 @@ export class SliceParser {
     this.fieldsUsed += k;
     this.payOff[i] = off;
     this.variant[i] = rec.variant;
-    let ks = this.keySlots.get(schema);
-    if (ks === undefined) {
-      ks = [schema.slot('dev'), schema.slot('ino')] as const;
-      this.keySlots.set(schema, ks);
-    }
-    if (ks[0] >= 0) {
-      const d = rn[ks[0]]!;
-      if (d >= 0 && d < NO_DEV) this.dev[i] = d;
-    }
-    if (ks[1] >= 0) {
-      const x = rn[ks[1]]!;
-      if (x >= 0) this.ino[i] = x;
-    }
   }
 
   private reset(cap: number): void {
@@ -267,6 +295,7 @@ export class SliceParser {
     this.votes = emptyVotes();
     this.mismatchSamples = [];
     this.logLines = [];
+    for (const info of this.names) if (info !== undefined) info.sample = SAMPLED_PER_SLICE;
   }
 
   private grow(cap: number): void {

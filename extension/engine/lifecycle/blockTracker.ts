@@ -23,7 +23,7 @@
  */
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import { decodeRwbs } from '../decode/rwbs';
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import { BLOCK_FLAG_NAMES } from '../requests/requestFacts';
 import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
@@ -190,9 +190,12 @@ export class BlockTracker implements EventConsumer {
     private readonly links: LinkIndex,
   ) {}
 
-  wants(name: string): boolean {
-    return name.startsWith('block_');
-  }
+  readonly interest: EventInterest = {
+    names: [
+      'block_bio_queue', 'block_getrq', 'block_bio_backmerge', 'block_bio_frontmerge', 'block_rq_merge', 'block_io_start', 'block_rq_insert', 'block_rq_issue',
+      'block_rq_requeue', 'block_rq_complete', 'block_rq_error', 'block_io_done', 'block_bio_complete', 'block_split', 'block_bio_remap', 'block_rq_remap',
+    ],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

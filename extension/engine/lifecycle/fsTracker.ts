@@ -18,7 +18,7 @@
  */
 import { num as numAt, SlotCache, strId } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
 import { FsDio } from './fsDio';
@@ -82,9 +82,14 @@ export class FsTracker implements EventConsumer {
     private readonly parents: FsTrackerParents = {},
   ) {}
 
-  wants(name: string): boolean {
-    return TOP.has(name) || name.startsWith('iomap_') || name.startsWith('ext4_direct_IO');
-  }
+  readonly interest: EventInterest = {
+    names: [
+      ...TOP.keys(),
+      'iomap_dio_rw_begin', 'iomap_dio_rw_queued', 'iomap_dio_complete', 'iomap_readahead', 'iomap_readpage', 'iomap_readpages', 'iomap_iter', 'iomap_apply',
+      'iomap_iter_dstmap', 'iomap_apply_dstmap', 'iomap_add_to_ioend', 'iomap_writepage_map', 'iomap_writeback_folio', 'iomap_writepage',
+      'ext4_direct_IO_enter', 'ext4_direct_IO_exit', 'iomap_release_folio', 'iomap_invalidate_folio', 'iomap_zero_iter',
+    ],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const p = ev.payload;

@@ -17,7 +17,7 @@
  */
 import { num as numAt, SlotCache, strId } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { EventStore } from '../store/eventStore';
 import type { RequestSet } from '../requests/requestSet';
 import { finishChildren } from './syscallTracker';
@@ -69,9 +69,9 @@ export class IoUringTracker implements EventConsumer {
 
   constructor(private readonly requests: RequestSet) {}
 
-  wants(name: string): boolean {
-    return name.startsWith('io_uring_');
-  }
+  readonly interest: EventInterest = {
+    names: ['io_uring_submit_req', 'io_uring_submit_sqe', 'io_uring_file_get', 'io_uring_queue_async_work', 'io_uring_complete', 'io_uring_req_failed', 'io_uring_fail_link', 'io_uring_cqe_overflow', 'io_uring_defer'],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

@@ -14,7 +14,7 @@
  */
 import type { BtrfsEra } from '../decode/btrfsOrderedFlags';
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
 import type { LinkIndex } from './linkIndex';
@@ -68,9 +68,10 @@ export class OrderedExtentTracker implements EventConsumer {
     return this.era;
   }
 
-  wants(name: string): boolean {
-    return name.startsWith('btrfs_') || name === 'block_rq_complete' || name === 'block_rq_error' || name === 'sched_switch' || name === 'sched_process_hang' || SYNC_SYSCALLS.has(name);
-  }
+  readonly interest: EventInterest = {
+    prefixes: ['btrfs_ordered_extent_'],
+    names: ['btrfs_finish_ordered_extent', 'btrfs_writepage_end_io_hook', 'btrfs_sync_file', 'block_rq_complete', 'block_rq_error', 'sched_switch', 'sched_process_hang', ...SYNC_SYSCALLS],
+  };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
     const name = ev.name;

@@ -12,7 +12,7 @@
  */
 import { num, SlotCache } from '../decode/fieldAccess';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { EventConsumer, IngestEvent } from '../ingest/eventConsumer';
+import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { RequestSet } from '../requests/requestSet';
 import { SYSCALL_SPECS, RWF_NOWAIT, type SyscallSpec } from './syscallSpecs';
 
@@ -34,11 +34,9 @@ export class SyscallTracker implements EventConsumer {
 
   constructor(private readonly requests: RequestSet) {}
 
-  wants(name: string): boolean {
-    if (name.startsWith(ENTER)) return SYSCALL_SPECS.has(name.slice(ENTER.length));
-    if (name.startsWith(EXIT)) return SYSCALL_SPECS.has(name.slice(EXIT.length));
-    return false;
-  }
+  readonly interest: EventInterest = {
+    names: [...SYSCALL_SPECS.keys()].flatMap((n) => [ENTER + n, EXIT + n]),
+  };
 
   /** The file I/O syscall `pid` is inside (not io_uring_enter), or -1. */
   fileSyscallOf(pid: number): number {

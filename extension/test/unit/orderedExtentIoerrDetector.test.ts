@@ -31,7 +31,7 @@ async function run(file: string, beforeSeal?: (requests: RequestSet) => void): P
   const t = await trackFile(file, (requests, links) => {
     tracker = new OrderedExtentTracker(requests, links);
     const consumers: EventConsumer[] = [tracker];
-    if (beforeSeal) consumers.push({ wants: () => false, onEvent: () => undefined, finish: () => beforeSeal(requests) });
+    if (beforeSeal) consumers.push({ interest: {}, onEvent: () => undefined, finish: () => beforeSeal(requests) });
     return consumers;
   });
   const ioerr = new OrderedExtentIoerrDetector(tracker!);

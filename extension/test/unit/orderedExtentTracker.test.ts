@@ -25,7 +25,7 @@ interface Tracked {
 async function track(file: string): Promise<Tracked> {
   const probes = new Map<number, { write: number; read: number }>();
   const probeOf = (links: LinkIndex): EventConsumer => ({
-    wants: (name) => name === 'block_rq_issue',
+    interest: { names: ['block_rq_issue'] },
     onEvent(ev) {
       if (ev.name !== 'block_rq_issue' || !ev.payload) return;
       const p = ev.payload;

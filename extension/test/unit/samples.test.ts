@@ -35,7 +35,7 @@ for (const sample of readdirSync(samplesDir).sort()) {
   const expected = JSON.parse(readFileSync(expFile, 'utf8')) as Expected;
   for (const [name, exp] of Object.entries(expected.files)) {
     test(`sample ${sample}/${name}`, async () => {
-      const r = await ingestFile(path.join(samplesDir, sample, name));
+      const r = await ingestFile(path.join(samplesDir, sample, name), { decodeAll: true });
       if (exp.lines > 0) assert.equal(r.format, exp.format, 'format');
       assert.equal(r.lines, exp.lines, 'lines');
       assert.equal(r.events, exp.events, 'events');
