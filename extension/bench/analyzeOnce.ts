@@ -3,13 +3,15 @@
  * Prints one JSON line: { bytes, events, ms, maxRssKB, requests: {layer: [total, complete]}, findings }.
  */
 import { analyzeFile } from '../engine/analyze';
+import type { IngestTiming } from '../engine/ingest/ingestFile';
 
 async function run(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: analyzeOnce FILE');
   const t0 = process.hrtime.bigint();
   const w = process.env['IOLENS_WORKERS'];
-  const model = await analyzeFile(file, w !== undefined && w !== '' ? { workers: Number(w) } : {});
+  let timing: IngestTiming | undefined;
+  const model = await analyzeFile(file, { ...(w !== undefined && w !== '' ? { workers: Number(w) } : {}), onTiming: (t) => (timing = t) });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const ingest = model.ingest;
   const requests: Record<string, [number, number]> = {};
@@ -23,6 +25,7 @@ async function run(): Promise<void> {
       maxRssKB: process.resourceUsage().maxRSS,
       requests,
       findings: model.kind === 'trace' ? model.detectorFindings.length : 0,
+      timing,
     }) + '\n',
   );
 }

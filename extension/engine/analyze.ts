@@ -14,7 +14,7 @@ import type { Finding } from './contracts/finding';
 import type { AnalysisReport } from './contracts/report';
 import { analyzeHangs, type HangAnalysis } from './hang/hangAnalysis';
 import type { TraceSide } from './hang/traceLink';
-import { ingestMemory, ingestSource, type IngestResult } from './ingest/ingestFile';
+import { ingestMemory, ingestSource, type IngestResult, type IngestTiming } from './ingest/ingestFile';
 import type { MemorySource } from './input/byteSource';
 import { openBytes, openInput, traceDatError, type OpenedInput } from './input/openInput';
 import { KernelLogParser, type KernelLogResult, type LogDiagnostic } from './klog/kernelLogParser';
@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
   /** Parsing threads (default: ingest's choice by size); 0 parses inline. */
   readonly workers?: number;
+  /** Receives where ingest spent its time (benchmark). */
+  readonly onTiming?: (timing: IngestTiming) => void;
   readonly onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
 }
 
@@ -71,6 +73,7 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
         consumers: analysis.consumers(),
         logLines: parser,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        ...(options.onTiming ? { onTiming: options.onTiming } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
       });

@@ -29,6 +29,7 @@ const builds = [
   { ...common, entryPoints: ['extension/bench/ingestOnce.ts'], outfile: 'dist/bench-ingest.js', sourcemap: false },
   { ...common, entryPoints: ['extension/bench/lineCountOnce.ts'], outfile: 'dist/bench-linecount.js', sourcemap: false },
   { ...common, entryPoints: ['extension/bench/analyzeOnce.ts'], outfile: 'dist/bench-analyze.js', sourcemap: false },
+  { ...common, entryPoints: ['extension/bench/queryOnce.ts'], outfile: 'dist/bench-query.js', sourcemap: false },
   {
     ...common,
     entryPoints: ['webview/src/main.ts'],

@@ -25,6 +25,7 @@ export class CompiledSchema implements EventSchema {
   private readonly bySlotName = new Map<string, number>();
   /** Raw (`-R`) key id -> slot cache, filled by the key=value fallback. */
   readonly rawSlots = new Map<number, number>();
+  readonly slotCaches: unknown[] = [];
   /** Per variant: the kind each slot is read as in that variant (a field can be decimal in one era, hex in another). */
   readonly variantKinds: FieldKind[][] = [];
 

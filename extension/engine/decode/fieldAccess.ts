@@ -18,20 +18,20 @@ export function strId(p: DecodedPayload, slot: number): number {
 /** The slots of `names` in a schema (-1 for fields no variant has). */
 export type Slots<K extends string> = { readonly [P in K]: number };
 
-/** Resolves the slots of a fixed list of field names once per schema. */
+let nextCacheId = 0;
+
+/** Resolves the slots of a fixed list of field names once per schema (kept on the schema, by cache id). */
 export class SlotCache<K extends string> {
-  private readonly bySchema = new Map<EventSchema, Slots<K>>();
+  private readonly id = nextCacheId++;
 
   constructor(private readonly names: readonly K[]) {}
 
   of(schema: EventSchema): Slots<K> {
-    let s = this.bySchema.get(schema);
-    if (s === undefined) {
-      const o = {} as Record<K, number>;
-      for (const n of this.names) o[n] = schema.slot(n);
-      s = o;
-      this.bySchema.set(schema, s);
-    }
-    return s;
+    const cached = schema.slotCaches[this.id];
+    if (cached !== undefined) return cached as Slots<K>;
+    const o = {} as Record<K, number>;
+    for (const n of this.names) o[n] = schema.slot(n);
+    schema.slotCaches[this.id] = o;
+    return o;
   }
 }

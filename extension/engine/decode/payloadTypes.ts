@@ -51,6 +51,8 @@ export interface EventSchema {
   readonly fields: readonly FieldSpec[];
   /** Slot of a field by name, or -1 when no variant of this event has it. */
   slot(field: string): number;
+  /** Per-schema scratch of the slot caches (fieldAccess.ts), indexed by cache id: no map lookup per event. */
+  readonly slotCaches: unknown[];
 }
 
 /** A decoded payload. The object is reused by the decoder: copy what you keep. */

@@ -39,8 +39,8 @@ export class BatchMerger {
   maxCpu = -1;
 
   private readonly sources = new Map<number, SourceMap>();
-  /** Per global event-name string id: a reusable payload record, or null without a known format. */
-  private readonly records = new Map<number, DecodedPayload | null>();
+  /** Per event type id: a reusable payload record, or null without a known format. */
+  private readonly records: (DecodedPayload | null | undefined)[] = [];
   private readonly ev: IngestEvent = { row: 0, line: 0, ts: 0, cpu: 0, pid: 0, comm: 0, type: 0, name: '', payload: undefined };
   private lastTs: number[] = [];
   private lastLine: number[] = [];
@@ -110,7 +110,7 @@ export class BatchMerger {
       }
     }
     const firstRow = store.count;
-    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n, batch.dev, batch.ino);
+    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n, batch.dev, batch.ino, batch.inoBig);
     let mismatch = 0;
     if (batch.mismatchSamples.length > 0) {
       for (let i = 0; i < n; i++) {
@@ -137,7 +137,7 @@ export class BatchMerger {
         ev.comm = comm[i]!;
         ev.type = types[i]!;
         ev.name = this.typeName(types[i]!);
-        ev.payload = off >= 0 ? this.payload(ids[batch.name[i]!]!, batch, off, ids) : undefined;
+        ev.payload = off >= 0 ? this.payload(types[i]!, batch, off, ids) : undefined;
         for (let k = 0; k < targets.length; k++) targets[k]!.onEvent(ev, store);
       }
       while (si < specials.length) this.special(specials[si++]!, base);
@@ -195,12 +195,12 @@ export class BatchMerger {
   }
 
   /** Fills the reusable record of the event's schema from the batch, with global string ids. */
-  private payload(nameId: number, batch: EventBatch, off: number, ids: Int32Array): DecodedPayload | undefined {
-    let rec = this.records.get(nameId);
+  private payload(type: number, batch: EventBatch, off: number, ids: Int32Array): DecodedPayload | undefined {
+    let rec = this.records[type];
     if (rec === undefined) {
-      const schema: EventSchema | undefined = this.decoder.schema(this.store.strings.get(nameId));
+      const schema: EventSchema | undefined = this.decoder.schema(this.typeName(type));
       rec = schema ? { schema, variant: 0, num: new Float64Array(schema.fields.length), str: new Int32Array(schema.fields.length) } : null;
-      this.records.set(nameId, rec);
+      this.records[type] = rec;
     }
     if (rec === null) return undefined;
     const k = rec.num.length;

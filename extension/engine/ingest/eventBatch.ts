@@ -64,9 +64,11 @@ export interface EventBatch {
   /** Offset of the event's decoded fields in num/str; -1: no known format; -2: payload matched no format. */
   readonly payOff: Int32Array;
   readonly variant: Int16Array;
-  /** The device (dev_t) the payload names, 0xffffffff for none; the inode, -1 for none. */
+  /** The device (dev_t) and the inode the payload names, 0xffffffff for none (0xfffffffe: a large inode in `inoBig`). */
   readonly dev: Uint32Array;
-  readonly ino: Float64Array;
+  readonly ino: Uint32Array;
+  /** (event index, inode) pairs of inodes of 2^32-2 and above. */
+  readonly inoBig: number[];
   readonly num: Float64Array;
   readonly str: Int32Array;
   readonly stringBase: number;

@@ -41,6 +41,17 @@ export interface IngestOptions {
    * their device and inode, plus a sample of each type per slice to check its format).
    */
   readonly decodeAll?: boolean;
+  /** Receives where ingest spent its time (for the benchmark). */
+  readonly onTiming?: (timing: IngestTiming) => void;
+}
+
+/** Where ingest spent its time, ms: until the first batch was merged, waiting for batches, merging them. */
+export interface IngestTiming {
+  readonly firstBatchMs: number;
+  readonly waitMs: number;
+  readonly mergeMs: number;
+  /** Slices parsed on the main thread while the workers started. */
+  readonly inlineSlices: number;
 }
 
 /** The parser options ingest derives from its options. */
@@ -92,6 +103,7 @@ export async function ingestSource(source: ByteSource, options: IngestOptions = 
   } finally {
     await pool.close();
   }
+  options.onTiming?.(pool.timing);
   merger.finish();
   return summarize(source.name, position, merger);
 }

@@ -34,6 +34,8 @@ interface NameInfo {
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 /** An event whose payload names no device. */
 export const NO_DEV = 0xffffffff;
+/** An inode too large for the Uint32 column: its value is in `inoBig`. */
+export const BIG_INO = 0xfffffffe;
 const SAMPLE_CHARS = 160;
 /** Lines longer than this are not handed to the kernel-log parser (it reports them as too long). */
 export const LOG_LINE_MAX_BYTES = 1024 * 1024;
@@ -79,7 +81,9 @@ export class SliceParser {
   private variant = new Int16Array(0);
   /** Device (dev_t) and inode the payload names, for the event filters (NO_DEV / NO_INO when none). */
   private dev = new Uint32Array(0);
-  private ino = new Float64Array(0);
+  private ino = new Uint32Array(0);
+  /** Inodes of 2^32-2 and above: (event index, inode) pairs. */
+  private inoBig: number[] = [];
 
   private num = new Float64Array(0);
   private str = new Int32Array(0);
@@ -224,7 +228,7 @@ export class SliceParser {
     this.line[i] = lineNo;
     this.variant[i] = 0;
     this.dev[i] = NO_DEV;
-    this.ino[i] = -1;
+    this.ino[i] = NO_DEV;
     const votes = this.votes;
     votes.layouts[h.layout]++;
     if (h.flagsStart >= 0) votes.irqInfo = true;
@@ -260,7 +264,11 @@ export class SliceParser {
     }
     if (info.inoSlot >= 0) {
       const x = rn[info.inoSlot]!;
-      if (x >= 0) this.ino[i] = x;
+      if (x >= 0 && x < BIG_INO) this.ino[i] = x;
+      else if (x >= BIG_INO) {
+        this.ino[i] = BIG_INO;
+        this.inoBig.push(i, x);
+      }
     }
     if (!info.full) {
       // No analysis reads this event: its fields are not kept (a query decodes the line again).
@@ -295,6 +303,7 @@ export class SliceParser {
     this.votes = emptyVotes();
     this.mismatchSamples = [];
     this.logLines = [];
+    this.inoBig = [];
     for (const info of this.names) if (info !== undefined) info.sample = SAMPLED_PER_SLICE;
   }
 
@@ -314,7 +323,7 @@ export class SliceParser {
     this.payOff = g(this.payOff, (n) => new Int32Array(n));
     this.variant = g(this.variant, (n) => new Int16Array(n));
     this.dev = g(this.dev, (n) => new Uint32Array(n));
-    this.ino = g(this.ino, (n) => new Float64Array(n));
+    this.ino = g(this.ino, (n) => new Uint32Array(n));
     this.cap = cap;
   }
 
@@ -349,6 +358,7 @@ export class SliceParser {
       variant: this.variant.slice(0, n),
       dev: this.dev.slice(0, n),
       ino: this.ino.slice(0, n),
+      inoBig: this.inoBig,
       num: this.num.slice(0, this.fieldsUsed),
       str: this.str.slice(0, this.fieldsUsed),
       stringBase,

@@ -12,6 +12,8 @@ const port = parentPort;
 if (port === null) throw new Error('sliceWorker must run in a worker thread');
 const parser = new SliceParser((workerData as SliceParserOptions | undefined) ?? {});
 
+port.postMessage({ seq: -1 } satisfies SliceReply);
+
 port.on('message', (msg: SliceRequest) => {
   try {
     const bytes = Buffer.from(msg.buffer, msg.byteOffset, msg.length);

@@ -1,8 +1,10 @@
 /**
  * SlicePool: parses slices with SliceParsers, in worker threads or inline, and hands the batches to the
  * BatchMerger strictly in file order. At most `maxInFlight` slices are queued, so memory stays bounded
- * whatever the file size. Slice k goes to worker k mod N, so each worker's string table sees its batches
- * in order (the merger maps its string ids per worker).
+ * whatever the file size. Slices go round-robin to the workers that are ready, so each worker's string
+ * table sees its batches in order (the merger maps its string ids per source). Until the first worker has
+ * started (loading its code takes a few hundred ms), slices are parsed on this thread, which would
+ * otherwise wait: the inline parser is a source of its own.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +23,7 @@ export interface SliceRequest {
   readonly unterminatedLast: boolean;
 }
 
-/** Worker -> main thread: the batch of a slice, or the error that stopped it. */
+/** Worker -> main thread: the batch of a slice, or the error that stopped it (seq -1: the worker is ready). */
 export interface SliceReply {
   readonly seq: number;
   readonly batch?: EventBatch;
@@ -54,6 +56,12 @@ export class SlicePool {
   private readonly queue: Queued[] = [];
   private seq = 0;
   private failed: Error | undefined;
+  private readonly ready: boolean[] = [];
+  private warmup: SliceParser | undefined;
+  private next = 0;
+  /** Where the time went (filled when given): first batch merged, waiting for batches, merging them. */
+  readonly timing: { firstBatchMs: number; waitMs: number; mergeMs: number; inlineSlices: number } = { firstBatchMs: 0, waitMs: 0, mergeMs: 0, inlineSlices: 0 };
+  private readonly started = performance.now();
 
   constructor(
     private readonly merger: BatchMerger,
@@ -66,11 +74,17 @@ export class SlicePool {
       this.inline = new SliceParser(parserOptions);
       return;
     }
+    this.warmup = new SliceParser(parserOptions);
     for (let i = 0; i < workers; i++) {
       // A small young generation: batches are short-lived, and RSS must stay well below the input size.
       const w = new Worker(script.code, { eval: script.eval, workerData: parserOptions, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const waiting = new Map<number, { resolve(b: EventBatch): void; reject(e: Error): void }>();
+      this.ready.push(false);
       w.on('message', (reply: SliceReply) => {
+        if (reply.seq < 0) {
+          this.ready[i] = true;
+          return;
+        }
         const p = waiting.get(reply.seq);
         if (!p) return;
         waiting.delete(reply.seq);
@@ -96,8 +110,15 @@ export class SlicePool {
       // Inline: parse now; the merge happens in order below.
       const batch = this.inline.parse(seq, item.bytes, 0, item.bytes.length, item.unterminatedLast);
       this.queue.push({ result: Promise.resolve(batch), source: 0, item });
+    } else if (this.warmup !== undefined && !this.ready.some((r) => r)) {
+      // No worker has started yet: parse here rather than wait.
+      const batch = this.warmup.parse(seq, item.bytes, 0, item.bytes.length, item.unterminatedLast);
+      this.timing.inlineSlices++;
+      this.queue.push({ result: Promise.resolve(batch), source: this.workers.length, item });
     } else {
-      const k = seq % this.workers.length;
+      let k = this.next % this.workers.length;
+      for (let tries = 0; tries < this.workers.length && !this.ready[k]; tries++) k = ++this.next % this.workers.length;
+      this.next++;
       const result = new Promise<EventBatch>((resolve, reject) => this.waiting[k]!.set(seq, { resolve, reject }));
       const buf = item.bytes.buffer as ArrayBuffer;
       const req: SliceRequest = { seq, buffer: buf, byteOffset: item.bytes.byteOffset, length: item.bytes.length, unterminatedLast: item.unterminatedLast };
@@ -114,9 +135,14 @@ export class SlicePool {
 
   private async mergeOldest(): Promise<void> {
     const q = this.queue.shift()!;
+    const t0 = performance.now();
     const batch = await q.result;
+    const t1 = performance.now();
+    this.timing.waitMs += t1 - t0;
+    if (this.timing.firstBatchMs === 0) this.timing.firstBatchMs = t1 - this.started;
     if (q.item.kind === 'overlong') this.merger.overlongLine(q.item.fileOffset, q.item.length);
     else if (batch) this.merger.merge(batch, q.source, q.item.fileOffset);
+    this.timing.mergeMs += performance.now() - t1;
   }
 
   private failAll(waiting: Map<number, { reject(e: Error): void }>, err: Error): void {

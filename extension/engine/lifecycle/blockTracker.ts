@@ -90,6 +90,8 @@ interface Live {
 
 /** A recently completed request, for io_done, rq_error and the post-flush `+ 0` completion. */
 interface Done {
+  /** Order of remembering (a ring slot evicts the entry only if it is still this one). */
+  seq: number;
   readonly req: number;
   readonly error: number;
   readonly nr: number;
@@ -123,6 +125,14 @@ function unlink<T extends Chained<T>>(m: Map<number, T>, key: number, item: T): 
   }
   item.next = undefined;
 }
+
+// Predicates as module functions: an arrow written at each call would be a new closure per event.
+const notAwaitingQ = (b: Bio): boolean => !b.awaitingQ;
+const awaitingQ = (b: Bio): boolean => b.awaitingQ;
+const emptyBio = (b: Bio): boolean => b.nr === 0;
+const notIssued = (l: Live): boolean => !l.issued;
+const issued = (l: Live): boolean => l.issued;
+const any = (): boolean => true;
 
 function first<T extends Chained<T>>(m: Map<number, T>, key: number, pred: (t: T) => boolean): T | undefined {
   for (let t = m.get(key); t !== undefined; t = t.next) if (pred(t)) return t;
@@ -179,6 +189,10 @@ export class BlockTracker implements EventConsumer {
   private readonly flushes = new Map<number, Live[]>();
   private readonly empties = new Map<number, Live[]>();
   private readonly done = new Map<number, Done>();
+  /** The keys of `done` in the order they were remembered: a ring of RECENT_MAX slots. */
+  private readonly doneKeys = new Float64Array(RECENT_MAX);
+  private readonly doneSeqs = new Float64Array(RECENT_MAX).fill(-1);
+  private doneSeq = 0;
   /** Lower-device key -> the request-based dm request remapped there (block_rq_remap). */
   private readonly rqRemaps = new Map<number, number>();
   private readonly slotCache = new Map<EventSchema, Slots>();
@@ -335,7 +349,7 @@ export class BlockTracker implements EventConsumer {
   private takeBio(dev: number, sector: number): Bio | undefined {
     const k = this.key(dev, sector);
     if (k < 0) return undefined;
-    const b = first(this.bios, k, (x) => !x.awaitingQ) ?? this.bios.get(k);
+    const b = first(this.bios, k, notAwaitingQ) ?? this.bios.get(k);
     if (b) unlink(this.bios, k, b);
     return b;
   }
@@ -347,10 +361,17 @@ export class BlockTracker implements EventConsumer {
     if (ek >= 0 && this.ends.get(ek) === live) this.ends.delete(ek);
   }
 
+  /** Keeps the last RECENT_MAX completions (a ring, no map iteration per completion). */
   private remember(k: number, d: Done): void {
-    this.done.delete(k);
+    const slot = this.doneSeq % RECENT_MAX;
+    if (this.doneSeqs[slot]! >= 0) {
+      const old = this.doneKeys[slot]!;
+      if (this.done.get(old)?.seq === this.doneSeqs[slot]) this.done.delete(old);
+    }
+    d.seq = this.doneSeq;
+    this.doneKeys[slot] = k;
+    this.doneSeqs[slot] = this.doneSeq++;
     this.done.set(k, d);
-    if (this.done.size > RECENT_MAX) this.done.delete(this.done.keys().next().value!);
   }
 
   /** A request that is not issued yet at (dev, sector): in flight, or opened from its queued bio. */
@@ -362,14 +383,14 @@ export class BlockTracker implements EventConsumer {
     const rw = this.rwbs(p, s.rwbs);
     if (rw.isFlush || nr === 0) {
       const q = this.fifo(rw.isFlush ? this.flushes : this.empties, dev);
-      const hit = q.find((l) => !l.issued);
+      const hit = q.find(notIssued);
       if (hit) {
         this.addStage(hit.req, stageName, ev);
         return hit;
       }
     } else {
       const k = this.key(dev, sector);
-      const hit = k < 0 ? undefined : first(this.live, k, (l) => !l.issued);
+      const hit = k < 0 ? undefined : first(this.live, k, notIssued);
       if (hit) {
         this.addStage(hit.req, stageName, ev);
         return hit;
@@ -395,7 +416,7 @@ export class BlockTracker implements EventConsumer {
     const k = this.key(dev, sector);
     if (k < 0) return;
     const st = this.stage('queue', ev);
-    const moved = first(this.bios, k, (b) => b.awaitingQ);
+    const moved = first(this.bios, k, awaitingQ);
     if (moved) {
       moved.awaitingQ = false;
       moved.q = ev.ts;
@@ -429,7 +450,7 @@ export class BlockTracker implements EventConsumer {
   private takeEmptyBio(dev: number): Bio | undefined {
     const k = this.key(dev, 0);
     if (k < 0) return undefined;
-    const b = first(this.bios, k, (x) => x.nr === 0);
+    const b = first(this.bios, k, emptyBio);
     if (b) unlink(this.bios, k, b);
     return b;
   }
@@ -457,7 +478,7 @@ export class BlockTracker implements EventConsumer {
     const sector = this.num(p, s.sector);
     const nr = this.num(p, s.nr);
     const bio = this.takeBio(dev, sector);
-    const host = back ? this.ends.get(this.key(dev, sector)) : first(this.live, this.key(dev, sector + nr), (l) => !l.issued);
+    const host = back ? this.ends.get(this.key(dev, sector)) : first(this.live, this.key(dev, sector + nr), notIssued);
     if (!host || host.issued) {
       this.stats.unmatched++;
       return;
@@ -483,9 +504,9 @@ export class BlockTracker implements EventConsumer {
     const sector = this.num(p, s.sector);
     const nr = this.num(p, s.nr);
     const k = this.key(dev, sector);
-    const gone = k < 0 ? undefined : first(this.live, k, (l) => !l.issued);
+    const gone = k < 0 ? undefined : first(this.live, k, notIssued);
     const back = this.ends.get(k);
-    const host = back && back !== gone ? back : first(this.live, this.key(dev, sector + nr), (l) => !l.issued);
+    const host = back && back !== gone ? back : first(this.live, this.key(dev, sector + nr), notIssued);
     if (!gone || !host) {
       this.stats.unmatched++;
       return;
@@ -542,8 +563,8 @@ export class BlockTracker implements EventConsumer {
     const rw = this.rwbs(p, s.rwbs);
     const nr = this.num(p, s.nr);
     const live = rw.isFlush || nr === 0
-      ? this.fifo(rw.isFlush ? this.flushes : this.empties, dev).find((l) => l.issued)
-      : first(this.live, this.key(dev, this.num(p, s.sector)), (l) => l.issued);
+      ? this.fifo(rw.isFlush ? this.flushes : this.empties, dev).find(issued)
+      : first(this.live, this.key(dev, this.num(p, s.sector)), issued);
     if (!live) {
       this.stats.unmatched++;
       return;
@@ -574,12 +595,12 @@ export class BlockTracker implements EventConsumer {
     let live: Live | undefined;
     if (flush || nr === 0) {
       const q = this.fifo(flush ? this.flushes : this.empties, dev);
-      const i = Math.max(0, q.findIndex((l) => l.issued));
+      const i = Math.max(0, q.findIndex(issued));
       live = q[i];
       if (live) q.splice(i, 1);
     }
     if (!live && !flush && k >= 0) {
-      live = first(this.live, k, (l) => l.issued) ?? this.live.get(k);
+      live = first(this.live, k, issued) ?? this.live.get(k);
       if (live) unlink(this.live, k, live);
     }
     if (!live && !flush && k >= 0 && nr > 0) {
@@ -619,7 +640,7 @@ export class BlockTracker implements EventConsumer {
     if (rs.block.get(r, 'error') === undefined) rs.block.put(r, 'error', 0);
     if (error === 0 && rs.result(r) === undefined) rs.setResult(r, rs.sectors(r) * 512);
     recordLatencies(rs, r, live.t, ev.ts);
-    if (k >= 0) this.remember(k, { req: r, error, nr, flushSeq: live.flushSeq });
+    if (k >= 0) this.remember(k, { seq: 0, req: r, error, nr, flushSeq: live.flushSeq });
   }
 
   /** io_done / bio_complete: a stage of the request that just completed at (dev, sector). */
@@ -642,7 +663,7 @@ export class BlockTracker implements EventConsumer {
     const sector = this.num(p, s.sector);
     const at = this.num(p, s.newSector);
     const k = this.key(dev, sector);
-    const bio = k < 0 ? undefined : first(this.bios, k, (b) => !b.awaitingQ);
+    const bio = k < 0 ? undefined : first(this.bios, k, notAwaitingQ);
     const k2 = this.key(dev, at);
     if (!bio || k2 < 0 || !(at > sector)) {
       this.stats.unmatched++;
@@ -665,7 +686,7 @@ export class BlockTracker implements EventConsumer {
     const k = this.key(dev, sector);
     if (k < 0) return;
     const ok = this.key(oldDev, oldSector);
-    const bio = ok < 0 ? undefined : first(this.bios, ok, (b) => !b.awaitingQ);
+    const bio = ok < 0 ? undefined : first(this.bios, ok, notAwaitingQ);
     const st = this.stage('remap', ev);
     if (bio) {
       unlink(this.bios, ok, bio);
@@ -691,7 +712,7 @@ export class BlockTracker implements EventConsumer {
   private rqRemap(ev: IngestEvent, p: DecodedPayload): void {
     const s = this.slots(p);
     const ok = this.key(this.num(p, s.oldDev), this.num(p, s.oldSector));
-    const upper = ok < 0 ? undefined : first(this.live, ok, () => true);
+    const upper = ok < 0 ? undefined : first(this.live, ok, any);
     const k = this.key(this.num(p, s.dev), this.num(p, s.sector));
     if (!upper || k < 0) {
       this.stats.unmatched++;

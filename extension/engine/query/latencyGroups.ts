@@ -18,7 +18,8 @@ interface Acc {
   readonly op: string;
   readonly device: string;
   readonly stage: string;
-  values: number[];
+  /** Sorted ascending. */
+  readonly values: Float64Array;
 }
 
 /**
@@ -53,7 +54,7 @@ export function logBins(sorted: Float64Array, perDecade: number): { lo: number; 
 }
 
 function stats(acc: Acc, perDecade: number): LatencyGroup {
-  const v = Float64Array.from(acc.values).sort();
+  const v = acc.values;
   const n = v.length;
   const at = (q: number): number => v[Math.min(n - 1, Math.ceil(q * n) - 1)]!;
   let sum = 0;
@@ -74,56 +75,90 @@ function stats(acc: Acc, perDecade: number): LatencyGroup {
   };
 }
 
-/** The latency groups of one or several files' requests that match the query. */
-export function latencyGroups(views: readonly RequestView[], q: LatencyQuery = {}): LatencyGroup[] {
-  const groups = new Map<string, Acc>();
-  const add = (layer: RequestLayer, op: string, device: string, stage: string, value: number): void => {
-    if (q.stage !== undefined && q.stage !== stage) return;
-    const key = `${layer}\u0000${op}\u0000${device}\u0000${stage}`;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { layer, op, device, stage, values: [] }));
-    g.values.push(value);
-  };
-  const devicesOf = new Map<string, Set<string>>();
+/** Latencies of one (layer, op, device) of one view, by stage. */
+interface Cell {
+  readonly layer: RequestLayer;
+  readonly op: string;
+  readonly device: string;
+  /** Latencies per stage: collected, then sorted once (Float64Array). */
+  readonly stages: Map<string, number[] | Float64Array>;
+}
+
+/**
+ * Every latency of the views, grouped by (layer, op, device) and stage: one pass over the requests with
+ * numeric keys (no string built per request).
+ */
+export function collectLatencies(views: readonly RequestView[]): Cell[] {
+  const cells = new Map<string, Cell>();
   for (const v of views) {
+    const local = new Map<number, Cell>();
     for (let r = 0; r < v.count; r++) {
-      const layer = v.layer(r);
-      if (q.layer !== undefined && q.layer !== layer) continue;
-      const op = v.op(r);
-      if (q.op !== undefined && q.op !== op) continue;
-      const device = v.dev(r) >= 0 ? devName(v.dev(r)) : 'unknown';
-      if (q.device !== undefined && q.device !== device) continue;
-      if (v.layerCode(r) === LAYER_CODE.block && v.block.get(r, 'mergedInto') !== undefined) continue;
+      const code = v.layerCode(r);
+      if (code === LAYER_CODE.block && v.block.get(r, 'mergedInto') !== undefined) continue;
       const total = requestLatency(v, r);
       if (total === undefined) continue;
-      const lo = `${layer}\u0000${op}`;
-      let devs = devicesOf.get(lo);
-      if (devs === undefined) devicesOf.set(lo, (devs = new Set()));
-      devs.add(device);
-      add(layer, op, device, 'total', total);
-      if (layer === 'block') {
+      const dev = v.dev(r);
+      const key = (code * 65536 + v.opId(r)) * 4294967296 + (dev < 0 ? 4294967295 : dev);
+      let cell = local.get(key);
+      if (cell === undefined) {
+        const layer = LAYERS[code]!;
+        const op = v.op(r);
+        const device = dev >= 0 ? devName(dev) : 'unknown';
+        const name = `${layer}\u0000${op}\u0000${device}`;
+        cell = cells.get(name);
+        if (cell === undefined) cells.set(name, (cell = { layer, op, device, stages: new Map([['total', []]]) }));
+        local.set(key, cell);
+      }
+      (cell.stages.get('total') as number[]).push(total);
+      if (code === LAYER_CODE.block) {
         for (const s of BTT) {
           const x = v.block.get(r, s);
-          if (x !== undefined) add(layer, op, device, s, x);
+          if (x === undefined) continue;
+          let list = cell.stages.get(s) as number[] | undefined;
+          if (list === undefined) cell.stages.set(s, (list = []));
+          list.push(x);
         }
       }
     }
   }
+  for (const c of cells.values()) for (const [stage, vs] of c.stages) c.stages.set(stage, Float64Array.from(vs).sort());
+  return [...cells.values()];
+}
+
+/** The latency groups of collected cells that match the query. */
+export function groupsOf(cells: readonly Cell[], q: LatencyQuery = {}): LatencyGroup[] {
+  const groups: Acc[] = [];
+  const byLayerOp = new Map<string, Cell[]>();
+  for (const c of cells) {
+    if (q.layer !== undefined && q.layer !== c.layer) continue;
+    if (q.op !== undefined && q.op !== c.op) continue;
+    const lo = `${c.layer}\u0000${c.op}`;
+    let list = byLayerOp.get(lo);
+    if (list === undefined) byLayerOp.set(lo, (list = []));
+    list.push(c);
+    if (q.device !== undefined && q.device !== c.device) continue;
+    for (const [stage, values] of c.stages) {
+      if (q.stage !== undefined && q.stage !== stage) continue;
+      if (values.length > 0) groups.push({ layer: c.layer, op: c.op, device: c.device, stage, values: values as Float64Array });
+    }
+  }
   // A (layer, op) seen on several devices also gets an `all` group per stage.
-  for (const [key, devs] of devicesOf) {
-    if (devs.size < 2 || q.device !== undefined) continue;
-    const [layer, op] = key.split('\u0000') as [RequestLayer, string];
-    for (const stage of STAGE_ORDER) {
-      const merged: number[] = [];
-      for (const d of devs) {
-        const g = groups.get(`${layer}\u0000${op}\u0000${d}\u0000${stage}`);
-        if (g) merged.push(...g.values);
+  if (q.device === undefined) {
+    for (const list of byLayerOp.values()) {
+      if (list.length < 2) continue;
+      for (const stage of STAGE_ORDER) {
+        if (q.stage !== undefined && q.stage !== stage) continue;
+        const merged: number[] = [];
+        for (const c of list) {
+          const vs = c.stages.get(stage);
+          if (vs) for (const x of vs) merged.push(x);
+        }
+        if (merged.length > 0) groups.push({ layer: list[0]!.layer, op: list[0]!.op, device: 'all', stage, values: Float64Array.from(merged).sort() });
       }
-      if (merged.length > 0) groups.set(`${layer}\u0000${op}\u0000all\u0000${stage}`, { layer, op, device: 'all', stage, values: merged });
     }
   }
   const perDecade = Math.max(1, Math.min(20, Math.round(q.binsPerDecade ?? 4)));
-  return [...groups.values()]
+  return groups
     .sort(
       (a, b) =>
         LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) ||
@@ -132,4 +167,9 @@ export function latencyGroups(views: readonly RequestView[], q: LatencyQuery = {
         STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage),
     )
     .map((g) => stats(g, perDecade));
+}
+
+/** The latency groups of one or several files' requests that match the query. */
+export function latencyGroups(views: readonly RequestView[], q: LatencyQuery = {}): LatencyGroup[] {
+  return groupsOf(collectLatencies(views), q);
 }

@@ -10,7 +10,7 @@ import type { RequestLayer } from '../contracts/report';
 import { lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
 import { EventDecoder } from './eventDecoder';
 import { EventsQuery } from './eventsPage';
-import { latencyGroups } from './latencyGroups';
+import { collectLatencies, groupsOf } from './latencyGroups';
 import { lifecycleGraph } from './lifecycleGraph';
 import { LineReader } from './lineReader';
 import { logFolding, logOutline } from './logOutline';
@@ -24,6 +24,7 @@ export class ModelQueries {
   private reader: LineReader | undefined;
   private decoder: EventDecoder | undefined;
   private events: EventsQuery | undefined;
+  private cells: ReturnType<typeof collectLatencies> | undefined;
 
   constructor(readonly model: FileModel) {}
 
@@ -95,9 +96,12 @@ export class ModelQueries {
     return this.eventsQuery(m).page(filter, offset, limit, withFields, findings);
   }
 
+  /** Latency groups; the model's latencies are collected once, then each query only groups and bins. */
   latency(q: LatencyQuery = {}): LatencyGroup[] {
     const m = this.trace();
-    return m ? latencyGroups([m.requests], q) : [];
+    if (!m) return [];
+    this.cells ??= collectLatencies([m.requests]);
+    return groupsOf(this.cells, q);
   }
 
   lifecycleGraph(request: number, expand: readonly RequestLayer[] = []): LifecycleGraph | undefined {

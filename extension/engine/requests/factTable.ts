@@ -27,9 +27,18 @@ export interface FactReader<S extends FactSchema> {
   readonly rows: number;
 }
 
+const F64 = 0;
+const I32 = 1;
+const BOOL = 2;
+const STR = 3;
+const IDS = 4;
+const CODES: Readonly<Record<FactKind, number>> = { f64: F64, i32: I32, bool: BOOL, str: STR, ids: IDS };
+
 export class FactTable<S extends FactSchema> implements FactReader<S> {
-  private readonly cols = new Map<string, Column>();
-  private readonly lists = new Map<string, Map<number, number[]>>();
+  /** Columns and kind codes by fact name (plain objects: a property read, not a map lookup, per access). */
+  private cols: Record<string, Column> = {};
+  private readonly codes: Record<string, number> = {};
+  private readonly lists: Record<string, Map<number, number[]>> = {};
   private cap = 0;
   private n = 0;
 
@@ -37,6 +46,10 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
     readonly schema: S,
     private readonly strings: StringTable,
   ) {
+    for (const [key, kind] of Object.entries(schema)) {
+      this.codes[key] = CODES[kind];
+      if (kind === 'ids') this.lists[key] = new Map();
+    }
     this.alloc(64);
   }
 
@@ -51,16 +64,16 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
   }
 
   get<K extends keyof S & string>(row: number, key: K): FactValue<S[K]> | undefined {
-    const kind = this.schema[key]!;
-    if (kind === 'ids') return this.lists.get(key)?.get(row) as FactValue<S[K]> | undefined;
-    const v = this.cols.get(key)![row];
+    const code = this.codes[key];
+    if (code === IDS) return this.lists[key]!.get(row) as FactValue<S[K]> | undefined;
+    const v = this.cols[key]![row];
     if (v === undefined) return undefined;
-    switch (kind) {
-      case 'f64':
-        return (Number.isNaN(v) ? undefined : v) as FactValue<S[K]> | undefined;
-      case 'i32':
+    switch (code) {
+      case F64:
+        return (v !== v ? undefined : v) as FactValue<S[K]> | undefined;
+      case I32:
         return (v === I32_UNSET ? undefined : v) as FactValue<S[K]> | undefined;
-      case 'bool':
+      case BOOL:
         return (v < 0 ? undefined : v === 1) as FactValue<S[K]> | undefined;
       default:
         return (v < 0 ? undefined : this.strings.get(v)) as FactValue<S[K]> | undefined;
@@ -69,70 +82,64 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
 
   /** The interned string id of a `str` fact, -1 when unset (no string is made). */
   stringId(row: number, key: keyof S & string): number {
-    return this.cols.get(key)![row] ?? -1;
+    return this.cols[key]![row] ?? -1;
   }
 
   set<K extends keyof S & string>(row: number, key: K, value: FactValue<S[K]>): void {
-    const kind = this.schema[key]!;
-    if (kind === 'ids') {
-      let m = this.lists.get(key);
-      if (m === undefined) this.lists.set(key, (m = new Map()));
-      m.set(row, [...(value as readonly number[])]);
+    const code = this.codes[key];
+    if (code === IDS) {
+      this.lists[key]!.set(row, [...(value as readonly number[])]);
       return;
     }
-    const col = this.cols.get(key)!;
-    switch (kind) {
-      case 'bool':
-        col[row] = value ? 1 : 0;
-        return;
-      case 'str':
-        col[row] = this.strings.intern(value as string);
-        return;
-      default:
-        col[row] = value as number;
-    }
+    const col = this.cols[key]!;
+    if (code === BOOL) col[row] = value ? 1 : 0;
+    else if (code === STR) col[row] = this.strings.intern(value as string);
+    else col[row] = value as number;
   }
 
   /** Sets a `str` fact from an interned id (no string lookup). */
   setStringId(row: number, key: keyof S & string, id: number): void {
-    this.cols.get(key)![row] = id;
+    this.cols[key]![row] = id;
   }
 
   /** Adds `by` to a numeric fact (unset counts as 0) and returns the new value. */
   increment(row: number, key: keyof S & string, by = 1): number {
-    const col = this.cols.get(key)!;
-    const kind = this.schema[key];
+    const col = this.cols[key]!;
     const cur = col[row]!;
-    const base = kind === 'i32' ? (cur === I32_UNSET ? 0 : cur) : Number.isNaN(cur) ? 0 : cur;
+    const base = this.codes[key] === I32 ? (cur === I32_UNSET ? 0 : cur) : cur !== cur ? 0 : cur;
     col[row] = base + by;
     return base + by;
   }
 
   /** Trims the columns to the rows used (after ingest). */
   seal(): void {
-    for (const [k, c] of this.cols) this.cols.set(k, c.slice(0, this.n));
+    const cols: Record<string, Column> = {};
+    for (const [k, c] of Object.entries(this.cols)) cols[k] = c.slice(0, this.n);
+    this.cols = cols;
     this.cap = this.n;
   }
 
   /** Bytes held by the columns. */
   get byteLength(): number {
     let b = 0;
-    for (const c of this.cols.values()) b += c.byteLength;
+    for (const c of Object.values(this.cols)) b += c.byteLength;
     return b;
   }
 
   private alloc(cap: number): void {
+    const cols: Record<string, Column> = {};
     for (const [key, kind] of Object.entries(this.schema)) {
       if (kind === 'ids') continue;
-      const old = this.cols.get(key);
+      const old = this.cols[key];
       let col: Column;
       if (kind === 'f64') col = new Float64Array(cap).fill(NaN);
       else if (kind === 'i32') col = new Int32Array(cap).fill(I32_UNSET);
       else if (kind === 'bool') col = new Int8Array(cap).fill(-1);
       else col = new Int32Array(cap).fill(-1);
       if (old) col.set(old.subarray(0, this.n) as never);
-      this.cols.set(key, col);
+      cols[key] = col;
     }
+    this.cols = cols;
     this.cap = cap;
   }
 }

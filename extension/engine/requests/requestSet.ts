@@ -126,8 +126,11 @@ export class RequestSet implements RequestView {
   private edgeTotal = 0;
   private edChild: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
   private edNext: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
-  // After seal: per-request groups.
+  // After seal: per-request groups (stages contiguous per request in plain arrays).
   private sealed = false;
+  private sName = new Uint16Array(0);
+  private sTs = new Float64Array(0);
+  private sLine = new Uint32Array(0);
   private stageStart: Int32Array | undefined;
   private lineStart: Int32Array | undefined;
   private lineValues: Uint32Array | undefined;
@@ -423,14 +426,17 @@ export class RequestSet implements RequestView {
   }
 
   stageName(id: number, k: number): string {
+    if (this.sealed) return this.stageNames.get(this.sName[this.stageStart![id]! + k]!);
     return this.stageNames.get(this.stName.get(this.stageIndex(id, k)));
   }
 
   stageTs(id: number, k: number): number {
+    if (this.sealed) return this.sTs[this.stageStart![id]! + k]!;
     return this.stTs.get(this.stageIndex(id, k));
   }
 
   stageLine(id: number, k: number): number {
+    if (this.sealed) return this.sLine[this.stageStart![id]! + k]!;
     return this.stLine.get(this.stageIndex(id, k));
   }
 
@@ -439,7 +445,7 @@ export class RequestSet implements RequestView {
     const n = this.stageNum[id]!;
     if (this.sealed) {
       const s0 = this.stageStart![id]!;
-      for (let k = 0; k < n; k++) out.push(this.stageAt(s0 + k));
+      for (let k = 0; k < n; k++) out.push({ name: this.stageNames.get(this.sName[s0 + k]!), ts: this.sTs[s0 + k]!, line: this.sLine[s0 + k]! });
       return out;
     }
     for (let s = this.stageFirst[id]!; s >= 0; s = this.stNext!.get(s)) out.push(this.stageAt(s));
@@ -451,15 +457,15 @@ export class RequestSet implements RequestView {
   }
 
   firstTs(id: number): number {
-    return this.stTs.get(this.sealed ? this.stageStart![id]! : this.stageFirst[id]!);
+    return this.sealed ? this.sTs[this.stageStart![id]!]! : this.stTs.get(this.stageFirst[id]!);
   }
 
   lastTs(id: number): number {
-    return this.stTs.get(this.sealed ? this.stageStart![id]! + this.stageNum[id]! - 1 : this.stageLast[id]!);
+    return this.sealed ? this.sTs[this.stageStart![id]! + this.stageNum[id]! - 1]! : this.stTs.get(this.stageLast[id]!);
   }
 
   lastLine(id: number): number {
-    return this.stLine.get(this.sealed ? this.stageStart![id]! + this.stageNum[id]! - 1 : this.stageLast[id]!);
+    return this.sealed ? this.sLine[this.stageStart![id]! + this.stageNum[id]! - 1]! : this.stLine.get(this.stageLast[id]!);
   }
 
   lines(id: number): readonly number[] {
@@ -539,14 +545,19 @@ export class RequestSet implements RequestView {
     // Stages: contiguous per request, in stage order.
     const stageStart = new Int32Array(n + 1);
     for (let id = 0; id < n; id++) stageStart[id + 1] = stageStart[id]! + this.stageNum[id]!;
-    const order = new Int32Array(this.stageTotal);
+    const total = this.stageTotal;
+    const order = new Int32Array(total);
+    const next = this.stNext!.chunks;
     for (let id = 0; id < n; id++) {
       let at = stageStart[id]!;
-      for (let s = this.stageFirst[id]!; s >= 0; s = this.stNext!.get(s)) order[at++] = s;
+      for (let st = this.stageFirst[id]!; st >= 0; st = next[st >>> CHUNK_BITS]![st & MASK]!) order[at++] = st;
     }
-    this.stName = permute(this.stName, order, (k) => new Uint16Array(k));
-    this.stTs = permute(this.stTs, order, (k) => new Float64Array(k));
-    this.stLine = permute(this.stLine, order, (k) => new Uint32Array(k));
+    this.sName = gather(this.stName.chunks, order, new Uint16Array(total));
+    this.stName = new Chunks((k) => new Uint16Array(k));
+    this.sTs = gather(this.stTs.chunks, order, new Float64Array(total));
+    this.stTs = new Chunks((k) => new Float64Array(k));
+    this.sLine = gather(this.stLine.chunks, order, new Uint32Array(total));
+    this.stLine = new Chunks((k) => new Uint32Array(k));
     this.stNext = undefined;
     this.stageStart = stageStart;
     this.stageFirst = new Int32Array(0);
@@ -554,12 +565,14 @@ export class RequestSet implements RequestView {
     // Lines: per request sorted and unique.
     const lineStart = new Int32Array(n + 1);
     const values = new Uint32Array(this.lineTotal);
+    const lnNext = this.lnNext!.chunks;
+    const lnLine = this.lnLine!.chunks;
     let w = 0;
     for (let id = 0; id < n; id++) {
       const from = w;
       let sorted = true;
-      for (let k = this.lineFirst[id]!; k >= 0; k = this.lnNext!.get(k)) {
-        const l = this.lnLine!.get(k);
+      for (let k = this.lineFirst[id]!; k >= 0; k = lnNext[k >>> CHUNK_BITS]![k & MASK]!) {
+        const l = lnLine[k >>> CHUNK_BITS]![k & MASK]!;
         if (w > from && l < values[w - 1]!) sorted = false;
         values[w++] = l;
       }
@@ -623,7 +636,7 @@ export class RequestSet implements RequestView {
   get byteLength(): number {
     let b = 0;
     for (const a of [this.layerCol, this.opCol, this.pidCol, this.commCol, this.devCol, this.inoCol, this.offsetCol, this.lengthCol, this.sectorCol, this.sectorsCol, this.resultCol, this.iSizeCol, this.parentCol, this.flagCol, this.factRow, this.stageNum]) b += a.byteLength;
-    b += this.stName.byteLength + this.stTs.byteLength + this.stLine.byteLength + (this.stNext?.byteLength ?? 0);
+    b += this.stName.byteLength + this.stTs.byteLength + this.stLine.byteLength + (this.stNext?.byteLength ?? 0) + this.sName.byteLength + this.sTs.byteLength + this.sLine.byteLength;
     b += (this.stageStart?.byteLength ?? 0) + (this.lineStart?.byteLength ?? 0) + (this.lineValues?.byteLength ?? 0) + (this.indexLines?.byteLength ?? 0) + (this.indexReqs?.byteLength ?? 0);
     b += (this.lnLine?.byteLength ?? 0) + (this.lnNext?.byteLength ?? 0) + (this.childStart?.byteLength ?? 0) + (this.childValues?.byteLength ?? 0);
     for (const t of [this.syscall, this.uring, this.fs, this.block]) b += t.table.byteLength;
@@ -707,9 +720,11 @@ export class RequestSet implements RequestView {
   }
 }
 
-/** A chunked column reordered by `order` (new index -> old index), one column at a time. */
-function permute<T extends Float64Array | Uint32Array | Uint16Array>(src: Chunks<T>, order: Int32Array, make: (n: number) => T): Chunks<T> {
-  const out = new Chunks(make);
-  for (let i = 0; i < order.length; i++) out.set(i, src.get(order[i]!));
+/** The values of chunks at `order` (new index -> old index), into `out`. */
+function gather<T extends Float64Array | Uint32Array | Uint16Array>(chunks: readonly T[], order: Int32Array, out: T): T {
+  for (let i = 0; i < order.length; i++) {
+    const o = order[i]!;
+    out[i] = chunks[o >>> CHUNK_BITS]![o & MASK]!;
+  }
   return out;
 }

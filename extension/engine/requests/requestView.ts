@@ -44,6 +44,9 @@ export interface RequestView {
   layerCode(id: number): number;
   /** `read`, `write`, `discard`, `flush`, `fsync`, an io_uring opcode name, `buffered-read`… */
   op(id: number): string;
+  /** The op as a small id of this view (equal ids: equal ops), and the name of an op id. */
+  opId(id: number): number;
+  opName(opId: number): string;
   /** Task that submitted it (-1 when unknown) and its comm as printed ('' when unknown). */
   pid(id: number): number;
   comm(id: number): string;

@@ -20,6 +20,7 @@ export { LINE_INDEX_STRIDE } from './lineIndex';
 export const NO_KEY = 0xffffffff;
 const BIG_INO = 0xfffffffe;
 
+
 export class EventStore {
   readonly strings = new StringTable();
   /** ns relative to `baseHi`/`baseLo`. */
@@ -79,7 +80,7 @@ export class EventStore {
    * Appends n events given as columns (`ts` already relative to the base, see `relative`). `types` must
    * hold type ids of this store.
    */
-  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number, dev?: Uint32Array, ino?: Float64Array): void {
+  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number, dev?: Uint32Array, ino?: Uint32Array, inoBig: readonly number[] = []): void {
     if (n === 0) return;
     const first = this.count;
     let max = this.maxTs;
@@ -99,17 +100,10 @@ export class EventStore {
     this.comm.pushArray(comm, n);
     this.type.pushArray(types, n);
     this.line.pushArray(line, n);
-    if (dev) this.dev.pushArray(dev, n);
-    else for (let i = 0; i < n; i++) this.dev.push(NO_KEY);
-    for (let i = 0; i < n; i++) {
-      const x = ino ? ino[i]! : -1;
-      if (x < 0) this.ino.push(NO_KEY);
-      else if (x < BIG_INO) this.ino.push(x);
-      else {
-        this.ino.push(BIG_INO);
-        this.inoOverflow.set(first + i, x);
-      }
-    }
+    const none = dev === undefined || ino === undefined ? new Uint32Array(n).fill(NO_KEY) : undefined;
+    this.dev.pushArray(dev ?? none!, n);
+    this.ino.pushArray(ino ?? none!, n);
+    for (let k = 0; k < inoBig.length; k += 2) this.inoOverflow.set(first + inoBig[k]!, inoBig[k + 1]!);
   }
 
   /** The device (dev_t) an event's payload names, -1 for none. */
