@@ -306,7 +306,9 @@ async function single(args: Args, model: FileModel, io: CliIo): Promise<void> {
   }
   if (args.command === 'latency') {
     const groups = q.latency(args.latency as LatencyQuery);
-    await io.out(args.format === 'json' ? JSON.stringify({ file, groups }, null, 2) + '\n' : renderLatencyText(file, groups));
+    // Times are ns; a raw counter clock's are ticks, and says so (`"unit": "counter"`).
+    const unit = model.ingest.formatDetails.clock === 'counter' ? 'counter' : 'ns';
+    await io.out(args.format === 'json' ? JSON.stringify({ file, ...(unit === 'counter' ? { unit } : {}), groups }, null, 2) + '\n' : renderLatencyText(file, groups, unit));
     return;
   }
   await events(args, q, model, io);
@@ -328,6 +330,9 @@ async function events(args: Args, q: ModelQueries, model: FileModel, io: CliIo):
     ...(f.to !== undefined ? { to: f.to } : {}),
   };
   const findings = fileFindings(model);
+  // A counter clock prints counts, not seconds: times are shown and filtered in its own units.
+  const counter = model.ingest.formatDetails.clock === 'counter';
+  const scale = counter ? 1 : 1e9;
   const first = q.eventsPage(filter, args.offset, 0, false, findings);
   const total = first?.total ?? 0;
   const end = Math.min(total, args.offset + args.limit);
@@ -343,7 +348,7 @@ async function events(args: Args, q: ModelQueries, model: FileModel, io: CliIo):
     for (let i = 0; i < page.line.length; i++) {
       // JSON: the kernel's values by field name; text: each value as the trace prints it (dev as MAJ:MIN, hex as hex).
       const fields = json ? (q.fieldsOfRow(page.row[i]!) ?? {}) : Object.fromEntries(q.fieldViewsOfRow(page.row[i]!).map((fv) => [fv.name, fv.text]));
-      objs.push({ line: page.line[i]!, ts: page.tsNs[i]! / 1e9, cpu: page.cpu[i]!, pid: page.pid[i]!, comm: page.strings[page.comm[i]!]!, event: page.strings[page.event[i]!]!, fields });
+      objs.push({ line: page.line[i]!, ts: page.tsNs[i]! / scale, cpu: page.cpu[i]!, pid: page.pid[i]!, comm: page.strings[page.comm[i]!]!, event: page.strings[page.event[i]!]!, fields });
     }
     if (json) {
       for (const o of objs) {
@@ -352,7 +357,7 @@ async function events(args: Args, q: ModelQueries, model: FileModel, io: CliIo):
       }
       await io.out(rows.join(''));
     } else {
-      await io.out(renderEventsText(objs, model.kind === 'trace' ? model.ingest.formatDetails.timestampDigits : 6));
+      await io.out(renderEventsText(objs, counter ? 0 : model.ingest.formatDetails.timestampDigits));
     }
   }
   if (json) await io.out(`${firstRow ? '' : '\n  '}]\n}\n`);

@@ -100,6 +100,7 @@ export class OrderedExtentTracker implements EventConsumer {
       rs.setOp(r, orderedExtentOp(oe.flags));
       rs.setOffset(r, oe.fileOffset);
       rs.setLength(r, oe.len);
+      rs.setIno(r, oe.ino);
       rs.setOrderedExtent(r, oe);
     }
   }

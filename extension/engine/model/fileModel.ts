@@ -56,6 +56,14 @@ export interface KernelLogModel {
 
 export type FileModel = TraceModel | KernelLogModel;
 
+/**
+ * Units of the trace's clock per printed unit: 1e9 ns per second for the usual clocks (local, global,
+ * mono, boot…), 1 for a raw counter clock (`trace_clock=counter`, x86-tsc), whose values are counts, not ns.
+ */
+export function clockScale(m: TraceModel): number {
+  return m.ingest.formatDetails.clock === 'counter' ? 1 : 1e9;
+}
+
 /** The line index of a model's source. */
 export function lineIndexOf(m: FileModel): LineIndex {
   return m.kind === 'trace' ? m.events.lineIndex : m.lines;

@@ -10,7 +10,7 @@ import type { EventDetail, FieldView } from '../contracts/query';
 import { CompiledSchema } from '../decode/compiledSchema';
 import { PayloadDecoder } from '../decode/payloadDecoder';
 import type { DecodedPayload } from '../decode/payloadTypes';
-import type { TraceModel } from '../model/fileModel';
+import { clockScale, type TraceModel } from '../model/fileModel';
 import { LineHeader } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
 import { StringTable } from '../store/stringTable';
@@ -61,7 +61,7 @@ export class EventDecoder {
       row,
       event: name,
       system,
-      ts: store.absoluteNs(ts) / 1e9,
+      ts: store.absoluteNs(ts) / clockScale(this.model),
       tsText: d.tsText,
       sinceStartNs: ts,
       sincePrevTaskNs: prev < 0 ? null : ts - store.ts.get(prev),

@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../contracts/finding';
 import type { EventFilter, EventPage, FieldView } from '../contracts/query';
-import type { TraceModel } from '../model/fileModel';
+import { clockScale, type TraceModel } from '../model/fileModel';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
 import { NO_KEY } from '../store/eventStore';
 import type { EventDecoder } from './eventDecoder';
@@ -156,7 +156,8 @@ export class EventsQuery {
       }
       if (rows.size === 0) empty = true;
     }
-    const rel = (sec: number): number => Math.round(sec * 1e9) - store.absoluteNs(0);
+    const scale = clockScale(this.model);
+    const rel = (t: number): number => Math.round(t * scale) - store.absoluteNs(0);
     return {
       types,
       pids: f.pids && f.pids.length > 0 ? new Set(f.pids) : null,

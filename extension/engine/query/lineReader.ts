@@ -41,9 +41,11 @@ export class LineReader {
       if (nl < 0) return undefined;
       offset = nl + 1;
     }
-    const nl = this.findNewline(offset, offset + this.maxLineBytes);
-    const end = nl < 0 ? Math.min(this.source.size, offset + this.maxLineBytes) : nl;
-    const cut = nl < 0 && end < this.source.size;
+    // The newline may sit right after the longest line read whole (and a `\r` before it).
+    const nl = this.findNewline(offset, offset + this.maxLineBytes + 2);
+    const whole = nl >= 0 && nl - offset <= this.maxLineBytes + (nl > offset && this.byteAt(nl - 1) === 13 ? 1 : 0);
+    const end = whole ? nl : Math.min(this.source.size, offset + this.maxLineBytes);
+    const cut = !whole && end < this.source.size && (nl < 0 || nl > end);
     let bytes = this.bytes(offset, end - offset);
     if (!cut && bytes.length > 0 && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
     return { bytes, offset, cut };
@@ -59,6 +61,11 @@ export class LineReader {
       out.push(dec.decode(l.bytes) + (l.cut ? '…' : ''));
     }
     return out;
+  }
+
+  private byteAt(at: number): number {
+    const blockStart = at - (at % BLOCK);
+    return this.block(blockStart)[at - blockStart] ?? -1;
   }
 
   /** Index of the first newline at or after `from` and before `limit`, or -1. */

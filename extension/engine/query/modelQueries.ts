@@ -7,7 +7,8 @@
 import type { Finding } from '../contracts/finding';
 import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
 import type { RequestLayer } from '../contracts/report';
-import { lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
+import { clockScale, lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
+import { CHUNK_ROWS, type ChunkedColumn } from '../store/chunkedColumn';
 import { EventDecoder } from './eventDecoder';
 import { EventsQuery } from './eventsPage';
 import { collectLatencies, groupsOf } from './latencyGroups';
@@ -25,6 +26,7 @@ export class ModelQueries {
   private decoder: EventDecoder | undefined;
   private events: EventsQuery | undefined;
   private cells: ReturnType<typeof collectLatencies> | undefined;
+  private timeSorted: boolean | undefined;
 
   constructor(readonly model: FileModel) {}
 
@@ -49,7 +51,7 @@ export class ModelQueries {
   /** The request chains a line belongs to. */
   requestChainsAt(line: number, maxNodes?: number): RequestChain[] {
     const m = this.trace();
-    return m ? requestChainsAt(m.path, m.requests, m.events, line, maxNodes) : [];
+    return m ? requestChainsAt(m.path, m.requests, m.events, line, maxNodes, clockScale(m)) : [];
   }
 
   /** Every line of those chains, with its role. */
@@ -118,21 +120,34 @@ export class ModelQueries {
     return this.model.kind === 'trace' ? traceFolding(this.model) : logFolding(this.model);
   }
 
-  /** The line of the first event at or after `seconds` (absolute), or the last event's line. */
-  lineAtTime(seconds: number): number | undefined {
+  /**
+   * The line of the first event (in file order) at or after `time` (absolute, in the trace's printed
+   * units: seconds, or counts of a counter clock); the last event's line when none is that late.
+   */
+  lineAtTime(time: number): number | undefined {
     const m = this.trace();
     if (!m || m.events.count === 0) return undefined;
     const store = m.events;
-    const rel = Math.round(seconds * 1e9) - store.absoluteNs(0);
-    // Timestamps are sorted except for rare disorder: binary search, then step back over equal times.
-    let lo = 0;
-    let hi = store.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (store.ts.get(mid) < rel) lo = mid + 1;
-      else hi = mid;
+    const rel = Math.round(time * clockScale(m)) - store.absoluteNs(0);
+    if (this.timeSorted === undefined) this.timeSorted = isSorted(store.ts);
+    if (this.timeSorted) {
+      let lo = 0;
+      let hi = store.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (store.ts.get(mid) < rel) lo = mid + 1;
+        else hi = mid;
+      }
+      return store.line.get(Math.min(lo, store.count - 1));
     }
-    return store.line.get(lo);
+    // Time goes backwards somewhere: the first event in file order that is late enough.
+    for (let ch = 0; ch < store.ts.chunkCount; ch++) {
+      const ts = store.ts.chunk(ch);
+      const base = ch * CHUNK_ROWS;
+      const n = Math.min(CHUNK_ROWS, store.count - base);
+      for (let i = 0; i < n; i++) if (ts[i]! >= rel) return store.line.get(base + i);
+    }
+    return store.line.get(store.count - 1);
   }
 
   /** The rows (event indexes) matching a filter; undefined for every row. */
@@ -172,4 +187,18 @@ export class ModelQueries {
   private eventsQuery(m: TraceModel): EventsQuery {
     return (this.events ??= new EventsQuery(m, this.eventDecoder(m)));
   }
+}
+
+/** True when a column never decreases. */
+function isSorted(col: ChunkedColumn<Float64Array>): boolean {
+  let prev = Number.NEGATIVE_INFINITY;
+  for (let ch = 0; ch < col.chunkCount; ch++) {
+    const c = col.chunk(ch);
+    const n = Math.min(CHUNK_ROWS, col.size - ch * CHUNK_ROWS);
+    for (let i = 0; i < n; i++) {
+      if (c[i]! < prev) return false;
+      prev = c[i]!;
+    }
+  }
+  return true;
 }

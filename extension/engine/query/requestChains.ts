@@ -21,14 +21,14 @@ function orNull(x: number): number | null {
 }
 
 /** One request as a chain node. */
-export function requestNode(v: RequestView, store: EventStore, r: number, depth: number): RequestNode {
+export function requestNode(v: RequestView, store: EventStore, r: number, depth: number, scale = 1e9): RequestNode {
   const stages: StageView[] = [];
   const n = v.stageCount(r);
   const t0 = n > 0 ? v.stageTs(r, 0) : 0;
   let prev = t0;
   for (let k = 0; k < n; k++) {
     const ts = v.stageTs(r, k);
-    stages.push({ name: v.stageName(r, k), line: v.stageLine(r, k), ts: store.absoluteNs(ts) / 1e9, offsetNs: ts - t0, sincePrevNs: ts - prev });
+    stages.push({ name: v.stageName(r, k), line: v.stageLine(r, k), ts: store.absoluteNs(ts) / scale, offsetNs: ts - t0, sincePrevNs: ts - prev });
     prev = ts;
   }
   const result = v.result(r);
@@ -67,7 +67,7 @@ export function requestNode(v: RequestView, store: EventStore, r: number, depth:
 }
 
 /** The chain under `root`: the root, then its descendants depth-first in link order. */
-export function requestChain(file: string, v: RequestView, store: EventStore, root: number, maxNodes = DEFAULT_MAX_NODES): RequestChain {
+export function requestChain(file: string, v: RequestView, store: EventStore, root: number, maxNodes = DEFAULT_MAX_NODES, scale = 1e9): RequestChain {
   const nodes: RequestNode[] = [];
   let truncated = false;
   const visit = (r: number, depth: number): void => {
@@ -75,7 +75,7 @@ export function requestChain(file: string, v: RequestView, store: EventStore, ro
       truncated = true;
       return;
     }
-    nodes.push(requestNode(v, store, r, depth));
+    nodes.push(requestNode(v, store, r, depth, scale));
     for (const c of v.children(r)) visit(c, depth + 1);
   };
   visit(root, 0);
@@ -90,8 +90,8 @@ export function rootsAtLine(v: RequestView, line: number): number[] {
 }
 
 /** The chains of the requests a line belongs to. */
-export function requestChainsAt(file: string, v: RequestView, store: EventStore, line: number, maxNodes?: number): RequestChain[] {
-  return rootsAtLine(v, line).map((root) => requestChain(file, v, store, root, maxNodes));
+export function requestChainsAt(file: string, v: RequestView, store: EventStore, line: number, maxNodes?: number, scale = 1e9): RequestChain[] {
+  return rootsAtLine(v, line).map((root) => requestChain(file, v, store, root, maxNodes, scale));
 }
 
 /** What a stage is, in words (`block request issued`, `syscall exit: 65536 of 262144`). */
@@ -131,21 +131,26 @@ export function stageRole(v: RequestView, r: number, stage: string): string {
   }
 }
 
-/** Every line of the chains `line` belongs to, with its role; sorted by line. */
+/** Every line of the chains `line` belongs to, with its role; sorted by line. A line is named by the request whose own stage it is (the block request's completion, not the ordered extent that also lists it). */
 export function relatedLines(v: RequestView, line: number, maxLines = 4096): RelatedLine[] {
-  const out = new Map<number, RelatedLine>();
+  const out = new Map<number, RelatedLine & { named: boolean }>();
   const visit = (r: number, depth: number): void => {
     if (out.size >= maxLines || depth > 16) return;
     const named = new Map<number, string>();
-    for (let k = 0; k < v.stageCount(r); k++) named.set(v.stageLine(r, k), stageRole(v, r, v.stageName(r, k)));
+    for (let k = 0; k < v.stageCount(r); k++) {
+      const stage = v.stageName(r, k);
+      if (stage !== 'parent-complete') named.set(v.stageLine(r, k), stageRole(v, r, stage));
+    }
     for (const l of v.lines(r)) {
-      if (out.has(l)) continue;
-      out.set(l, { line: l, role: named.get(l) ?? `${v.layer(r)} ${v.op(r)} event`, request: r, layer: v.layer(r) });
+      const role = named.get(l);
+      const known = out.get(l);
+      if (known !== undefined && (known.named || role === undefined)) continue;
+      out.set(l, { line: l, role: role ?? `${v.layer(r)} ${v.op(r)} event`, request: r, layer: v.layer(r), named: role !== undefined });
     }
     for (const c of v.children(r)) visit(c, depth + 1);
   };
   for (const root of rootsAtLine(v, line)) visit(root, 0);
-  return [...out.values()].sort((a, b) => a.line - b.line);
+  return [...out.values()].sort((a, b) => a.line - b.line).map(({ named: _named, ...rel }) => rel);
 }
 
 /** The line a request starts at (its first stage), for Go to Definition. */

@@ -27,17 +27,18 @@ export function renderEventsText(rows: readonly EventRow[], digits: number): str
     .join('');
 }
 
-function ns(x: number): string {
+function nsText(x: number): string {
   if (x >= 1e9) return `${(x / 1e9).toFixed(2)} s`;
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)} ms`;
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)} µs`;
   return `${x} ns`;
 }
 
-/** A table of the groups, each followed by its histogram as bars. */
-export function renderLatencyText(file: string, groups: readonly LatencyGroup[]): string {
+/** A table of the groups, each followed by its histogram as bars (`unit` counter: a raw counter clock's ticks). */
+export function renderLatencyText(file: string, groups: readonly LatencyGroup[], unit: 'ns' | 'counter' = 'ns'): string {
   if (groups.length === 0) return `${file}: no completed requests match.\n`;
-  const out: string[] = [`${file}: latency by layer, op, device and stage (nearest-rank percentiles)`, ''];
+  const ns = unit === 'counter' ? (x: number): string => `${x} ticks` : nsText;
+  const out: string[] = [`${file}: latency by layer, op, device and stage (nearest-rank percentiles${unit === 'counter' ? '; counter-clock ticks, not ns' : ''})`, ''];
   out.push(`  ${'layer'.padEnd(15)}${'op'.padEnd(16)}${'device'.padEnd(8)}${'stage'.padEnd(7)}${'count'.padStart(8)}${'p50'.padStart(11)}${'p90'.padStart(11)}${'p99'.padStart(11)}${'max'.padStart(11)}`);
   for (const g of groups) {
     out.push(`  ${g.layer.padEnd(15)}${escapeText(g.op).padEnd(16)}${g.device.padEnd(8)}${g.stage.padEnd(7)}${String(g.count).padStart(8)}${ns(g.p50).padStart(11)}${ns(g.p90).padStart(11)}${ns(g.p99).padStart(11)}${ns(g.max).padStart(11)}`);

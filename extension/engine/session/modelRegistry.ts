@@ -8,9 +8,9 @@
  *    their models are dropped as soon as no lease holds them;
  *  - `release` returns a lease; a model nobody holds is disposed after `disposeDelayMs` (reopening the
  *    document within the delay reuses it);
- *  - when the models held exceed `budgetBytes`, the least recently used are dropped (unheld ones first;
- *    a held one is dropped only when it alone is over the budget's share and it is not the newest); a
- *    dropped model is rebuilt transparently by the next `acquire`.
+ *  - when the models kept exceed `budgetBytes`, the least recently used are dropped: every unheld one
+ *    first, then held ones (never the model just built); a held model stays with its holders until they
+ *    release it, and the next `acquire` of that document builds it again.
  *
  * The registry is vscode-free and clock-injectable (tests drive time), and closes each model's source
  * when it disposes it.
