@@ -11,7 +11,12 @@ async function run(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const w = process.env['IOLENS_WORKERS'];
   let timing: IngestTiming | undefined;
-  const model = await analyzeFile(file, { ...(w !== undefined && w !== '' ? { workers: Number(w) } : {}), onTiming: (t) => (timing = t) });
+  const slice = process.env['IOLENS_SLICE_MB'];
+  const model = await analyzeFile(file, {
+    ...(w !== undefined && w !== '' ? { workers: Number(w) } : {}),
+    ...(slice !== undefined && slice !== '' ? { sliceBytes: Number(slice) * 1024 * 1024 } : {}),
+    onTiming: (t) => (timing = t),
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const ingest = model.ingest;
   const requests: Record<string, [number, number]> = {};

@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   readonly workers?: number;
   /** Receives where ingest spent its time (benchmark). */
   readonly onTiming?: (timing: IngestTiming) => void;
+  /** Bytes per parsed slice (default: ingest's). */
+  readonly sliceBytes?: number;
   readonly onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
 }
 
@@ -74,6 +76,7 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
         logLines: parser,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
         ...(options.onTiming ? { onTiming: options.onTiming } : {}),
+        ...(options.sliceBytes !== undefined ? { sliceBytes: options.sliceBytes } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
       });

@@ -26,6 +26,9 @@ export interface LogLineSink {
 interface SourceMap {
   /** Local string id -> global string id. */
   ids: Int32Array;
+  /** Local task / key id -> the store's. */
+  tasks: Int32Array;
+  keys: Int32Array;
   /** Local string id of an event name -> store type id, -1 until seen. */
   types: Int32Array;
 }
@@ -93,13 +96,16 @@ export class BatchMerger {
     const ts = new Float64Array(n);
     const types = new Uint16Array(n);
     const lines = new Uint32Array(n);
-    const comm = batch.comm;
+    const { tasks: taskMap, keys: keyMap } = this.mapTasksAndKeys(source, batch, ids);
+    const task = batch.task;
+    const key = batch.key;
     const cpus = batch.cpu;
     for (let i = 0; i < n; i++) {
       ts[i] = store.relative(batch.tsHi[i]!, batch.tsLo[i]!);
       types[i] = typeOf[batch.name[i]!]!;
       lines[i] = base + batch.line[i]! + 1;
-      comm[i] = ids[comm[i]!]!;
+      task[i] = taskMap[task[i]!]!;
+      key[i] = keyMap[key[i]!]!;
       const cpu = cpus[i]!;
       if (cpu > this.maxCpu) this.growCpus(cpu);
       const t = ts[i]!;
@@ -110,7 +116,7 @@ export class BatchMerger {
       }
     }
     const firstRow = store.count;
-    store.appendColumns(ts, cpus, batch.pid, comm, types, lines, n, batch.dev, batch.ino, batch.inoBig);
+    store.appendColumns(ts, cpus, task, types, lines, key, n);
     let mismatch = 0;
     if (batch.mismatchSamples.length > 0) {
       for (let i = 0; i < n; i++) {
@@ -133,8 +139,8 @@ export class BatchMerger {
         ev.line = lines[i]!;
         ev.ts = ts[i]!;
         ev.cpu = cpus[i]!;
-        ev.pid = batch.pid[i]!;
-        ev.comm = comm[i]!;
+        ev.pid = store.taskPid(task[i]!);
+        ev.comm = store.taskComm(task[i]!);
         ev.type = types[i]!;
         ev.name = this.typeName(types[i]!);
         ev.payload = off >= 0 ? this.payload(types[i]!, batch, off, ids) : undefined;
@@ -277,11 +283,23 @@ export class BatchMerger {
     }
   }
 
+  /** Maps the batch's new local tasks and keys (of `source`) to the store's. */
+  private mapTasksAndKeys(source: number, batch: EventBatch, ids: Int32Array): { tasks: Int32Array; keys: Int32Array } {
+    const m = this.sources.get(source)!;
+    const nt = batch.taskBase + batch.newTasks.length / 2;
+    if (nt > m.tasks.length) m.tasks = grow(m.tasks, nt);
+    for (let k = 0; k < batch.newTasks.length; k += 2) m.tasks[batch.taskBase + k / 2] = this.store.internTask(batch.newTasks[k]!, ids[batch.newTasks[k + 1]!]!);
+    const nk = batch.keyBase + batch.newKeys.length / 2;
+    if (nk > m.keys.length) m.keys = grow(m.keys, nk);
+    for (let k = 0; k < batch.newKeys.length; k += 2) m.keys[batch.keyBase + k / 2] = this.store.internKey(batch.newKeys[k]!, batch.newKeys[k + 1]!);
+    return { tasks: m.tasks, keys: m.keys };
+  }
+
   /** Maps the batch's local string ids (of `source`) to global ones, adding the batch's new strings. */
   private mapStrings(source: number, batch: EventBatch): Int32Array {
     let m = this.sources.get(source);
     if (m === undefined) {
-      m = { ids: new Int32Array(1024), types: new Int32Array(1024).fill(-1) };
+      m = { ids: new Int32Array(1024), types: new Int32Array(1024).fill(-1), tasks: new Int32Array(256), keys: new Int32Array(16) };
       this.sources.set(source, m);
     }
     const need = batch.stringBase + batch.strings.length;
@@ -295,4 +313,13 @@ export class BatchMerger {
     for (let i = 0; i < batch.strings.length; i++) m.ids[batch.stringBase + i] = this.store.strings.intern(batch.strings[i]!);
     return m.ids;
   }
+}
+
+/** A copy of `a` at least `n` long (doubling). */
+function grow(a: Int32Array, n: number): Int32Array {
+  let size = a.length;
+  while (size < n) size *= 2;
+  const g = new Int32Array(size);
+  g.set(a);
+  return g;
 }

@@ -56,19 +56,22 @@ export interface EventBatch {
   readonly tsHi: Float64Array;
   readonly tsLo: Int32Array;
   readonly cpu: Uint16Array;
-  readonly pid: Int32Array;
-  readonly comm: Int32Array;
+  /** Local task id of each event (a (pid, comm) pair of the parser). */
+  readonly task: Uint32Array;
+  /** Local id of the first task in `newTasks`, and (pid, comm local string id) pairs of the tasks this batch added. */
+  readonly taskBase: number;
+  readonly newTasks: number[];
   /** Local string id of the tracefs event name. */
   readonly name: Int32Array;
   readonly line: Int32Array;
   /** Offset of the event's decoded fields in num/str; -1: no known format; -2: payload matched no format. */
   readonly payOff: Int32Array;
   readonly variant: Int16Array;
-  /** The device (dev_t) and the inode the payload names, 0xffffffff for none (0xfffffffe: a large inode in `inoBig`). */
-  readonly dev: Uint32Array;
-  readonly ino: Uint32Array;
-  /** (event index, inode) pairs of inodes of 2^32-2 and above. */
-  readonly inoBig: number[];
+  /** Local key id of the (device, inode) pair each event's payload names, 0 for neither. */
+  readonly key: Uint32Array;
+  /** Local id of the first key in `newKeys`, and (dev, ino) pairs (-1: absent) of the keys this batch added. */
+  readonly keyBase: number;
+  readonly newKeys: number[];
   readonly num: Float64Array;
   readonly str: Int32Array;
   readonly stringBase: number;
@@ -101,5 +104,5 @@ export function emptyVotes(): BatchVotes {
 
 /** The typed arrays of a batch, for transfer lists. */
 export function batchBuffers(b: EventBatch): ArrayBuffer[] {
-  return [b.tsHi, b.tsLo, b.cpu, b.pid, b.comm, b.name, b.line, b.payOff, b.variant, b.dev, b.ino, b.num, b.str, b.checkpoints].map((a) => a.buffer as ArrayBuffer);
+  return [b.tsHi, b.tsLo, b.cpu, b.task, b.name, b.line, b.payOff, b.variant, b.key, b.num, b.str, b.checkpoints].map((a) => a.buffer as ArrayBuffer);
 }

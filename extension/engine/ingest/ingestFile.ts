@@ -86,6 +86,7 @@ export async function ingestSource(source: ByteSource, options: IngestOptions = 
   const merger = new BatchMerger(source.name, options.consumers ?? [], options.store, options.logLines);
   const cutter = new SliceCutter(options.sliceBytes ?? DEFAULT_SLICE, maxLineBytes);
   const pool = new SlicePool(merger, options.workers ?? defaultWorkers(size), parserOptions(options, maxLineBytes));
+  pool.recycle = (buffer) => cutter.recycle(buffer);
   let position = 0;
   let lastYield = Date.now();
   try {

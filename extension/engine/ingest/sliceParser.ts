@@ -34,8 +34,8 @@ interface NameInfo {
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 /** An event whose payload names no device. */
 export const NO_DEV = 0xffffffff;
-/** An inode too large for the Uint32 column: its value is in `inoBig`. */
-export const BIG_INO = 0xfffffffe;
+/** Pids at or above this are not real (PID_MAX_LIMIT): their tasks are keyed by text. */
+const PID_LIMIT = 4194304;
 const SAMPLE_CHARS = 160;
 /** Lines longer than this are not handed to the kernel-log parser (it reports them as too long). */
 export const LOG_LINE_MAX_BYTES = 1024 * 1024;
@@ -73,17 +73,22 @@ export class SliceParser {
   private tsHi = new Float64Array(0);
   private tsLo = new Int32Array(0);
   private cpu = new Uint16Array(0);
-  private pid = new Int32Array(0);
-  private comm = new Int32Array(0);
+  /** Task of each event: a local id of its (pid, comm) pair. */
+  private task = new Uint32Array(0);
   private name = new Int32Array(0);
   private line = new Int32Array(0);
   private payOff = new Int32Array(0);
   private variant = new Int16Array(0);
-  /** Device (dev_t) and inode the payload names, for the event filters (NO_DEV / NO_INO when none). */
-  private dev = new Uint32Array(0);
-  private ino = new Uint32Array(0);
-  /** Inodes of 2^32-2 and above: (event index, inode) pairs. */
-  private inoBig: number[] = [];
+  /** The (device, inode) pair the payload names, as a local key id (0: neither), for the event filters. */
+  private key = new Uint32Array(0);
+  /** Local tasks and keys, kept across slices; each batch reports the ones it added. */
+  private readonly taskIds = new Map<number, number>();
+  private readonly oddTaskIds = new Map<string, number>();
+  private readonly tasks: number[] = [];
+  private reportedTasks = 0;
+  private readonly keyIds = new Map<number, Map<number, number>>();
+  private readonly keys: number[] = [-1, -1];
+  private reportedKeys = 1;
 
   private num = new Float64Array(0);
   private str = new Int32Array(0);
@@ -222,13 +227,11 @@ export class SliceParser {
     this.tsHi[i] = h.tsHi;
     this.tsLo[i] = h.tsLo;
     this.cpu[i] = h.cpu;
-    this.pid[i] = h.pid;
-    this.comm[i] = this.strings.internBytes(buf, h.commStart, h.commEnd);
+    this.task[i] = this.taskOf(h.pid, this.strings.internBytes(buf, h.commStart, h.commEnd));
     this.name[i] = nameId;
     this.line[i] = lineNo;
     this.variant[i] = 0;
-    this.dev[i] = NO_DEV;
-    this.ino[i] = NO_DEV;
+    this.key[i] = 0;
     const votes = this.votes;
     votes.layouts[h.layout]++;
     if (h.flagsStart >= 0) votes.irqInfo = true;
@@ -258,17 +261,10 @@ export class SliceParser {
     if (rec.variant < 0) votes.rawPayloads++;
     else votes.templatePayloads++;
     const rn = rec.num;
-    if (info.devSlot >= 0) {
-      const d = rn[info.devSlot]!;
-      if (d >= 0 && d < NO_DEV) this.dev[i] = d;
-    }
-    if (info.inoSlot >= 0) {
-      const x = rn[info.inoSlot]!;
-      if (x >= 0 && x < BIG_INO) this.ino[i] = x;
-      else if (x >= BIG_INO) {
-        this.ino[i] = BIG_INO;
-        this.inoBig.push(i, x);
-      }
+    if (info.devSlot >= 0 || info.inoSlot >= 0) {
+      const d = info.devSlot >= 0 ? rn[info.devSlot]! : -1;
+      const x = info.inoSlot >= 0 ? rn[info.inoSlot]! : -1;
+      this.key[i] = this.keyOf(d >= 0 && d < NO_DEV ? d : -1, x >= 0 ? x : -1);
     }
     if (!info.full) {
       // No analysis reads this event: its fields are not kept (a query decodes the line again).
@@ -290,6 +286,42 @@ export class SliceParser {
     this.variant[i] = rec.variant;
   }
 
+  /** The local task id of (pid, comm local string id). */
+  private taskOf(pid: number, comm: number): number {
+    if (pid >= 0 && pid < PID_LIMIT) {
+      const k = comm * PID_LIMIT + pid;
+      let t = this.taskIds.get(k);
+      if (t === undefined) {
+        t = this.tasks.length / 2;
+        this.tasks.push(pid, comm);
+        this.taskIds.set(k, t);
+      }
+      return t;
+    }
+    const k = `${pid}:${comm}`;
+    let t = this.oddTaskIds.get(k);
+    if (t === undefined) {
+      t = this.tasks.length / 2;
+      this.tasks.push(pid, comm);
+      this.oddTaskIds.set(k, t);
+    }
+    return t;
+  }
+
+  /** The local key id of (dev, ino) (-1: absent); 0 when both are absent. */
+  private keyOf(dev: number, ino: number): number {
+    if (dev < 0 && ino < 0) return 0;
+    let byIno = this.keyIds.get(dev);
+    if (byIno === undefined) this.keyIds.set(dev, (byIno = new Map()));
+    let k = byIno.get(ino);
+    if (k === undefined) {
+      k = this.keys.length / 2;
+      this.keys.push(dev, ino);
+      byIno.set(ino, k);
+    }
+    return k;
+  }
+
   private reset(cap: number): void {
     this.n = 0;
     this.fieldsUsed = 0;
@@ -303,7 +335,6 @@ export class SliceParser {
     this.votes = emptyVotes();
     this.mismatchSamples = [];
     this.logLines = [];
-    this.inoBig = [];
     for (const info of this.names) if (info !== undefined) info.sample = SAMPLED_PER_SLICE;
   }
 
@@ -316,14 +347,12 @@ export class SliceParser {
     this.tsHi = g(this.tsHi, (n) => new Float64Array(n));
     this.tsLo = g(this.tsLo, (n) => new Int32Array(n));
     this.cpu = g(this.cpu, (n) => new Uint16Array(n));
-    this.pid = g(this.pid, (n) => new Int32Array(n));
-    this.comm = g(this.comm, (n) => new Int32Array(n));
+    this.task = g(this.task, (n) => new Uint32Array(n));
     this.name = g(this.name, (n) => new Int32Array(n));
     this.line = g(this.line, (n) => new Int32Array(n));
     this.payOff = g(this.payOff, (n) => new Int32Array(n));
     this.variant = g(this.variant, (n) => new Int16Array(n));
-    this.dev = g(this.dev, (n) => new Uint32Array(n));
-    this.ino = g(this.ino, (n) => new Uint32Array(n));
+    this.key = g(this.key, (n) => new Uint32Array(n));
     this.cap = cap;
   }
 
@@ -350,15 +379,16 @@ export class SliceParser {
       tsHi: this.tsHi.slice(0, n),
       tsLo: this.tsLo.slice(0, n),
       cpu: this.cpu.slice(0, n),
-      pid: this.pid.slice(0, n),
-      comm: this.comm.slice(0, n),
+      task: this.task.slice(0, n),
+      taskBase: this.reportedTasks / 2,
+      newTasks: this.tasks.slice(this.reportedTasks),
       name: this.name.slice(0, n),
       line: this.line.slice(0, n),
       payOff: this.payOff.slice(0, n),
       variant: this.variant.slice(0, n),
-      dev: this.dev.slice(0, n),
-      ino: this.ino.slice(0, n),
-      inoBig: this.inoBig,
+      key: this.key.slice(0, n),
+      keyBase: this.reportedKeys,
+      newKeys: this.keys.slice(this.reportedKeys * 2),
       num: this.num.slice(0, this.fieldsUsed),
       str: this.str.slice(0, this.fieldsUsed),
       stringBase,
@@ -369,6 +399,8 @@ export class SliceParser {
       mismatchSamples: this.mismatchSamples,
       logLines: this.logLines,
     };
+    this.reportedTasks = this.tasks.length;
+    this.reportedKeys = this.keys.length / 2;
     return batch;
   }
 }

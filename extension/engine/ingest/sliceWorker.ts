@@ -18,8 +18,8 @@ port.on('message', (msg: SliceRequest) => {
   try {
     const bytes = Buffer.from(msg.buffer, msg.byteOffset, msg.length);
     const batch = parser.parse(msg.seq, bytes, 0, msg.length, msg.unterminatedLast);
-    const reply: SliceReply = { seq: msg.seq, batch };
-    port.postMessage(reply, batchBuffers(batch));
+    const reply: SliceReply = { seq: msg.seq, batch, buffer: msg.buffer };
+    port.postMessage(reply, [...batchBuffers(batch), msg.buffer]);
   } catch (err) {
     const reply: SliceReply = { seq: msg.seq, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     port.postMessage(reply);

@@ -26,6 +26,8 @@ export interface SliceRequest {
 /** Worker -> main thread: the batch of a slice, or the error that stopped it (seq -1: the worker is ready). */
 export interface SliceReply {
   readonly seq: number;
+  /** The slice's buffer, handed back for reuse. */
+  readonly buffer?: ArrayBuffer;
   readonly batch?: EventBatch;
   readonly error?: string;
 }
@@ -63,6 +65,9 @@ export class SlicePool {
   readonly timing: { firstBatchMs: number; waitMs: number; mergeMs: number; inlineSlices: number } = { firstBatchMs: 0, waitMs: 0, mergeMs: 0, inlineSlices: 0 };
   private readonly started = performance.now();
 
+  /** Receives slice buffers back after parsing (the cutter reuses them). */
+  recycle: ((buffer: ArrayBuffer) => void) | undefined;
+
   constructor(
     private readonly merger: BatchMerger,
     workers: number,
@@ -85,6 +90,7 @@ export class SlicePool {
           this.ready[i] = true;
           return;
         }
+        if (reply.buffer) this.recycle?.(reply.buffer);
         const p = waiting.get(reply.seq);
         if (!p) return;
         waiting.delete(reply.seq);
@@ -109,10 +115,12 @@ export class SlicePool {
     } else if (this.inline) {
       // Inline: parse now; the merge happens in order below.
       const batch = this.inline.parse(seq, item.bytes, 0, item.bytes.length, item.unterminatedLast);
+      this.recycle?.(item.bytes.buffer as ArrayBuffer);
       this.queue.push({ result: Promise.resolve(batch), source: 0, item });
     } else if (this.warmup !== undefined && !this.ready.some((r) => r)) {
       // No worker has started yet: parse here rather than wait.
       const batch = this.warmup.parse(seq, item.bytes, 0, item.bytes.length, item.unterminatedLast);
+      this.recycle?.(item.bytes.buffer as ArrayBuffer);
       this.timing.inlineSlices++;
       this.queue.push({ result: Promise.resolve(batch), source: this.workers.length, item });
     } else {

@@ -21,6 +21,9 @@ function newBuffer(size: number): Buffer {
   return Buffer.allocUnsafeSlow(size);
 }
 
+/** Slice buffers handed back after parsing, reused for the next slices (fewer large allocations and frees). */
+const MAX_SPARE = 8;
+
 export class SliceCutter {
   private pending: Buffer;
   private pendingLen = 0;
@@ -29,6 +32,7 @@ export class SliceCutter {
   private skipping = false;
   private skipStart = 0;
   private skipLen = 0;
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(
     private readonly sliceBytes = 4 * 1024 * 1024,
@@ -67,6 +71,19 @@ export class SliceCutter {
     return out;
   }
 
+  /** Gives back the buffer of a slice that was parsed, for reuse. */
+  recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.sliceBytes + 64 * 1024 && this.spare.length < MAX_SPARE) this.spare.push(buffer);
+  }
+
+  private buffer(size: number): Buffer {
+    if (size === this.sliceBytes + 64 * 1024) {
+      const b = this.spare.pop();
+      if (b !== undefined) return Buffer.from(b);
+    }
+    return newBuffer(size);
+  }
+
   /** Ends the input: returns the last items. */
   end(): SliceItem[] {
     const out: SliceItem[] = [];
@@ -87,7 +104,7 @@ export class SliceCutter {
     if (nl >= 0) {
       const full = this.pending;
       const restLen = this.pendingLen - (nl + 1);
-      const next = newBuffer(Math.max(this.sliceBytes + 64 * 1024, restLen * 2));
+      const next = this.buffer(Math.max(this.sliceBytes + 64 * 1024, restLen * 2));
       next.set(full.subarray(nl + 1, this.pendingLen));
       out.push({ kind: 'slice', bytes: full.subarray(0, nl + 1), fileOffset: this.pendingOffset, unterminatedLast: false });
       this.pending = next;

@@ -52,21 +52,33 @@ export function recordLatencies(rs: RequestSet, r: number, t: BlockStageTimes, c
   put('Q2C', t.q, c);
 }
 
+/** The latencies of one device (or all), per stage: counted first, then filled into exact-size arrays. */
 class Collector {
   requests = 0;
-  readonly values = new Map<BlockLatencyName, number[]>(BLOCK_LATENCIES.map((n) => [n, []]));
+  private readonly counts = new Map<BlockLatencyName, number>(BLOCK_LATENCIES.map((n) => [n, 0]));
+  private readonly values = new Map<BlockLatencyName, Float64Array>();
+  private readonly filled = new Map<BlockLatencyName, number>();
+
+  count(v: RequestView, r: number): void {
+    this.requests++;
+    for (const name of BLOCK_LATENCIES) if (v.block.get(r, name) !== undefined) this.counts.set(name, this.counts.get(name)! + 1);
+  }
 
   add(v: RequestView, r: number): void {
-    this.requests++;
     for (const name of BLOCK_LATENCIES) {
       const x = v.block.get(r, name);
-      if (x !== undefined) this.values.get(name)!.push(x);
+      if (x === undefined) continue;
+      let arr = this.values.get(name);
+      if (arr === undefined) this.values.set(name, (arr = new Float64Array(this.counts.get(name)!)));
+      const at = this.filled.get(name) ?? 0;
+      arr[at] = x;
+      this.filled.set(name, at + 1);
     }
   }
 
   result(device: string): DeviceLatency {
     const stages: Record<string, ReturnType<typeof latencyStats>> = {};
-    for (const [name, vs] of this.values) stages[name] = latencyStats(Float64Array.from(vs));
+    for (const name of BLOCK_LATENCIES) stages[name] = latencyStats(this.values.get(name) ?? new Float64Array(0));
     return { device, requests: this.requests, stages };
   }
 }
@@ -78,14 +90,16 @@ class Collector {
 export function blockLatencyStats(views: readonly RequestView[]): DeviceLatency[] {
   const all = new Collector();
   const byDev = new Map<number, Collector>();
-  for (const v of views) {
-    for (let r = 0; r < v.count; r++) {
-      if (v.layerCode(r) !== BLOCK || !v.isComplete(r) || v.block.get(r, 'mergedInto') !== undefined) continue;
-      all.add(v, r);
-      const dev = v.dev(r);
-      let c = byDev.get(dev);
-      if (!c) byDev.set(dev, (c = new Collector()));
-      c.add(v, r);
+  for (const pass of ['count', 'add'] as const) {
+    for (const v of views) {
+      for (let r = 0; r < v.count; r++) {
+        if (v.layerCode(r) !== BLOCK || !v.isComplete(r) || v.block.get(r, 'mergedInto') !== undefined) continue;
+        const dev = v.dev(r);
+        let c = byDev.get(dev);
+        if (!c) byDev.set(dev, (c = new Collector()));
+        all[pass](v, r);
+        c[pass](v, r);
+      }
     }
   }
   if (all.requests === 0) return [];

@@ -23,9 +23,13 @@ interface LayerAcc {
   total: number;
   complete: number;
   readonly byOp: Record<string, number>;
-  readonly lat: number[];
+  /** Completed requests with a latency (counted in a first pass, filled in a second). */
+  latencies: number;
+  values: Float64Array;
+  filled: number;
 }
 
+/** Two passes over the requests (count, then fill exact-size typed arrays): no large transient JS arrays. */
 export function summarizeRequests(views: readonly RequestView[]): RequestsSummary {
   const groups = new Map<RequestLayer, LayerAcc>();
   let total = 0;
@@ -34,18 +38,26 @@ export function summarizeRequests(views: readonly RequestView[]): RequestsSummar
     for (let r = 0; r < v.count; r++) {
       const layer = v.layer(r);
       let g = groups.get(layer);
-      if (!g) groups.set(layer, (g = { total: 0, complete: 0, byOp: {}, lat: [] }));
+      if (!g) groups.set(layer, (g = { total: 0, complete: 0, byOp: {}, latencies: 0, values: new Float64Array(0), filled: 0 }));
       g.total++;
       const op = v.op(r);
       g.byOp[op] = (g.byOp[op] ?? 0) + 1;
       if (v.isComplete(r)) g.complete++;
+      if (v.isComplete(r) && v.stageCount(r) >= 2) g.latencies++;
+    }
+  }
+  for (const g of groups.values()) g.values = new Float64Array(g.latencies);
+  for (const v of views) {
+    for (let r = 0; r < v.count; r++) {
       const l = requestLatency(v, r);
-      if (l !== undefined) g.lat.push(l);
+      if (l === undefined) continue;
+      const g = groups.get(v.layer(r))!;
+      g.values[g.filled++] = l;
     }
   }
   const byLayer: Partial<Record<RequestLayer, LayerSummary>> = {};
   for (const [layer, g] of groups) {
-    byLayer[layer] = { total: g.total, complete: g.complete, incomplete: g.total - g.complete, byOp: g.byOp, latency: latencyStats(Float64Array.from(g.lat)) };
+    byLayer[layer] = { total: g.total, complete: g.complete, incomplete: g.total - g.complete, byOp: g.byOp, latency: latencyStats(g.values) };
   }
   return { total, byLayer };
 }

@@ -47,11 +47,11 @@ export class EventDecoder {
     const store = this.model.events;
     const row = store.rowOfLine(line);
     if (row < 0) return undefined;
-    const name = store.typeName(store.type.get(row));
+    const name = store.typeName(store.typeAt(row));
     const d = this.decodeRow(row, name);
     if (d === undefined) return undefined;
-    const ts = store.ts.get(row);
-    const pid = store.pid.get(row);
+    const ts = store.tsAt(row);
+    const pid = store.pidAt(row);
     const prev = this.prevOfTask(row, pid);
     const fields = d.payload ? this.fieldViews(d.payload, name) : [];
     const system = d.payload?.schema.system ?? systemOf(name);
@@ -64,11 +64,11 @@ export class EventDecoder {
       ts: store.absoluteNs(ts) / clockScale(this.model),
       tsText: d.tsText,
       sinceStartNs: ts,
-      sincePrevTaskNs: prev < 0 ? null : ts - store.ts.get(prev),
-      prevTaskLine: prev < 0 ? null : store.line.get(prev),
-      cpu: store.cpu.get(row),
+      sincePrevTaskNs: prev < 0 ? null : ts - store.tsAt(prev),
+      prevTaskLine: prev < 0 ? null : store.lineOf(prev),
+      cpu: store.cpuAt(row),
       pid,
-      comm: store.strings.get(store.comm.get(row)),
+      comm: store.strings.get(store.commAt(row)),
       ...(d.instance !== undefined ? { instance: d.instance } : {}),
       fields,
       decoded: d.payload !== undefined,
@@ -79,7 +79,7 @@ export class EventDecoder {
   /** The fields of the event at `row` by name (numbers and strings), for `iolens events`; undefined when undecodable. */
   fieldsOf(row: number): Record<string, number | string> | undefined {
     const store = this.model.events;
-    const name = store.typeName(store.type.get(row));
+    const name = store.typeName(store.typeAt(row));
     const d = this.decodeRow(row, name);
     if (d?.payload === undefined) return undefined;
     return this.decoder.toObject(d.payload);
@@ -88,7 +88,7 @@ export class EventDecoder {
   /** The explained fields of the event at `row` ([] when undecodable). */
   fieldViewsOf(row: number): FieldView[] {
     const store = this.model.events;
-    const name = store.typeName(store.type.get(row));
+    const name = store.typeName(store.typeAt(row));
     const d = this.decodeRow(row, name);
     return d?.payload ? this.fieldViews(d.payload, name) : [];
   }
@@ -96,7 +96,7 @@ export class EventDecoder {
   /** Reads and decodes the line of `row`. */
   decodeRow(row: number, name: string): DecodedLine | undefined {
     const store = this.model.events;
-    const lb = this.lines.line(store.line.get(row));
+    const lb = this.lines.line(store.lineOf(row));
     if (lb === undefined) return undefined;
     const buf = lb.bytes;
     const h = this.h;
@@ -130,7 +130,7 @@ export class EventDecoder {
   /** The previous row of the same pid, or -1 (searched back a bounded number of rows). */
   private prevOfTask(row: number, pid: number): number {
     const store = this.model.events;
-    for (let r = row - 1, n = 0; r >= 0 && n < PREV_TASK_ROWS; r--, n++) if (store.pid.get(r) === pid) return r;
+    for (let r = row - 1, n = 0; r >= 0 && n < PREV_TASK_ROWS; r--, n++) if (store.pidAt(r) === pid) return r;
     return -1;
   }
 }

@@ -8,19 +8,17 @@ import type { Finding } from '../contracts/finding';
 import type { EventFilter, EventPage, FieldView } from '../contracts/query';
 import { clockScale, type TraceModel } from '../model/fileModel';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
-import { NO_KEY } from '../store/eventStore';
 import type { EventDecoder } from './eventDecoder';
 
 const CACHED_FILTERS = 4;
 
-/** A compiled filter: null conditions are absent. */
+/** A compiled filter over the store's ids: null conditions are absent. */
 interface Compiled {
+  /** Per type id / task id / key id: 1 when it passes. */
   readonly types: Uint8Array | null;
-  readonly pids: ReadonlySet<number> | null;
-  readonly comms: ReadonlySet<number> | null;
+  readonly tasks: Uint8Array | null;
+  readonly keys: Uint8Array | null;
   readonly cpus: ReadonlySet<number> | null;
-  readonly devs: ReadonlySet<number> | null;
-  readonly inos: ReadonlySet<number> | null;
   readonly rows: ReadonlySet<number> | null;
   readonly fromTs: number;
   readonly toTs: number;
@@ -37,6 +35,8 @@ function parseDev(text: string): number {
 
 export class EventsQuery {
   private readonly cache = new Map<string, Uint32Array>();
+  private readonly tsScratch = new Float64Array(CHUNK_ROWS);
+  private readonly lineScratch = new Uint32Array(CHUNK_ROWS);
 
   constructor(
     private readonly model: TraceModel,
@@ -88,12 +88,12 @@ export class EventsQuery {
     for (let i = 0; i < n; i++) {
       const row = rows ? rows[from + i]! : from + i;
       rowCol[i] = row;
-      line[i] = store.line.get(row);
-      tsNs[i] = store.absoluteNs(store.ts.get(row));
-      cpu[i] = store.cpu.get(row);
-      pid[i] = store.pid.get(row);
-      comm[i] = idOf(store.strings.get(store.comm.get(row)));
-      event[i] = idOf(store.typeName(store.type.get(row)));
+      line[i] = store.lineOf(row);
+      tsNs[i] = store.absoluteNs(store.tsAt(row));
+      cpu[i] = store.cpuAt(row);
+      pid[i] = store.pidAt(row);
+      comm[i] = idOf(store.strings.get(store.commAt(row)));
+      event[i] = idOf(store.typeName(store.typeAt(row)));
       if (withFields) fields.push(this.decoder.fieldViewsOf(row));
     }
     return { file: this.model.path, total, offset: from, row: rowCol, line, tsNs, cpu, pid, comm, event, strings, ...(withFields ? { fields } : {}) };
@@ -102,33 +102,31 @@ export class EventsQuery {
   private compile(f: EventFilter, findings: readonly Finding[]): Compiled {
     const store = this.model.events;
     let empty = false;
-    let types: Uint8Array | null = null;
-    if (f.events && f.events.length > 0) {
-      const wanted = new Set(f.events);
-      types = new Uint8Array(store.typeCount);
+    const mark = (size: number, pass: (id: number) => boolean): Uint8Array => {
+      const out = new Uint8Array(size);
       let any = false;
-      for (let t = 0; t < store.typeCount; t++) {
-        if (wanted.has(store.typeName(t))) {
-          types[t] = 1;
+      for (let id = 0; id < size; id++) {
+        if (pass(id)) {
+          out[id] = 1;
           any = true;
         }
       }
       if (!any) empty = true;
+      return out;
+    };
+    let types: Uint8Array | null = null;
+    if (f.events && f.events.length > 0) {
+      const wanted = new Set(f.events);
+      types = mark(store.typeCount, (t) => wanted.has(store.typeName(t)));
     }
-    let comms: Set<number> | null = null;
-    if (f.comms && f.comms.length > 0) {
-      comms = new Set();
-      for (const c of f.comms) {
-        const id = store.strings.find(c);
-        if (id !== undefined) comms.add(id);
-      }
-      if (comms.size === 0) empty = true;
-    }
-    let devs: Set<number> | null = null;
-    if (f.devices && f.devices.length > 0) {
-      devs = new Set(f.devices.map(parseDev).filter((d) => d >= 0));
-      if (devs.size === 0) empty = true;
-    }
+    let tasks: Uint8Array | null = null;
+    const pids = f.pids && f.pids.length > 0 ? new Set(f.pids) : null;
+    const comms = f.comms && f.comms.length > 0 ? new Set(f.comms) : null;
+    if (pids || comms) tasks = mark(store.taskCount, (t) => (pids === null || pids.has(store.taskPid(t))) && (comms === null || comms.has(store.strings.get(store.taskComm(t)))));
+    let keys: Uint8Array | null = null;
+    const devs = f.devices && f.devices.length > 0 ? new Set(f.devices.map(parseDev)) : null;
+    const inos = f.inodes && f.inodes.length > 0 ? new Set(f.inodes) : null;
+    if (devs || inos) keys = mark(store.keyCount, (k) => k > 0 && (devs === null || devs.has(store.keyDev(k))) && (inos === null || inos.has(store.keyIno(k))));
     let rows: Set<number> | null = null;
     const addLines = (lines: Iterable<number>): void => {
       for (const l of lines) {
@@ -160,11 +158,9 @@ export class EventsQuery {
     const rel = (t: number): number => Math.round(t * scale) - store.absoluteNs(0);
     return {
       types,
-      pids: f.pids && f.pids.length > 0 ? new Set(f.pids) : null,
-      comms,
+      tasks,
+      keys,
       cpus: f.cpus && f.cpus.length > 0 ? new Set(f.cpus) : null,
-      devs,
-      inos: f.inodes && f.inodes.length > 0 ? new Set(f.inodes) : null,
       rows,
       fromTs: f.from !== undefined ? rel(f.from) - 0.5 : Number.NEGATIVE_INFINITY,
       toTs: f.to !== undefined ? rel(f.to) + 0.5 : Number.POSITIVE_INFINITY,
@@ -174,7 +170,7 @@ export class EventsQuery {
     };
   }
 
-  /** Every row that matches, in row (file) order. */
+  /** Every row that matches, in row (file) order: one pass over the columns, a chunk at a time. */
   private scan(c: Compiled): Uint32Array {
     const store = this.model.events;
     const n = store.count;
@@ -193,29 +189,27 @@ export class EventsQuery {
       }
       out[k++] = row;
     };
-    const chunks = store.ts.chunkCount;
+    const needTs = c.fromTs !== Number.NEGATIVE_INFINITY || c.toTs !== Number.POSITIVE_INFINITY;
+    const needLine = c.fromLine > 0 || c.toLine !== Number.POSITIVE_INFINITY;
+    const chunks = store.type.chunkCount;
     for (let ch = 0; ch < chunks; ch++) {
       const base = ch * CHUNK_ROWS;
       const end = Math.min(n, base + CHUNK_ROWS);
       const type = store.type.chunk(ch);
-      const ts = store.ts.chunk(ch);
-      const pid = store.pid.chunk(ch);
+      const task = store.task.chunk(ch);
       const cpu = store.cpu.chunk(ch);
-      const comm = store.comm.chunk(ch);
-      const line = store.line.chunk(ch);
-      const dev = store.dev.chunk(ch);
-      const ino = store.ino.chunk(ch);
+      const key = store.key.chunk(ch);
+      const ts = this.tsScratch;
+      const line = this.lineScratch;
+      if (needTs) store.ts.decodeChunk(ch, ts);
+      if (needLine) store.lines.decode(base, end - base, line);
       for (let i = 0; i < end - base; i++) {
         if (c.types !== null && c.types[type[i]!] !== 1) continue;
-        if (c.pids !== null && !c.pids.has(pid[i]!)) continue;
+        if (c.tasks !== null && c.tasks[task[i]!] !== 1) continue;
+        if (c.keys !== null && c.keys[key[i]!] !== 1) continue;
         if (c.cpus !== null && !c.cpus.has(cpu[i]!)) continue;
-        if (c.comms !== null && !c.comms.has(comm[i]!)) continue;
-        const t = ts[i]!;
-        if (t < c.fromTs || t > c.toTs) continue;
-        const l = line[i]!;
-        if (l < c.fromLine || l > c.toLine) continue;
-        if (c.devs !== null && (dev[i] === NO_KEY || !c.devs.has(dev[i]!))) continue;
-        if (c.inos !== null && (ino[i] === NO_KEY || !c.inos.has(store.inoAt(base + i)))) continue;
+        if (needTs && (ts[i]! < c.fromTs || ts[i]! > c.toTs)) continue;
+        if (needLine && (line[i]! < c.fromLine || line[i]! > c.toLine)) continue;
         push(base + i);
       }
     }
@@ -224,16 +218,14 @@ export class EventsQuery {
 
   private matches(c: Compiled, row: number): boolean {
     const store = this.model.events;
-    if (c.types !== null && c.types[store.type.get(row)] !== 1) return false;
-    if (c.pids !== null && !c.pids.has(store.pid.get(row))) return false;
-    if (c.cpus !== null && !c.cpus.has(store.cpu.get(row))) return false;
-    if (c.comms !== null && !c.comms.has(store.comm.get(row))) return false;
-    const t = store.ts.get(row);
+    if (c.types !== null && c.types[store.typeAt(row)] !== 1) return false;
+    if (c.tasks !== null && c.tasks[store.task.get(row)] !== 1) return false;
+    if (c.keys !== null && c.keys[store.key.get(row)] !== 1) return false;
+    if (c.cpus !== null && !c.cpus.has(store.cpuAt(row))) return false;
+    const t = store.tsAt(row);
     if (t < c.fromTs || t > c.toTs) return false;
-    const l = store.line.get(row);
+    const l = store.lineOf(row);
     if (l < c.fromLine || l > c.toLine) return false;
-    if (c.devs !== null && !c.devs.has(store.devAt(row))) return false;
-    if (c.inos !== null && !c.inos.has(store.inoAt(row))) return false;
     return true;
   }
 }

@@ -8,7 +8,8 @@ import type { Finding } from '../contracts/finding';
 import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
 import type { RequestLayer } from '../contracts/report';
 import { clockScale, lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
-import { CHUNK_ROWS, type ChunkedColumn } from '../store/chunkedColumn';
+import { CHUNK_ROWS } from '../store/chunkedColumn';
+import type { TimeColumn } from '../store/timeColumn';
 import { EventDecoder } from './eventDecoder';
 import { EventsQuery } from './eventsPage';
 import { collectLatencies, groupsOf } from './latencyGroups';
@@ -135,19 +136,18 @@ export class ModelQueries {
       let hi = store.count;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (store.ts.get(mid) < rel) lo = mid + 1;
+        if (store.tsAt(mid) < rel) lo = mid + 1;
         else hi = mid;
       }
-      return store.line.get(Math.min(lo, store.count - 1));
+      return store.lineOf(Math.min(lo, store.count - 1));
     }
     // Time goes backwards somewhere: the first event in file order that is late enough.
+    const ts = new Float64Array(CHUNK_ROWS);
     for (let ch = 0; ch < store.ts.chunkCount; ch++) {
-      const ts = store.ts.chunk(ch);
-      const base = ch * CHUNK_ROWS;
-      const n = Math.min(CHUNK_ROWS, store.count - base);
-      for (let i = 0; i < n; i++) if (ts[i]! >= rel) return store.line.get(base + i);
+      const n = store.ts.decodeChunk(ch, ts);
+      for (let i = 0; i < n; i++) if (ts[i]! >= rel) return store.lineOf(ch * CHUNK_ROWS + i);
     }
-    return store.line.get(store.count - 1);
+    return store.lineOf(store.count - 1);
   }
 
   /** The rows (event indexes) matching a filter; undefined for every row. */
@@ -189,12 +189,12 @@ export class ModelQueries {
   }
 }
 
-/** True when a column never decreases. */
-function isSorted(col: ChunkedColumn<Float64Array>): boolean {
+/** True when the times never decrease. */
+function isSorted(col: TimeColumn): boolean {
   let prev = Number.NEGATIVE_INFINITY;
+  const c = new Float64Array(CHUNK_ROWS);
   for (let ch = 0; ch < col.chunkCount; ch++) {
-    const c = col.chunk(ch);
-    const n = Math.min(CHUNK_ROWS, col.size - ch * CHUNK_ROWS);
+    const n = col.decodeChunk(ch, c);
     for (let i = 0; i < n; i++) {
       if (c[i]! < prev) return false;
       prev = c[i]!;

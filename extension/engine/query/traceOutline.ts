@@ -10,7 +10,6 @@ import type { FoldRange, OutlineItem } from '../contracts/query';
 import { devName } from '../lifecycle/devName';
 import type { TraceModel } from '../model/fileModel';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
-import { NO_KEY } from '../store/eventStore';
 
 interface Span {
   count: number;
@@ -33,19 +32,21 @@ function spans(m: TraceModel): { tasks: Map<number, Span>; cpus: Map<number, Spa
       s.last = line;
     }
   };
-  for (let ch = 0; ch < store.ts.chunkCount; ch++) {
+  const lines = new Uint32Array(CHUNK_ROWS);
+  for (let ch = 0; ch < store.type.chunkCount; ch++) {
     const base = ch * CHUNK_ROWS;
-    const end = Math.min(store.count, base + CHUNK_ROWS);
-    const pid = store.pid.chunk(ch);
+    const n = Math.min(store.count, base + CHUNK_ROWS) - base;
+    const task = store.task.chunk(ch);
     const cpu = store.cpu.chunk(ch);
-    const dev = store.dev.chunk(ch);
-    const line = store.line.chunk(ch);
-    const comm = store.comm.chunk(ch);
-    for (let i = 0; i < end - base; i++) {
-      const l = line[i]!;
-      note(tasks, pid[i]!, l, () => `${store.strings.get(comm[i]!)}-${pid[i]!}`);
+    const key = store.key.chunk(ch);
+    store.lines.decode(base, n, lines);
+    for (let i = 0; i < n; i++) {
+      const l = lines[i]!;
+      const t = task[i]!;
+      note(tasks, store.taskPid(t), l, () => `${store.strings.get(store.taskComm(t))}-${store.taskPid(t)}`);
       note(cpus, cpu[i]!, l, () => `CPU ${cpu[i]!}`);
-      if (dev[i] !== NO_KEY) note(devs, dev[i]!, l, () => devName(dev[i]!));
+      const dev = store.keyDev(key[i]!);
+      if (dev >= 0) note(devs, dev, l, () => devName(dev));
     }
   }
   return { tasks, cpus, devs };
@@ -64,7 +65,7 @@ function firstWords(text: string, max = 80): string {
 /** The outline of a trace: findings by kind, devices, tasks, CPUs (and the header). */
 export function traceOutline(m: TraceModel, findings: readonly Finding[], maxPerGroup = 500): OutlineItem[] {
   const out: OutlineItem[] = [];
-  const firstEvent = m.events.count > 0 ? m.events.line.get(0) : m.ingest.lines + 1;
+  const firstEvent = m.events.count > 0 ? m.events.lineOf(0) : m.ingest.lines + 1;
   if (firstEvent > 1) out.push({ name: 'Header', detail: `lines 1-${firstEvent - 1}`, kind: 'preamble', line: 1, endLine: firstEvent - 1, children: [] });
   const mine = findings.filter((f) => f.file === m.path);
   if (mine.length > 0) {
@@ -96,6 +97,6 @@ export function traceOutline(m: TraceModel, findings: readonly Finding[], maxPer
 
 /** Folding ranges of a trace: the header before the first event. */
 export function traceFolding(m: TraceModel): FoldRange[] {
-  const firstEvent = m.events.count > 0 ? m.events.line.get(0) : m.ingest.lines + 1;
+  const firstEvent = m.events.count > 0 ? m.events.lineOf(0) : m.ingest.lines + 1;
   return firstEvent > 2 ? [{ start: 1, end: firstEvent - 1, kind: 'comment' }] : [];
 }

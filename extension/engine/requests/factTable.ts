@@ -6,9 +6,10 @@
  *
  * Column kinds: `f64` (any number, NaN = unset), `i32` (small integers, -2^31 = unset), `bool`
  * (Int8, -1 = unset), `str` (an id in the model's StringTable, -1 = unset), `ids` (a rare list of request
- * ids, kept in a side map). Columns grow by doubling and are trimmed by `seal()`.
+ * ids, kept in a side map). Columns grow in 64 Ki-row chunks (no copies, no doubling).
  */
 import type { StringTable } from '../store/stringTable';
+import { F64Chunks, I32Chunks, I8Chunks, MASK, type ChunkColumn } from './chunks';
 
 export type FactKind = 'f64' | 'i32' | 'bool' | 'str' | 'ids';
 export type FactSchema = Readonly<Record<string, FactKind>>;
@@ -18,7 +19,6 @@ export type FactValue<K extends FactKind> = K extends 'str' ? string : K extends
 
 const I32_UNSET = -2147483648;
 
-type Column = Float64Array | Int32Array | Int8Array;
 
 /** Read access to one layer's facts (what detectors and queries see). */
 export interface FactReader<S extends FactSchema> {
@@ -36,10 +36,9 @@ const CODES: Readonly<Record<FactKind, number>> = { f64: F64, i32: I32, bool: BO
 
 export class FactTable<S extends FactSchema> implements FactReader<S> {
   /** Columns and kind codes by fact name (plain objects: a property read, not a map lookup, per access). */
-  private cols: Record<string, Column> = {};
+  private readonly cols: Record<string, ChunkColumn> = {};
   private readonly codes: Record<string, number> = {};
   private readonly lists: Record<string, Map<number, number[]>> = {};
-  private cap = 0;
   private n = 0;
 
   constructor(
@@ -49,8 +48,11 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
     for (const [key, kind] of Object.entries(schema)) {
       this.codes[key] = CODES[kind];
       if (kind === 'ids') this.lists[key] = new Map();
+      else if (kind === 'f64') this.cols[key] = new F64Chunks(NaN);
+      else if (kind === 'i32') this.cols[key] = new I32Chunks(I32_UNSET);
+      else if (kind === 'bool') this.cols[key] = new I8Chunks(-1);
+      else this.cols[key] = new I32Chunks(-1);
     }
-    this.alloc(64);
   }
 
   get rows(): number {
@@ -59,15 +61,16 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
 
   /** Appends an empty row and returns its index. */
   addRow(): number {
-    if (this.n === this.cap) this.alloc(this.cap * 2);
-    return this.n++;
+    const row = this.n++;
+    if ((row & MASK) === 0) for (const c of Object.values(this.cols)) c.ensure(this.n);
+    return row;
   }
 
   get<K extends keyof S & string>(row: number, key: K): FactValue<S[K]> | undefined {
     const code = this.codes[key];
     if (code === IDS) return this.lists[key]!.get(row) as FactValue<S[K]> | undefined;
-    const v = this.cols[key]![row];
-    if (v === undefined) return undefined;
+    if (row >= this.n) return undefined;
+    const v = this.cols[key]!.get(row);
     switch (code) {
       case F64:
         return (v !== v ? undefined : v) as FactValue<S[K]> | undefined;
@@ -82,7 +85,7 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
 
   /** The interned string id of a `str` fact, -1 when unset (no string is made). */
   stringId(row: number, key: keyof S & string): number {
-    return this.cols[key]![row] ?? -1;
+    return row < this.n ? this.cols[key]!.get(row) : -1;
   }
 
   set<K extends keyof S & string>(row: number, key: K, value: FactValue<S[K]>): void {
@@ -92,31 +95,28 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
       return;
     }
     const col = this.cols[key]!;
-    if (code === BOOL) col[row] = value ? 1 : 0;
-    else if (code === STR) col[row] = this.strings.intern(value as string);
-    else col[row] = value as number;
+    if (code === BOOL) col.set(row, value ? 1 : 0);
+    else if (code === STR) col.set(row, this.strings.intern(value as string));
+    else col.set(row, value as number);
   }
 
   /** Sets a `str` fact from an interned id (no string lookup). */
   setStringId(row: number, key: keyof S & string, id: number): void {
-    this.cols[key]![row] = id;
+    this.cols[key]!.set(row, id);
   }
 
   /** Adds `by` to a numeric fact (unset counts as 0) and returns the new value. */
   increment(row: number, key: keyof S & string, by = 1): number {
     const col = this.cols[key]!;
-    const cur = col[row]!;
+    const cur = col.get(row);
     const base = this.codes[key] === I32 ? (cur === I32_UNSET ? 0 : cur) : cur !== cur ? 0 : cur;
-    col[row] = base + by;
+    col.set(row, base + by);
     return base + by;
   }
 
-  /** Trims the columns to the rows used (after ingest). */
+  /** Nothing to trim: chunks never over-allocate by more than one chunk per column. */
   seal(): void {
-    const cols: Record<string, Column> = {};
-    for (const [k, c] of Object.entries(this.cols)) cols[k] = c.slice(0, this.n);
-    this.cols = cols;
-    this.cap = this.n;
+    // Kept for symmetry with the request tables.
   }
 
   /** Bytes held by the columns. */
@@ -124,22 +124,5 @@ export class FactTable<S extends FactSchema> implements FactReader<S> {
     let b = 0;
     for (const c of Object.values(this.cols)) b += c.byteLength;
     return b;
-  }
-
-  private alloc(cap: number): void {
-    const cols: Record<string, Column> = {};
-    for (const [key, kind] of Object.entries(this.schema)) {
-      if (kind === 'ids') continue;
-      const old = this.cols[key];
-      let col: Column;
-      if (kind === 'f64') col = new Float64Array(cap).fill(NaN);
-      else if (kind === 'i32') col = new Int32Array(cap).fill(I32_UNSET);
-      else if (kind === 'bool') col = new Int8Array(cap).fill(-1);
-      else col = new Int32Array(cap).fill(-1);
-      if (old) col.set(old.subarray(0, this.n) as never);
-      cols[key] = col;
-    }
-    this.cols = cols;
-    this.cap = cap;
   }
 }

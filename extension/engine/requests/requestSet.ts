@@ -6,11 +6,12 @@
  *
  * Storage (no object per request, stage or line):
  *  - per request: typed-array columns (layer, op, pid, comm, dev, ino, offset, length, sector, sectors,
- *    result, parent, flags, fact row), grown by doubling and trimmed by `seal()`;
+ *    result, parent, flags, fact row) in 64 Ki-row chunks (growth never copies);
  *  - stages: an append-only table (name, ts, line) in 64 Ki-row chunks, threaded per request while
  *    streaming and regrouped contiguously per request by `seal()`;
- *  - lines: an append-only (request, line) table, regrouped per request (sorted, unique) and indexed by
- *    line (sorted pairs, binary search) by `seal()`;
+ *  - lines: an append-only (request, line) table, regrouped per request (sorted, unique) by `seal()`, and
+ *    indexed by line (sorted pairs, binary search) on the first `atLine` (built after the analysis, when
+ *    its transients are gone; queries need it, the analysis mostly not);
  *  - children: an append-only edge list, regrouped per parent by `seal()`;
  *  - facts: one FactTable per layer (requestFacts.ts), ordered extents as their OrderedExtent state.
  *
@@ -20,35 +21,10 @@
 import type { RequestLayer } from '../contracts/report';
 import type { OrderedExtent } from '../lifecycle/orderedExtentState';
 import { StringTable } from '../store/stringTable';
+import { CHUNK_BITS, F64Chunks, I32Chunks, MASK, U16Chunks, U32Chunks, U8Chunks } from './chunks';
 import { FactTable, type FactSchema, type FactValue } from './factTable';
 import { BLOCK_FACTS, FS_FACTS, SYSCALL_FACTS, URING_FACTS, type BlockFacts, type FsFacts, type SyscallFacts, type UringFacts } from './requestFacts';
 import { LAYER_CODE, LAYERS, type EofState, type LayerFactReader, type RequestStage, type RequestView } from './requestView';
-
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const MASK = CHUNK - 1;
-
-/** An append-only column in 64 Ki-row chunks: growth never copies, so no reallocation doubles the peak. */
-class Chunks<T extends Float64Array | Int32Array | Uint32Array | Uint16Array> {
-  readonly chunks: T[] = [];
-  constructor(private readonly make: (n: number) => T) {}
-  set(i: number, v: number): void {
-    let c = this.chunks[i >>> CHUNK_BITS];
-    if (c === undefined) {
-      c = this.make(CHUNK);
-      this.chunks.push(c);
-    }
-    c[i & MASK] = v;
-  }
-  get(i: number): number {
-    return this.chunks[i >>> CHUNK_BITS]![i & MASK]!;
-  }
-  get byteLength(): number {
-    let n = 0;
-    for (const c of this.chunks) n += c.byteLength;
-    return n;
-  }
-}
 
 const COMPLETE = 1;
 const ISIZE_OTHER = 2;
@@ -89,48 +65,47 @@ export class LayerFacts<S extends FactSchema> implements LayerFactReader<S> {
 
 export class RequestSet implements RequestView {
   private n = 0;
-  private cap = 0;
-  private layerCol = new Uint8Array(0);
-  private opCol = new Uint16Array(0);
-  private pidCol = new Int32Array(0);
-  private commCol = new Int32Array(0);
-  private devCol = new Float64Array(0);
-  private inoCol = new Float64Array(0);
-  private offsetCol = new Float64Array(0);
-  private lengthCol = new Float64Array(0);
-  private sectorCol = new Float64Array(0);
-  private sectorsCol = new Float64Array(0);
-  private resultCol = new Float64Array(0);
-  private iSizeCol = new Float64Array(0);
-  private parentCol = new Int32Array(0);
-  private flagCol = new Uint8Array(0);
-  private factRow = new Int32Array(0);
+  private readonly layerCol = new U8Chunks();
+  private readonly opCol = new U16Chunks();
+  private readonly pidCol = new I32Chunks();
+  private readonly commCol = new I32Chunks();
+  private readonly devCol = new F64Chunks();
+  private readonly inoCol = new F64Chunks();
+  private readonly offsetCol = new F64Chunks();
+  private readonly lengthCol = new F64Chunks();
+  private readonly sectorCol = new F64Chunks();
+  private readonly sectorsCol = new F64Chunks();
+  private readonly resultCol = new F64Chunks();
+  private readonly iSizeCol = new F64Chunks();
+  private readonly parentCol = new I32Chunks();
+  private readonly flagCol = new U8Chunks();
+  private readonly factRow = new I32Chunks();
   // Stages: append-only table, threaded per request (first/last/count/next) until sealed.
-  private stageFirst = new Int32Array(0);
-  private stageLast = new Int32Array(0);
-  private stageNum = new Int32Array(0);
+  private readonly stageFirst = new I32Chunks();
+  private readonly stageLast = new I32Chunks();
+  private readonly stageNum = new I32Chunks();
   private stageTotal = 0;
-  private stName = new Chunks((n) => new Uint16Array(n));
-  private stTs = new Chunks((n) => new Float64Array(n));
-  private stLine = new Chunks((n) => new Uint32Array(n));
-  private stNext: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
+  private stName = new U16Chunks();
+  private stTs = new F64Chunks();
+  private stLine = new U32Chunks();
+  private stNext: I32Chunks | undefined = new I32Chunks();
   // Lines: append-only (line, next) table threaded per request until sealed.
-  private lineFirst = new Int32Array(0);
-  private lineLast = new Int32Array(0);
+  private readonly lineFirst = new I32Chunks();
+  private readonly lineLast = new I32Chunks();
   private lineTotal = 0;
-  private lnLine: Chunks<Uint32Array> | undefined = new Chunks((n) => new Uint32Array(n));
-  private lnNext: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
+  private lnLine: U32Chunks | undefined = new U32Chunks();
+  private lnNext: I32Chunks | undefined = new I32Chunks();
   // Children: append-only edge list threaded per parent until sealed.
-  private childFirst = new Int32Array(0);
-  private childLast = new Int32Array(0);
+  private readonly childFirst = new I32Chunks();
+  private readonly childLast = new I32Chunks();
   private edgeTotal = 0;
-  private edChild: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
-  private edNext: Chunks<Int32Array> | undefined = new Chunks((n) => new Int32Array(n));
+  private edChild: I32Chunks | undefined = new I32Chunks();
+  private edNext: I32Chunks | undefined = new I32Chunks();
   // After seal: per-request groups (stages contiguous per request in plain arrays).
   private sealed = false;
-  private sName = new Uint16Array(0);
-  private sTs = new Float64Array(0);
-  private sLine = new Uint32Array(0);
+  private sName: Uint16Array = new Uint16Array(0);
+  private sTs: Float64Array = new Float64Array(0);
+  private sLine: Uint32Array = new Uint32Array(0);
   private stageStart: Int32Array | undefined;
   private lineStart: Int32Array | undefined;
   private lineValues: Uint32Array | undefined;
@@ -154,7 +129,6 @@ export class RequestSet implements RequestView {
     this.uring = new LayerFacts(this, LAYER_CODE.io_uring, new FactTable(URING_FACTS, strings));
     this.fs = new LayerFacts(this, LAYER_CODE.fs, new FactTable(FS_FACTS, strings));
     this.block = new LayerFacts(this, LAYER_CODE.block, new FactTable(BLOCK_FACTS, strings));
-    this.grow(256);
   }
 
   get count(): number {
@@ -170,31 +144,30 @@ export class RequestSet implements RequestView {
   /** A new request of `layer` doing `op`, opened by its first stage. Returns its id. */
   create(layer: RequestLayer, op: string, stageName: string, ts: number, line: number): number {
     this.assertOpen();
-    if (this.n === this.cap) this.grow(this.cap * 2);
     const id = this.n++;
     const code = LAYER_CODE[layer];
-    this.layerCol[id] = code;
-    this.opCol[id] = this.ops.intern(op);
-    this.pidCol[id] = -1;
-    this.commCol[id] = -1;
-    this.devCol[id] = -1;
-    this.inoCol[id] = -1;
-    this.offsetCol[id] = -1;
-    this.lengthCol[id] = -1;
-    this.sectorCol[id] = -1;
-    this.sectorsCol[id] = -1;
-    this.resultCol[id] = NaN;
-    this.iSizeCol[id] = -1;
-    this.parentCol[id] = -1;
-    this.flagCol[id] = 0;
-    this.stageFirst[id] = -1;
-    this.stageLast[id] = -1;
-    this.stageNum[id] = 0;
-    this.lineFirst[id] = -1;
-    this.lineLast[id] = -1;
-    this.childFirst[id] = -1;
-    this.childLast[id] = -1;
-    this.factRow[id] = this.newFactRow(code);
+    this.layerCol.set(id, code);
+    this.opCol.set(id, this.ops.intern(op));
+    this.pidCol.set(id, -1);
+    this.commCol.set(id, -1);
+    this.devCol.set(id, -1);
+    this.inoCol.set(id, -1);
+    this.offsetCol.set(id, -1);
+    this.lengthCol.set(id, -1);
+    this.sectorCol.set(id, -1);
+    this.sectorsCol.set(id, -1);
+    this.resultCol.set(id, NaN);
+    this.iSizeCol.set(id, -1);
+    this.parentCol.set(id, -1);
+    this.flagCol.set(id, 0);
+    this.stageFirst.set(id, -1);
+    this.stageLast.set(id, -1);
+    this.stageNum.set(id, 0);
+    this.lineFirst.set(id, -1);
+    this.lineLast.set(id, -1);
+    this.childFirst.set(id, -1);
+    this.childLast.set(id, -1);
+    this.factRow.set(id, this.newFactRow(code));
     this.addStage(id, stageName, ts, line);
     return id;
   }
@@ -206,131 +179,131 @@ export class RequestSet implements RequestView {
     this.stTs.set(s, ts);
     this.stLine.set(s, line);
     this.stNext!.set(s, -1);
-    const last = this.stageLast[id]!;
-    if (last < 0) this.stageFirst[id] = s;
+    const last = this.stageLast.get(id);
+    if (last < 0) this.stageFirst.set(id, s);
     else this.stNext!.set(last, s);
-    this.stageLast[id] = s;
-    this.stageNum[id]!++;
+    this.stageLast.set(id, s);
+    this.stageNum.set(id, this.stageNum.get(id) + 1);
     this.addLine(id, line);
   }
 
   /** Renames the request's last stage (a completion that turned out to be partial). */
   renameLastStage(id: number, name: string): void {
-    const s = this.stageLast[id]!;
+    const s = this.stageLast.get(id);
     if (s >= 0) this.stName.set(s, this.stageNames.intern(name));
   }
 
   /** Adds a line to the request (a repeat of its last line is ignored). */
   addLine(id: number, line: number): void {
     this.assertOpen();
-    const last = this.lineLast[id]!;
+    const last = this.lineLast.get(id);
     if (last >= 0 && this.lnLine!.get(last) === line) return;
     const k = this.lineTotal++;
     this.lnLine!.set(k, line);
     this.lnNext!.set(k, -1);
-    if (last < 0) this.lineFirst[id] = k;
+    if (last < 0) this.lineFirst.set(id, k);
     else this.lnNext!.set(last, k);
-    this.lineLast[id] = k;
+    this.lineLast.set(id, k);
   }
 
   /** Makes `child` a lower-layer part of `parent`. */
   link(parent: number, child: number): void {
     this.assertOpen();
-    if (this.parentCol[child] === parent) return;
-    this.parentCol[child] = parent;
+    if (this.parentCol.get(child) === parent) return;
+    this.parentCol.set(child, parent);
     const e = this.edgeTotal++;
     this.edChild!.set(e, child);
     this.edNext!.set(e, -1);
-    const last = this.childLast[parent]!;
-    if (last < 0) this.childFirst[parent] = e;
+    const last = this.childLast.get(parent);
+    if (last < 0) this.childFirst.set(parent, e);
     else this.edNext!.set(last, e);
-    this.childLast[parent] = e;
+    this.childLast.set(parent, e);
   }
 
   setOp(id: number, op: string): void {
-    this.opCol[id] = this.ops.intern(op);
+    this.opCol.set(id, this.ops.intern(op));
   }
 
   /** The submitting task: pid and the comm's id in the model's StringTable. */
   setTask(id: number, pid: number, commId: number): void {
-    this.pidCol[id] = pid;
-    this.commCol[id] = commId;
+    this.pidCol.set(id, pid);
+    this.commCol.set(id, commId);
   }
 
   setDev(id: number, dev: number): void {
-    this.devCol[id] = Number.isNaN(dev) ? -1 : dev;
+    this.devCol.set(id, Number.isNaN(dev) ? -1 : dev);
   }
 
   setIno(id: number, ino: number): void {
-    this.inoCol[id] = Number.isNaN(ino) ? -1 : ino;
+    this.inoCol.set(id, Number.isNaN(ino) ? -1 : ino);
   }
 
   setOffset(id: number, offset: number): void {
-    this.offsetCol[id] = offset;
+    this.offsetCol.set(id, offset);
   }
 
   setLength(id: number, length: number): void {
-    this.lengthCol[id] = length;
+    this.lengthCol.set(id, length);
   }
 
   setSectors(id: number, sector: number, sectors: number): void {
-    this.sectorCol[id] = sector;
-    this.sectorsCol[id] = sectors;
+    this.sectorCol.set(id, sector);
+    this.sectorsCol.set(id, sectors);
   }
 
   /** The result (bytes or negative errno); undefined clears it. */
   setResult(id: number, result: number | undefined): void {
-    this.resultCol[id] = result === undefined ? NaN : result;
+    this.resultCol.set(id, result === undefined ? NaN : result);
   }
 
   complete(id: number): void {
-    this.flagCol[id]! |= COMPLETE;
+    this.flagCol.set(id, this.flagCol.get(id) | COMPLETE);
   }
 
   /** i_size at the request's time; `fromOther`: learnt from other events of the file, not its own. */
   setISize(id: number, size: number, fromOther = false): void {
-    this.iSizeCol[id] = size;
-    if (fromOther) this.flagCol[id]! |= ISIZE_OTHER;
+    this.iSizeCol.set(id, size);
+    if (fromOther) this.flagCol.set(id, this.flagCol.get(id) | ISIZE_OTHER);
   }
 
   /** The file came from the task's fd binding. */
   setFileFromFd(id: number, dev: number, ino: number): void {
     this.setDev(id, dev);
     this.setIno(id, ino);
-    this.flagCol[id]! |= FILE_FROM_FD;
+    this.flagCol.set(id, this.flagCol.get(id) | FILE_FROM_FD);
   }
 
   setEof(id: number, eof: EofState): void {
-    this.flagCol[id]! |= eof === true ? EOF_TRUE : EOF_UNKNOWN;
+    this.flagCol.set(id, this.flagCol.get(id) | (eof === true ? EOF_TRUE : EOF_UNKNOWN));
   }
 
   /** Attaches the typed state of an ordered-extent request. */
   setOrderedExtent(id: number, oe: OrderedExtent): void {
-    this.extents[this.factRow[id]!] = oe;
+    this.extents[this.factRow.get(id)] = oe;
   }
 
   /** Row of a request in its layer's fact table, -1 when it is of another layer. */
   factRowOf(id: number, code: number): number {
-    return this.layerCol[id] === code ? this.factRow[id]! : -1;
+    return this.layerCol.get(id) === code ? this.factRow.get(id) : -1;
   }
 
   // ---- reading ---------------------------------------------------------------------------------
 
   layer(id: number): RequestLayer {
-    return LAYERS[this.layerCol[id]!]!;
+    return LAYERS[this.layerCol.get(id)]!;
   }
 
   layerCode(id: number): number {
-    return this.layerCol[id]!;
+    return this.layerCol.get(id);
   }
 
   op(id: number): string {
-    return this.ops.get(this.opCol[id]!);
+    return this.ops.get(this.opCol.get(id));
   }
 
   /** The op's small-table id (equal ids: equal ops), for grouping without strings. */
   opId(id: number): number {
-    return this.opCol[id]!;
+    return this.opCol.get(id);
   }
 
   /** The op name of an op id. */
@@ -339,53 +312,53 @@ export class RequestSet implements RequestView {
   }
 
   pid(id: number): number {
-    return this.pidCol[id]!;
+    return this.pidCol.get(id);
   }
 
   comm(id: number): string {
-    const c = this.commCol[id]!;
+    const c = this.commCol.get(id);
     return c < 0 ? '' : this.strings.get(c);
   }
 
   commId(id: number): number {
-    return this.commCol[id]!;
+    return this.commCol.get(id);
   }
 
   dev(id: number): number {
-    return this.devCol[id]!;
+    return this.devCol.get(id);
   }
 
   ino(id: number): number {
-    return this.inoCol[id]!;
+    return this.inoCol.get(id);
   }
 
   offset(id: number): number {
-    return this.offsetCol[id]!;
+    return this.offsetCol.get(id);
   }
 
   length(id: number): number {
-    return this.lengthCol[id]!;
+    return this.lengthCol.get(id);
   }
 
   sector(id: number): number {
-    return this.sectorCol[id]!;
+    return this.sectorCol.get(id);
   }
 
   sectors(id: number): number {
-    return this.sectorsCol[id]!;
+    return this.sectorsCol.get(id);
   }
 
   result(id: number): number | undefined {
-    const r = this.resultCol[id]!;
+    const r = this.resultCol.get(id);
     return Number.isNaN(r) ? undefined : r;
   }
 
   isComplete(id: number): boolean {
-    return (this.flagCol[id]! & COMPLETE) !== 0;
+    return (this.flagCol.get(id) & COMPLETE) !== 0;
   }
 
   parent(id: number): number {
-    return this.parentCol[id]!;
+    return this.parentCol.get(id);
   }
 
   children(id: number): readonly number[] {
@@ -395,32 +368,32 @@ export class RequestSet implements RequestView {
       for (let i = cs[id]!; i < cs[id + 1]!; i++) out.push(this.childValues![i]!);
       return out;
     }
-    for (let e = this.childFirst[id]!; e >= 0; e = this.edNext!.get(e)) out.push(this.edChild!.get(e));
+    for (let e = this.childFirst.get(id); e >= 0; e = this.edNext!.get(e)) out.push(this.edChild!.get(e));
     return out;
   }
 
   childCount(id: number): number {
     if (this.sealed) return this.childStart![id + 1]! - this.childStart![id]!;
     let n = 0;
-    for (let e = this.childFirst[id]!; e >= 0; e = this.edNext!.get(e)) n++;
+    for (let e = this.childFirst.get(id); e >= 0; e = this.edNext!.get(e)) n++;
     return n;
   }
 
   root(id: number): number {
     let cur = id;
-    for (let guard = 0; this.parentCol[cur]! >= 0 && guard < 64; guard++) cur = this.parentCol[cur]!;
+    for (let guard = 0; this.parentCol.get(cur) >= 0 && guard < 64; guard++) cur = this.parentCol.get(cur);
     return cur;
   }
 
   stageCount(id: number): number {
-    return this.stageNum[id]!;
+    return this.stageNum.get(id);
   }
 
   /** Index of the k-th stage in the stage table. */
   private stageIndex(id: number, k: number): number {
     if (this.sealed) return this.stageStart![id]! + k;
-    if (k === this.stageNum[id]! - 1) return this.stageLast[id]!;
-    let s = this.stageFirst[id]!;
+    if (k === this.stageNum.get(id) - 1) return this.stageLast.get(id);
+    let s = this.stageFirst.get(id);
     for (let i = 0; i < k && s >= 0; i++) s = this.stNext!.get(s);
     return s;
   }
@@ -442,13 +415,13 @@ export class RequestSet implements RequestView {
 
   stages(id: number): RequestStage[] {
     const out: RequestStage[] = [];
-    const n = this.stageNum[id]!;
+    const n = this.stageNum.get(id);
     if (this.sealed) {
       const s0 = this.stageStart![id]!;
       for (let k = 0; k < n; k++) out.push({ name: this.stageNames.get(this.sName[s0 + k]!), ts: this.sTs[s0 + k]!, line: this.sLine[s0 + k]! });
       return out;
     }
-    for (let s = this.stageFirst[id]!; s >= 0; s = this.stNext!.get(s)) out.push(this.stageAt(s));
+    for (let s = this.stageFirst.get(id); s >= 0; s = this.stNext!.get(s)) out.push(this.stageAt(s));
     return out;
   }
 
@@ -457,21 +430,21 @@ export class RequestSet implements RequestView {
   }
 
   firstTs(id: number): number {
-    return this.sealed ? this.sTs[this.stageStart![id]!]! : this.stTs.get(this.stageFirst[id]!);
+    return this.sealed ? this.sTs[this.stageStart![id]!]! : this.stTs.get(this.stageFirst.get(id));
   }
 
   lastTs(id: number): number {
-    return this.sealed ? this.sTs[this.stageStart![id]! + this.stageNum[id]! - 1]! : this.stTs.get(this.stageLast[id]!);
+    return this.sealed ? this.sTs[this.stageStart![id]! + this.stageNum.get(id) - 1]! : this.stTs.get(this.stageLast.get(id));
   }
 
   lastLine(id: number): number {
-    return this.sealed ? this.sLine[this.stageStart![id]! + this.stageNum[id]! - 1]! : this.stLine.get(this.stageLast[id]!);
+    return this.sealed ? this.sLine[this.stageStart![id]! + this.stageNum.get(id) - 1]! : this.stLine.get(this.stageLast.get(id));
   }
 
   lines(id: number): readonly number[] {
     if (this.sealed) return Array.from(this.lineValues!.subarray(this.lineStart![id]!, this.lineStart![id + 1]!));
     const out: number[] = [];
-    for (let k = this.lineFirst[id]!; k >= 0; k = this.lnNext!.get(k)) out.push(this.lnLine!.get(k));
+    for (let k = this.lineFirst.get(id); k >= 0; k = this.lnNext!.get(k)) out.push(this.lnLine!.get(k));
     return out;
   }
 
@@ -482,7 +455,7 @@ export class RequestSet implements RequestView {
       return s < this.lineStart![id + 1]! ? this.lineValues![s]! : 0;
     }
     let best = Infinity;
-    for (let k = this.lineFirst[id]!; k >= 0; k = this.lnNext!.get(k)) best = Math.min(best, this.lnLine!.get(k));
+    for (let k = this.lineFirst.get(id); k >= 0; k = this.lnNext!.get(k)) best = Math.min(best, this.lnLine!.get(k));
     return best === Infinity ? 0 : best;
   }
 
@@ -492,6 +465,7 @@ export class RequestSet implements RequestView {
       for (let id = 0; id < this.n; id++) if (this.lines(id).includes(line)) out.push(id);
       return out;
     }
+    if (this.indexLines === undefined) this.buildLineIndex();
     const keys = this.indexLines!;
     let lo = 0;
     let hi = keys.length;
@@ -507,23 +481,24 @@ export class RequestSet implements RequestView {
   /** Every line that belongs to some request, ascending with repeats (one per request), and its request. */
   lineIndex(): { readonly lines: Uint32Array; readonly requests: Int32Array } {
     this.assertSealed();
+    if (this.indexLines === undefined) this.buildLineIndex();
     return { lines: this.indexLines!, requests: this.indexReqs! };
   }
 
   iSize(id: number): number {
-    return this.iSizeCol[id]!;
+    return this.iSizeCol.get(id);
   }
 
   iSizeFromOtherEvents(id: number): boolean {
-    return (this.flagCol[id]! & ISIZE_OTHER) !== 0;
+    return (this.flagCol.get(id) & ISIZE_OTHER) !== 0;
   }
 
   fileFromFd(id: number): boolean {
-    return (this.flagCol[id]! & FILE_FROM_FD) !== 0;
+    return (this.flagCol.get(id) & FILE_FROM_FD) !== 0;
   }
 
   eof(id: number): EofState | undefined {
-    const f = this.flagCol[id]!;
+    const f = this.flagCol.get(id);
     return (f & EOF_TRUE) !== 0 ? true : (f & EOF_UNKNOWN) !== 0 ? 'unknown' : undefined;
   }
 
@@ -536,32 +511,31 @@ export class RequestSet implements RequestView {
 
   /**
    * Ends the streaming phase: stages, lines and children are regrouped per request (lines sorted and
-   * unique), the line index is built, and the columns are trimmed. Idempotent.
+   * unique) and the line index is built. Idempotent.
    */
   seal(): void {
     if (this.sealed) return;
     const n = this.n;
-    this.trim();
     // Stages: contiguous per request, in stage order.
     const stageStart = new Int32Array(n + 1);
-    for (let id = 0; id < n; id++) stageStart[id + 1] = stageStart[id]! + this.stageNum[id]!;
+    for (let id = 0; id < n; id++) stageStart[id + 1] = stageStart[id]! + this.stageNum.get(id);
     const total = this.stageTotal;
     const order = new Int32Array(total);
     const next = this.stNext!.chunks;
     for (let id = 0; id < n; id++) {
       let at = stageStart[id]!;
-      for (let st = this.stageFirst[id]!; st >= 0; st = next[st >>> CHUNK_BITS]![st & MASK]!) order[at++] = st;
+      for (let st = this.stageFirst.get(id); st >= 0; st = next[st >>> CHUNK_BITS]![st & MASK]!) order[at++] = st;
     }
     this.sName = gather(this.stName.chunks, order, new Uint16Array(total));
-    this.stName = new Chunks((k) => new Uint16Array(k));
+    this.stName = new U16Chunks();
     this.sTs = gather(this.stTs.chunks, order, new Float64Array(total));
-    this.stTs = new Chunks((k) => new Float64Array(k));
+    this.stTs = new F64Chunks();
     this.sLine = gather(this.stLine.chunks, order, new Uint32Array(total));
-    this.stLine = new Chunks((k) => new Uint32Array(k));
+    this.stLine = new U32Chunks();
     this.stNext = undefined;
     this.stageStart = stageStart;
-    this.stageFirst = new Int32Array(0);
-    this.stageLast = new Int32Array(0);
+    this.stageFirst.clear();
+    this.stageLast.clear();
     // Lines: per request sorted and unique.
     const lineStart = new Int32Array(n + 1);
     const values = new Uint32Array(this.lineTotal);
@@ -571,7 +545,7 @@ export class RequestSet implements RequestView {
     for (let id = 0; id < n; id++) {
       const from = w;
       let sorted = true;
-      for (let k = this.lineFirst[id]!; k >= 0; k = lnNext[k >>> CHUNK_BITS]![k & MASK]!) {
+      for (let k = this.lineFirst.get(id); k >= 0; k = lnNext[k >>> CHUNK_BITS]![k & MASK]!) {
         const l = lnLine[k >>> CHUNK_BITS]![k & MASK]!;
         if (w > from && l < values[w - 1]!) sorted = false;
         values[w++] = l;
@@ -586,47 +560,58 @@ export class RequestSet implements RequestView {
     this.lineStart = lineStart;
     this.lnLine = undefined;
     this.lnNext = undefined;
-    this.lineFirst = new Int32Array(0);
-    this.lineLast = new Int32Array(0);
-    this.buildLineIndex();
+    this.lineFirst.clear();
+    this.lineLast.clear();
     // Children: contiguous per parent, in link order.
     const childStart = new Int32Array(n + 1);
     const counts = new Int32Array(n);
-    for (let id = 0; id < n; id++) for (let e = this.childFirst[id]!; e >= 0; e = this.edNext!.get(e)) counts[id]!++;
+    for (let id = 0; id < n; id++) for (let e = this.childFirst.get(id); e >= 0; e = this.edNext!.get(e)) counts[id]!++;
     for (let id = 0; id < n; id++) childStart[id + 1] = childStart[id]! + counts[id]!;
     const childValues = new Int32Array(childStart[n]!);
     for (let id = 0; id < n; id++) {
       let at = childStart[id]!;
-      for (let e = this.childFirst[id]!; e >= 0; e = this.edNext!.get(e)) childValues[at++] = this.edChild!.get(e);
+      for (let e = this.childFirst.get(id); e >= 0; e = this.edNext!.get(e)) childValues[at++] = this.edChild!.get(e);
     }
     this.childStart = childStart;
     this.childValues = childValues;
     this.edChild = undefined;
     this.edNext = undefined;
-    this.childFirst = new Int32Array(0);
-    this.childLast = new Int32Array(0);
+    this.childFirst.clear();
+    this.childLast.clear();
     for (const t of [this.syscall, this.uring, this.fs, this.block]) t.table.seal();
     this.sealed = true;
   }
 
-  /** (line, request) pairs sorted by line, then request id: a counting sort over lines. */
+  /**
+   * (line, request) pairs sorted by line, then request id: an LSD radix sort on the line in two 16-bit
+   * passes (stable, so pairs of one line keep request order), with no array as long as the file.
+   */
   private buildLineIndex(): void {
     const values = this.lineValues!;
     const starts = this.lineStart!;
-    let maxLine = 0;
-    for (let i = 0; i < values.length; i++) if (values[i]! > maxLine) maxLine = values[i]!;
-    const count = new Uint32Array(maxLine + 2);
-    for (let i = 0; i < values.length; i++) count[values[i]! + 1]!++;
-    for (let l = 1; l < count.length; l++) count[l]! += count[l - 1]!;
-    const lines = new Uint32Array(values.length);
-    const reqs = new Int32Array(values.length);
-    for (let id = 0; id < this.n; id++) {
-      for (let i = starts[id]!; i < starts[id + 1]!; i++) {
-        const l = values[i]!;
-        const at = count[l]!++;
-        lines[at] = l;
-        reqs[at] = id;
+    const total = values.length;
+    let lines = new Uint32Array(total);
+    let reqs = new Int32Array(total);
+    for (let id = 0, k = 0; id < this.n; id++) {
+      for (let i = starts[id]!; i < starts[id + 1]!; i++, k++) {
+        lines[k] = values[i]!;
+        reqs[k] = id;
       }
+    }
+    let outLines = new Uint32Array(total);
+    let outReqs = new Int32Array(total);
+    const count = new Uint32Array(65537);
+    for (const shift of [0, 16]) {
+      count.fill(0);
+      for (let i = 0; i < total; i++) count[((lines[i]! >>> shift) & 0xffff) + 1]!++;
+      for (let d = 1; d < count.length; d++) count[d]! += count[d - 1]!;
+      for (let i = 0; i < total; i++) {
+        const at = count[(lines[i]! >>> shift) & 0xffff]!++;
+        outLines[at] = lines[i]!;
+        outReqs[at] = reqs[i]!;
+      }
+      [lines, outLines] = [outLines, lines];
+      [reqs, outReqs] = [outReqs, reqs];
     }
     this.indexLines = lines;
     this.indexReqs = reqs;
@@ -667,57 +652,7 @@ export class RequestSet implements RequestView {
     if (!this.sealed) throw new Error('RequestSet is not sealed yet');
   }
 
-  private grow(cap: number): void {
-    const g = <T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(a: T, make: (k: number) => T): T => {
-      const b = make(cap);
-      b.set(a.subarray(0, this.n) as never);
-      return b;
-    };
-    this.layerCol = g(this.layerCol, (k) => new Uint8Array(k));
-    this.opCol = g(this.opCol, (k) => new Uint16Array(k));
-    this.pidCol = g(this.pidCol, (k) => new Int32Array(k));
-    this.commCol = g(this.commCol, (k) => new Int32Array(k));
-    this.devCol = g(this.devCol, (k) => new Float64Array(k));
-    this.inoCol = g(this.inoCol, (k) => new Float64Array(k));
-    this.offsetCol = g(this.offsetCol, (k) => new Float64Array(k));
-    this.lengthCol = g(this.lengthCol, (k) => new Float64Array(k));
-    this.sectorCol = g(this.sectorCol, (k) => new Float64Array(k));
-    this.sectorsCol = g(this.sectorsCol, (k) => new Float64Array(k));
-    this.resultCol = g(this.resultCol, (k) => new Float64Array(k));
-    this.iSizeCol = g(this.iSizeCol, (k) => new Float64Array(k));
-    this.parentCol = g(this.parentCol, (k) => new Int32Array(k));
-    this.flagCol = g(this.flagCol, (k) => new Uint8Array(k));
-    this.factRow = g(this.factRow, (k) => new Int32Array(k));
-    this.stageFirst = g(this.stageFirst, (k) => new Int32Array(k));
-    this.stageLast = g(this.stageLast, (k) => new Int32Array(k));
-    this.stageNum = g(this.stageNum, (k) => new Int32Array(k));
-    this.lineFirst = g(this.lineFirst, (k) => new Int32Array(k));
-    this.lineLast = g(this.lineLast, (k) => new Int32Array(k));
-    this.childFirst = g(this.childFirst, (k) => new Int32Array(k));
-    this.childLast = g(this.childLast, (k) => new Int32Array(k));
-    this.cap = cap;
-  }
 
-  private trim(): void {
-    const n = this.n;
-    this.layerCol = this.layerCol.slice(0, n);
-    this.opCol = this.opCol.slice(0, n);
-    this.pidCol = this.pidCol.slice(0, n);
-    this.commCol = this.commCol.slice(0, n);
-    this.devCol = this.devCol.slice(0, n);
-    this.inoCol = this.inoCol.slice(0, n);
-    this.offsetCol = this.offsetCol.slice(0, n);
-    this.lengthCol = this.lengthCol.slice(0, n);
-    this.sectorCol = this.sectorCol.slice(0, n);
-    this.sectorsCol = this.sectorsCol.slice(0, n);
-    this.resultCol = this.resultCol.slice(0, n);
-    this.iSizeCol = this.iSizeCol.slice(0, n);
-    this.parentCol = this.parentCol.slice(0, n);
-    this.flagCol = this.flagCol.slice(0, n);
-    this.factRow = this.factRow.slice(0, n);
-    this.stageNum = this.stageNum.slice(0, n);
-    this.cap = n;
-  }
 }
 
 /** The values of chunks at `order` (new index -> old index), into `out`. */

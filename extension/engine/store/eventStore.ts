@@ -1,42 +1,51 @@
 /**
  * EventStore: the compact columnar store of one trace file's events.
  *
- * One row per event, in file order: timestamp (integer ns relative to the first event of the file,
- * exact; negative when a later line has an earlier time), CPU, pid, comm id, event-type id, line
- * number. About 24 bytes per event, so a gigabyte of text (8 M events) holds in ~200 MB. Strings (comms,
- * event names) are interned in the store's StringTable. Payload fields are not kept: they are decoded
- * while ingesting (for the analyses) and again on demand from the file, found through a sparse index of
- * line byte offsets (a checkpoint about every 64 lines).
+ * One row per event, in file order, in columns sized to their content:
+ *  - time: integer ns relative to the first event of the file (exact; negative when a later line has an
+ *    earlier time), as a base per 64 Ki rows plus 4-byte offsets (TimeColumn);
+ *  - CPU (1 byte below 256 CPUs), task (an id of a (pid, comm) pair: 2 bytes below 65536 tasks), event
+ *    type (2 bytes), key (an id of the (device, inode) pair the payload names, 0 for none: 1-2 bytes);
+ *  - line: derived from the few rows where lines jump (LineMap).
+ * About 11 bytes per event, so a gigabyte of text (8 M events) holds in ~90 MB. Strings (comms, event
+ * names) are interned in the store's StringTable. Payload fields are not kept: they are decoded while
+ * ingesting (for the analyses) and again on demand from the file, found through the sparse line index.
  *
- * Invariant: rows are appended in line order, so `line` is strictly increasing and binary-searchable.
+ * Invariant: rows are appended in line order, so lines strictly increase and are binary-searchable.
  */
 import { ChunkedColumn } from './chunkedColumn';
 import { LineIndex } from './lineIndex';
+import { LineMap } from './lineMap';
+import { NarrowColumn } from './narrowColumn';
 import { StringTable } from './stringTable';
+import { TimeColumn } from './timeColumn';
 
 export { LINE_INDEX_STRIDE } from './lineIndex';
 
-/** No device / inode. */
-export const NO_KEY = 0xffffffff;
-const BIG_INO = 0xfffffffe;
-
+/** Pids above this cannot be real (PID_MAX_LIMIT) and get tasks of their own through a slower map. */
+const PID_LIMIT = 4194304;
 
 export class EventStore {
   readonly strings = new StringTable();
   /** ns relative to `baseHi`/`baseLo`. */
-  readonly ts = new ChunkedColumn(Float64Array);
-  readonly cpu = new ChunkedColumn(Uint16Array);
-  readonly pid = new ChunkedColumn(Int32Array);
-  readonly comm = new ChunkedColumn(Int32Array);
+  readonly ts = new TimeColumn();
+  readonly cpu = new NarrowColumn(1);
+  /** Task ids (see `taskPid`, `taskComm`). */
+  readonly task = new NarrowColumn(2);
   readonly type = new ChunkedColumn(Uint16Array);
-  readonly line = new ChunkedColumn(Uint32Array);
-  /** The device (dev_t) the payload names (NO_KEY when none), and the inode (NO_KEY when none; BIG_INO: see `inoOverflow`). */
-  readonly dev = new ChunkedColumn(Uint32Array);
-  readonly ino = new ChunkedColumn(Uint32Array);
-  /** Inodes of 2^32-2 and above, by row. */
-  readonly inoOverflow = new Map<number, number>();
+  /** (device, inode) ids, 0: the payload names neither (see `keyDev`, `keyIno`). */
+  readonly key = new NarrowColumn(1);
+  readonly lines = new LineMap();
   /** Line numbers to byte offsets in the file (sparse checkpoints). */
   readonly lineIndex = new LineIndex();
+
+  private readonly taskPids: number[] = [];
+  private readonly taskComms: number[] = [];
+  private readonly taskIds = new Map<number, number>();
+  private readonly oddTasks = new Map<string, number>();
+  private readonly keyDevs: number[] = [-1];
+  private readonly keyInos: number[] = [-1];
+  private readonly keyIds = new Map<number, Map<number, number>>();
 
   /** Event type id -> string id of its tracefs name. */
   private readonly typeNames: number[] = [];
@@ -76,13 +85,80 @@ export class EventStore {
     return this.typeNames.length;
   }
 
+  /** The task id of (pid, comm string id), created on first use. */
+  internTask(pid: number, comm: number): number {
+    if (pid >= 0 && pid < PID_LIMIT) {
+      const k = comm * PID_LIMIT + pid;
+      let t = this.taskIds.get(k);
+      if (t === undefined) {
+        t = this.newTask(pid, comm);
+        this.taskIds.set(k, t);
+      }
+      return t;
+    }
+    const k = `${pid}:${comm}`;
+    let t = this.oddTasks.get(k);
+    if (t === undefined) {
+      t = this.newTask(pid, comm);
+      this.oddTasks.set(k, t);
+    }
+    return t;
+  }
+
+  private newTask(pid: number, comm: number): number {
+    this.taskPids.push(pid);
+    this.taskComms.push(comm);
+    return this.taskPids.length - 1;
+  }
+
+  get taskCount(): number {
+    return this.taskPids.length;
+  }
+
+  taskPid(task: number): number {
+    return this.taskPids[task]!;
+  }
+
+  /** The comm (string id) of a task. */
+  taskComm(task: number): number {
+    return this.taskComms[task]!;
+  }
+
+  /** The key id of a (device, inode) pair (-1 for none of either); 0 when both are absent. */
+  internKey(dev: number, ino: number): number {
+    if (dev < 0 && ino < 0) return 0;
+    let byIno = this.keyIds.get(dev);
+    if (byIno === undefined) this.keyIds.set(dev, (byIno = new Map()));
+    let k = byIno.get(ino);
+    if (k === undefined) {
+      k = this.keyDevs.length;
+      this.keyDevs.push(dev);
+      this.keyInos.push(ino);
+      byIno.set(ino, k);
+    }
+    return k;
+  }
+
+  get keyCount(): number {
+    return this.keyDevs.length;
+  }
+
+  /** The device (dev_t) of a key, -1 for none. */
+  keyDev(key: number): number {
+    return this.keyDevs[key]!;
+  }
+
+  /** The inode of a key, -1 for none. */
+  keyIno(key: number): number {
+    return this.keyInos[key]!;
+  }
+
   /**
-   * Appends n events given as columns (`ts` already relative to the base, see `relative`). `types` must
-   * hold type ids of this store.
+   * Appends n events given as columns (`ts` already relative to the base, see `relative`; `task`, `key`
+   * and `types` ids of this store).
    */
-  appendColumns(ts: Float64Array, cpu: Uint16Array, pid: Int32Array, comm: Int32Array, types: Uint16Array, line: Uint32Array, n: number, dev?: Uint32Array, ino?: Uint32Array, inoBig: readonly number[] = []): void {
+  appendColumns(ts: Float64Array, cpu: Uint16Array, task: Uint32Array, types: Uint16Array, line: Uint32Array, key: Uint32Array, n: number): void {
     if (n === 0) return;
-    const first = this.count;
     let max = this.maxTs;
     let min = this.minTs;
     const counts = this.typeCounts;
@@ -96,26 +172,45 @@ export class EventStore {
     this.minTs = min;
     this.ts.pushArray(ts, n);
     this.cpu.pushArray(cpu, n);
-    this.pid.pushArray(pid, n);
-    this.comm.pushArray(comm, n);
+    this.task.pushArray(task, n);
     this.type.pushArray(types, n);
-    this.line.pushArray(line, n);
-    const none = dev === undefined || ino === undefined ? new Uint32Array(n).fill(NO_KEY) : undefined;
-    this.dev.pushArray(dev ?? none!, n);
-    this.ino.pushArray(ino ?? none!, n);
-    for (let k = 0; k < inoBig.length; k += 2) this.inoOverflow.set(first + inoBig[k]!, inoBig[k + 1]!);
+    this.lines.pushArray(line, n);
+    this.key.pushArray(key, n);
+  }
+
+  tsAt(row: number): number {
+    return this.ts.get(row);
+  }
+
+  cpuAt(row: number): number {
+    return this.cpu.get(row);
+  }
+
+  pidAt(row: number): number {
+    return this.taskPids[this.task.get(row)]!;
+  }
+
+  /** The comm (string id) of a row's task. */
+  commAt(row: number): number {
+    return this.taskComms[this.task.get(row)]!;
+  }
+
+  typeAt(row: number): number {
+    return this.type.get(row);
+  }
+
+  lineOf(row: number): number {
+    return this.lines.get(row);
   }
 
   /** The device (dev_t) an event's payload names, -1 for none. */
   devAt(row: number): number {
-    const d = this.dev.get(row);
-    return d === NO_KEY ? -1 : d;
+    return this.keyDevs[this.key.get(row)]!;
   }
 
   /** The inode an event's payload names, -1 for none. */
   inoAt(row: number): number {
-    const x = this.ino.get(row);
-    return x === NO_KEY ? -1 : x === BIG_INO ? (this.inoOverflow.get(row) ?? -1) : x;
+    return this.keyInos[this.key.get(row)]!;
   }
 
   /** The relative time of an absolute one; the first call fixes the base. */
@@ -139,16 +234,7 @@ export class EventStore {
 
   /** Row of the event on `lineNo`, or -1. */
   rowOfLine(lineNo: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const l = this.line.get(mid);
-      if (l === lineNo) return mid;
-      if (l < lineNo) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return this.lines.rowOf(lineNo);
   }
 
   /** Event counts by tracefs name. */
@@ -166,18 +252,18 @@ export class EventStore {
     return this.baseHi * 1e9 + this.baseLo + rel;
   }
 
-  /** Bytes held by the columns (not counting strings). */
+  /** Bytes held by the columns and tables (not counting strings). */
   get byteLength(): number {
     return (
       this.ts.byteLength +
       this.cpu.byteLength +
-      this.pid.byteLength +
-      this.comm.byteLength +
+      this.task.byteLength +
       this.type.byteLength +
-      this.line.byteLength +
-      this.dev.byteLength +
-      this.ino.byteLength +
-      this.lineIndex.byteLength
+      this.key.byteLength +
+      this.lines.byteLength +
+      this.lineIndex.byteLength +
+      this.taskPids.length * 16 +
+      this.keyDevs.length * 16
     );
   }
 }

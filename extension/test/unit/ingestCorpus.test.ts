@@ -60,10 +60,10 @@ test('corpus 01: per-event columns are exact (times in ns from the first event, 
   const r = await ingestFile(path.join(corpusDir, '01-xfs-buffered-read-uring-eof', 'trace.txt'));
   const st = r.store;
   // Line 13 is the first event: `fio-13885   [000] .....   860.731092: block_plug: [fio]`.
-  assert.equal(st.line.get(0), 13);
+  assert.equal(st.lineOf(0), 13);
   assert.equal(st.ts.get(0), 0);
-  assert.equal(st.strings.get(st.comm.get(0)), 'fio');
-  assert.equal(st.pid.get(0), 13885);
+  assert.equal(st.strings.get(st.commAt(0)), 'fio');
+  assert.equal(st.pidAt(0), 13885);
   assert.equal(st.cpu.get(0), 0);
   assert.equal(st.typeName(st.type.get(0)), 'block_plug');
   // Line 14: 860.731094 -> 2000 ns later.
@@ -88,8 +88,8 @@ test('parallel ingest (worker threads, many small slices) gives exactly the inli
     assert.equal(b.count, a.count);
     for (let i = 0; i < a.count; i += 97) {
       assert.equal(b.ts.get(i), a.ts.get(i));
-      assert.equal(b.line.get(i), a.line.get(i));
-      assert.equal(b.strings.get(b.comm.get(i)), a.strings.get(a.comm.get(i)));
+      assert.equal(b.lineOf(i), a.lineOf(i));
+      assert.equal(b.strings.get(b.commAt(i)), a.strings.get(a.commAt(i)));
       assert.equal(b.typeName(b.type.get(i)), a.typeName(a.type.get(i)));
     }
     // The line index finds every line from its checkpoint.

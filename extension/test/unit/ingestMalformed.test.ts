@@ -71,7 +71,7 @@ test('invalid UTF-8 in a comm and in a payload does not lose the event', () => {
   ]);
   const r = ingest(Buffer.concat([Buffer.from(HEADER.join('\n') + '\n'), bad]));
   assert.equal(r.events, 1);
-  assert.equal(r.store.pid.get(0), 20308);
+  assert.equal(r.store.pidAt(0), 20308);
   assert.equal(r.skippedLines, 0);
 });
 
