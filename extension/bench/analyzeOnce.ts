@@ -2,7 +2,7 @@
  * One measured analysis (ingest + request lifecycles + detectors), run in its own process by bench.ts.
  * Prints one JSON line: { bytes, events, ms, maxRssKB, requests: {layer: [total, complete]}, findings }.
  */
-import { analyzeFile } from '../engine/analyze';
+import { analyzeFile, closeModel } from '../engine/analyze';
 import type { IngestTiming } from '../engine/ingest/ingestFile';
 
 async function run(): Promise<void> {
@@ -33,6 +33,7 @@ async function run(): Promise<void> {
       timing,
     }) + '\n',
   );
+  await closeModel(model);
 }
 
 void run();

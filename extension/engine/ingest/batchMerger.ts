@@ -52,6 +52,10 @@ export class BatchMerger {
   /** Per event type id: the consumers that want it (undefined until the type is first seen). */
   private readonly routes: (readonly EventConsumer[] | undefined)[] = [];
   private readonly decoder: PayloadDecoder;
+  /** Global columns of the batch being merged (reused: the store copies them). */
+  private scratchTs = new Float64Array(0);
+  private scratchTypes = new Uint16Array(0);
+  private scratchLines = new Uint32Array(0);
 
   constructor(
     readonly file: string,
@@ -93,9 +97,10 @@ export class BatchMerger {
     // Columns in global terms, in tight loops over the batch's arrays (no per-event objects).
     const n = batch.n;
     const typeOf = this.sourceTypes(source, batch);
-    const ts = new Float64Array(n);
-    const types = new Uint16Array(n);
-    const lines = new Uint32Array(n);
+    if (this.scratchTs.length < n) this.growScratch(n);
+    const ts = this.scratchTs;
+    const types = this.scratchTypes;
+    const lines = this.scratchLines;
     const { tasks: taskMap, keys: keyMap } = this.mapTasksAndKeys(source, batch, ids);
     const task = batch.task;
     const key = batch.key;
@@ -150,6 +155,13 @@ export class BatchMerger {
     }
     if (this.logSink) this.logLines(batch.logLines, base);
     this.lines = base + batch.lineCount;
+  }
+
+  private growScratch(n: number): void {
+    const size = Math.max(n, this.scratchTs.length * 2);
+    this.scratchTs = new Float64Array(size);
+    this.scratchTypes = new Uint16Array(size);
+    this.scratchLines = new Uint32Array(size);
   }
 
   private logLines(list: readonly LogLine[], base: number): void {

@@ -102,6 +102,14 @@ export function emptyVotes(): BatchVotes {
   };
 }
 
+/** How many buffers `recyclableBuffers` lists. */
+export const RECYCLED_COLUMNS = 11;
+
+/** The column buffers of a batch that its parser can build the next batches in (SliceParser.recycle). */
+export function recyclableBuffers(b: EventBatch): ArrayBuffer[] {
+  return [b.tsHi, b.tsLo, b.cpu, b.task, b.name, b.line, b.payOff, b.variant, b.key, b.num, b.str].map((a) => a.buffer as ArrayBuffer);
+}
+
 /** The typed arrays of a batch, for transfer lists. */
 export function batchBuffers(b: EventBatch): ArrayBuffer[] {
   return [b.tsHi, b.tsLo, b.cpu, b.task, b.name, b.line, b.payOff, b.variant, b.key, b.num, b.str, b.checkpoints].map((a) => a.buffer as ArrayBuffer);

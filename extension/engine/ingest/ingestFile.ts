@@ -17,6 +17,7 @@ import { SliceCutter, type SliceItem } from '../input/sliceCutter';
 import type { EventStore } from '../store/eventStore';
 import { availableParallelism } from 'node:os';
 import { BatchMerger, type LogLineSink } from './batchMerger';
+import { recyclableBuffers } from './eventBatch';
 import type { EventConsumer } from './eventConsumer';
 import { SliceParser, type SliceParserOptions } from './sliceParser';
 import { SlicePool } from './workerPool';
@@ -137,7 +138,11 @@ export function ingestMemory(source: MemorySource, options: IngestOptions = {}):
   const feed = (items: readonly SliceItem[]): void => {
     for (const item of items) {
       if (item.kind === 'overlong') merger.overlongLine(item.fileOffset, item.length);
-      else merger.merge(parser.parse(seq++, item.bytes, 0, item.bytes.length, item.unterminatedLast), 0, item.fileOffset);
+      else {
+        const batch = parser.parse(seq++, item.bytes, 0, item.bytes.length, item.unterminatedLast);
+        merger.merge(batch, 0, item.fileOffset);
+        parser.recycle(recyclableBuffers(batch));
+      }
     }
   };
   for (const chunk of source.slicesSync(DEFAULT_SLICE)) feed(cutter.push(chunk));

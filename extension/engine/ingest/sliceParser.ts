@@ -13,7 +13,7 @@ import { EventForm, LineHeader, LineKind } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
 import { LINE_INDEX_STRIDE } from '../store/eventStore';
 import { StringTable } from '../store/stringTable';
-import { emptyVotes, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
+import { emptyVotes, RECYCLED_COLUMNS, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
 import { interestedIn, type EventInterest } from './eventConsumer';
 import { isKernelLogLine } from './kernelLogSniffer';
 
@@ -93,6 +93,8 @@ export class SliceParser {
   private num = new Float64Array(0);
   private str = new Int32Array(0);
   private fieldsUsed = 0;
+  /** Column buffers of merged batches handed back for reuse (see `recycle`). */
+  private readonly spare: ArrayBuffer[][] = [];
   private specials: SpecialLine[] = [];
   private checkpoints: number[] = [];
   private votes: BatchVotes = emptyVotes();
@@ -322,9 +324,52 @@ export class SliceParser {
     return k;
   }
 
+  /**
+   * Takes back the column buffers of a batch the merger is done with (`recyclableBuffers`), so the next
+   * batches are built in them: batches then cost no allocation, and the allocator does not fragment.
+   */
+  recycle(buffers: readonly ArrayBuffer[]): void {
+    if (buffers.length === RECYCLED_COLUMNS && this.spare.length < 4) this.spare.push([...buffers]);
+  }
+
+  /** Columns for the next batch: a recycled set, or empty ones (grown by reset). */
+  private takeColumns(): void {
+    const set = this.spare.pop();
+    if (set === undefined) {
+      this.cap = 0;
+      this.tsHi = new Float64Array(0);
+      this.tsLo = new Int32Array(0);
+      this.cpu = new Uint16Array(0);
+      this.task = new Uint32Array(0);
+      this.name = new Int32Array(0);
+      this.line = new Int32Array(0);
+      this.payOff = new Int32Array(0);
+      this.variant = new Int16Array(0);
+      this.key = new Uint32Array(0);
+      this.num = new Float64Array(0);
+      this.str = new Int32Array(0);
+      return;
+    }
+    const [tsHi, tsLo, cpu, task, name, line, payOff, variant, key, num, str] = set as [ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer];
+    this.tsHi = new Float64Array(tsHi);
+    this.tsLo = new Int32Array(tsLo);
+    this.cpu = new Uint16Array(cpu);
+    this.task = new Uint32Array(task);
+    this.name = new Int32Array(name);
+    this.line = new Int32Array(line);
+    this.payOff = new Int32Array(payOff);
+    this.variant = new Int16Array(variant);
+    this.key = new Uint32Array(key);
+    this.num = new Float64Array(num);
+    this.str = new Int32Array(str);
+    // The columns of one set were made together; the shortest bounds the capacity.
+    this.cap = Math.min(this.tsHi.length, this.tsLo.length, this.cpu.length, this.task.length, this.name.length, this.line.length, this.payOff.length, this.variant.length, this.key.length);
+  }
+
   private reset(cap: number): void {
     this.n = 0;
     this.fieldsUsed = 0;
+    this.takeColumns();
     if (this.cap < cap) this.grow(cap);
     if (this.num.length < cap * 6) {
       this.num = new Float64Array(cap * 6);
@@ -371,26 +416,26 @@ export class SliceParser {
     const strings: string[] = [];
     for (let id = stringBase; id < this.strings.size; id++) strings.push(this.strings.get(id));
     this.reportedStrings = this.strings.size;
-    // Exact-size copies: the batch owns its buffers (they are transferred), the parser keeps nothing.
+    // The batch takes the parser's columns (views of their first n); the next batch gets recycled or new ones.
     const batch: EventBatch = {
       seq,
       lineCount,
       n,
-      tsHi: this.tsHi.slice(0, n),
-      tsLo: this.tsLo.slice(0, n),
-      cpu: this.cpu.slice(0, n),
-      task: this.task.slice(0, n),
+      tsHi: this.tsHi.subarray(0, n),
+      tsLo: this.tsLo.subarray(0, n),
+      cpu: this.cpu.subarray(0, n),
+      task: this.task.subarray(0, n),
       taskBase: this.reportedTasks / 2,
       newTasks: this.tasks.slice(this.reportedTasks),
-      name: this.name.slice(0, n),
-      line: this.line.slice(0, n),
-      payOff: this.payOff.slice(0, n),
-      variant: this.variant.slice(0, n),
-      key: this.key.slice(0, n),
+      name: this.name.subarray(0, n),
+      line: this.line.subarray(0, n),
+      payOff: this.payOff.subarray(0, n),
+      variant: this.variant.subarray(0, n),
+      key: this.key.subarray(0, n),
       keyBase: this.reportedKeys,
       newKeys: this.keys.slice(this.reportedKeys * 2),
-      num: this.num.slice(0, this.fieldsUsed),
-      str: this.str.slice(0, this.fieldsUsed),
+      num: this.num.subarray(0, this.fieldsUsed),
+      str: this.str.subarray(0, this.fieldsUsed),
       stringBase,
       strings,
       specials: this.specials,

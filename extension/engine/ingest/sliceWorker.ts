@@ -14,7 +14,11 @@ const parser = new SliceParser((workerData as SliceParserOptions | undefined) ??
 
 port.postMessage({ seq: -1 } satisfies SliceReply);
 
-port.on('message', (msg: SliceRequest) => {
+port.on('message', (msg: SliceRequest | { readonly recycle: ArrayBuffer[] }) => {
+  if ('recycle' in msg) {
+    parser.recycle(msg.recycle);
+    return;
+  }
   try {
     const bytes = Buffer.from(msg.buffer, msg.byteOffset, msg.length);
     const batch = parser.parse(msg.seq, bytes, 0, msg.length, msg.unterminatedLast);

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SliceItem } from '../input/sliceCutter';
 import type { BatchMerger } from './batchMerger';
-import type { EventBatch } from './eventBatch';
+import { recyclableBuffers, type EventBatch } from './eventBatch';
 import { SliceParser, type SliceParserOptions } from './sliceParser';
 
 /** Main thread -> worker: parse this slice. */
@@ -149,8 +149,19 @@ export class SlicePool {
     this.timing.waitMs += t1 - t0;
     if (this.timing.firstBatchMs === 0) this.timing.firstBatchMs = t1 - this.started;
     if (q.item.kind === 'overlong') this.merger.overlongLine(q.item.fileOffset, q.item.length);
-    else if (batch) this.merger.merge(batch, q.source, q.item.fileOffset);
+    else if (batch) {
+      this.merger.merge(batch, q.source, q.item.fileOffset);
+      this.giveBack(q.source, batch);
+    }
     this.timing.mergeMs += performance.now() - t1;
+  }
+
+  /** Hands a merged batch's column buffers back to the parser that made it. */
+  private giveBack(source: number, batch: EventBatch): void {
+    const buffers = recyclableBuffers(batch);
+    if (this.inline) this.inline.recycle(buffers);
+    else if (source === this.workers.length) this.warmup?.recycle(buffers);
+    else if (!this.failed) this.workers[source]?.postMessage({ recycle: buffers }, buffers);
   }
 
   private failAll(waiting: Map<number, { reject(e: Error): void }>, err: Error): void {
