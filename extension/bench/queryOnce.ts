@@ -1,8 +1,10 @@
 /**
  * Query latencies inside the engine worker, as the editor sees them: starts the real engine worker
  * (dist/engineWorker.js), opens a trace in it, then times a few hundred random queries of each kind round
- * trip (the host posts a request, the worker answers from the retained model). Prints one JSON line with
- * p50/p95/max per query kind and the time the `open` took.
+ * trip (the host posts a request, the worker answers from the retained model): a hover's event and chains
+ * (two requests, and `lineInfo` in one), CodeLenses and inlay hints of 200-line windows, pages, first
+ * filter scans and latency histograms. Prints one JSON line with p50/p95/max per query kind and the time
+ * the `open` took.
  *
  *   node dist/bench-query.js FILE
  */
@@ -65,6 +67,23 @@ async function run(): Promise<void> {
     });
     hover.push(ms);
   }
+  // The editor's per-line and per-window questions: a hover in one round trip, CodeLenses and inlay
+  // hints of a 200-line window (what a screen shows, with margin).
+  const info: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const line = 1 + Math.floor(rnd() * lines);
+    const [ms] = await time(() => call('lineInfo', { doc: doc.key, line }));
+    info.push(ms);
+  }
+  const lens: number[] = [];
+  const hints: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const from = 1 + Math.floor(rnd() * Math.max(1, lines - 200));
+    const [lensMs] = await time(() => call('lenses', { doc: doc.key, from, to: from + 199 }));
+    lens.push(lensMs);
+    const [hintMs] = await time(() => call('inlayHints', { doc: doc.key, from, to: from + 199 }));
+    hints.push(hintMs);
+  }
   const page: number[] = [];
   const filters = [{ events: ['block_rq_issue'] }, { events: ['iomap_dio_complete', 'xfs_file_direct_read'] }, { cpus: [1] }, { devices: ['7:0'], events: ['block_rq_complete'] }];
   for (let i = 0; i < 200; i++) {
@@ -82,7 +101,7 @@ async function run(): Promise<void> {
     const [ms] = await time(() => call('latency', { doc: doc.key, query: i % 2 === 0 ? { layer: 'block' } : {} }));
     hist.push(ms);
   }
-  process.stdout.write(JSON.stringify({ openMs, lines, eventAndChain: pct(hover), page200: pct(page), firstFilterScan: pct(firstFilterMs), latencyHistogram: pct(hist) }) + '\n');
+  process.stdout.write(JSON.stringify({ openMs, lines, eventAndChain: pct(hover), lineInfo: pct(info), lenses200: pct(lens), inlayHints200: pct(hints), page200: pct(page), firstFilterScan: pct(firstFilterMs), latencyHistogram: pct(hist) }) + '\n');
   await worker.terminate();
 }
 

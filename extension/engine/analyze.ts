@@ -189,7 +189,13 @@ function diagnosticFinding(file: string, d: LogDiagnostic): Finding {
     message: d.endLine > d.line ? `lines ${d.line}-${d.endLine}: ${d.message}` : d.message,
     file,
     line: d.line,
-    evidence: d.endLine > d.line ? [{ file, line: d.line }, { file, line: d.endLine }] : [{ file, line: d.line }],
+    evidence:
+      d.endLine > d.line
+        ? [
+            { file, line: d.line, role: `${d.what} (first line)` },
+            { file, line: d.endLine, role: `${d.what} (last line)` },
+          ]
+        : [{ file, line: d.line, role: d.what }],
     details: { endLine: d.endLine, source: 'kernel-log' },
   };
 }

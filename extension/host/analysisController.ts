@@ -1,42 +1,37 @@
 /**
  * AnalysisController: opens trace and kernel-log documents in the engine worker (which keeps their models
- * as sessions) when they are opened, changed by a save or switched to a trace language, and publishes the
- * findings as diagnostics (one DiagnosticCollection). A kernel log is opened together with the traces open
- * beside it (and a trace with the logs), so blocked tasks are linked to the trace of the same window; the
- * worker shares the model of a companion that is itself open. Each document shows the findings that point
- * into it. Closing a document closes its session. Keeps the last report per document for commands, the
- * status bar and the summary panel; a newer version supersedes (and cancels) the analysis of an older one.
+ * as sessions) when they are opened, changed by a save or switched to a trace language, and publishes their
+ * findings as diagnostics. A kernel log is opened together with the traces open beside it (and a trace with
+ * the logs), so blocked tasks are linked to the trace of the same window; the worker shares the model of a
+ * companion that is itself open. Closing a document closes its session. Files above the large-file
+ * threshold are left to the large-trace view (see LargeTraceViews), never analysed twice.
  */
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { AnalysisReport } from '../engine/contracts/report';
-import type { DocRef } from '../protocol/engineProtocol';
 import { readConfig } from './config';
-import type { EngineClient } from './engineClient';
-import { toDiagnostic } from './findingDiagnostics';
+import { docRef, FileView } from './fileView';
+import type { ProgressStyle, SessionStore } from './sessionStore';
+import type { ViewDiagnostics } from './viewDiagnostics';
 
 export const TRACE_LANGUAGES = new Set(['ftrace', 'kernel-log']);
+/** URI schemes of iolens's own views (their documents are served by other classes). */
+export const VIEW_SCHEMES = new Set(['iolens-trace', 'iolens-filter']);
 /** Companions above this size are not pulled into another document's analysis. */
 const MAX_COMPANION_BYTES = 512 * 1024 * 1024;
 
-interface Known {
-  readonly version: number;
-  readonly generation: number;
-  readonly report: Promise<AnalysisReport>;
-  readonly cancel: vscode.CancellationTokenSource;
-}
-
 export class AnalysisController implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('iolens');
-  private readonly reports = new Map<string, Known>();
+  private readonly views = new Map<string, FileView>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires when a document's report is ready. */
+  /** Fires when a document's analysis is ready. */
   readonly onDidAnalyze = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly engine: EngineClient) {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly diagnostics: ViewDiagnostics,
+  ) {
     this.subscriptions.push(
-      this.diagnostics,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.maybeAnalyze(d)),
       vscode.workspace.onDidSaveTextDocument((d) => this.maybeAnalyze(d)),
@@ -45,79 +40,80 @@ export class AnalysisController implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) this.maybeAnalyze(d);
   }
 
-  /** Called when a document's language changes (sniffing) or it is opened. */
+  /** True for a document this controller serves: a trace or log in an editor, not one of iolens's views. */
+  serves(doc: vscode.TextDocument): boolean {
+    return TRACE_LANGUAGES.has(doc.languageId) && !VIEW_SCHEMES.has(doc.uri.scheme);
+  }
+
+  /** The view of a served document. */
+  viewOf(doc: vscode.TextDocument): FileView | undefined {
+    if (!this.serves(doc)) return undefined;
+    const key = doc.uri.toString();
+    let v = this.views.get(key);
+    if (v === undefined || v.doc !== doc) {
+      v = new FileView(doc, (d) => this.open(d));
+      this.views.set(key, v);
+    }
+    return v;
+  }
+
+  /** Called when a document's language changes (sniffing) or it is opened or saved. */
   maybeAnalyze(doc: vscode.TextDocument): void {
-    if (!TRACE_LANGUAGES.has(doc.languageId)) return;
+    if (!this.serves(doc) || isLarge(doc)) return;
     void this.analyze(doc).catch(() => undefined);
     // The documents of the other kind are analysed again with this one as their companion.
     for (const other of this.companionDocs(doc)) {
-      this.reports.delete(other.uri.toString());
+      this.sessions.close(other.uri.toString());
       void this.analyze(other).catch(() => undefined);
     }
+  }
+
+  /** The report of a document, analysing it (opening its engine session) if needed. */
+  async analyze(doc: vscode.TextDocument, style: ProgressStyle = 'window', token?: vscode.CancellationToken): Promise<AnalysisReport> {
+    return (await this.open(doc, style, token)).report;
+  }
+
+  /** The running or finished analysis of a document, without starting one. */
+  peek(uri: vscode.Uri): Promise<AnalysisReport> | undefined {
+    return this.sessions.peek(uri.toString())?.then((r) => r.report);
+  }
+
+  private open(doc: vscode.TextDocument, style: ProgressStyle = 'window', token?: vscode.CancellationToken): ReturnType<SessionStore['open']> {
+    const ref = docRef(doc);
+    const running = this.sessions.peek(ref.key);
+    const fresh = this.sessions.open(ref, this.companionRefs(doc), style, token);
+    if (fresh !== running) {
+      void fresh.then(
+        () => {
+          const view = this.viewOf(doc);
+          if (view) void this.diagnostics.publish(view, doc).catch(() => undefined);
+          this.changed.fire(doc.uri);
+        },
+        () => undefined,
+      );
+    }
+    return fresh;
   }
 
   /** Saved files of the other kind (logs for a trace, traces for a log) open beside `doc`. */
   private companionDocs(doc: vscode.TextDocument): vscode.TextDocument[] {
     return vscode.workspace.textDocuments.filter(
-      (d) => d !== doc && d.uri.scheme === 'file' && !d.isDirty && TRACE_LANGUAGES.has(d.languageId) && d.languageId !== doc.languageId,
+      (d) => d !== doc && d.uri.scheme === 'file' && !d.isDirty && this.serves(d) && d.languageId !== doc.languageId && !isLarge(d),
     );
   }
 
-  /** The report of a document, analysing it (opening its engine session) if needed. */
-  analyze(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<AnalysisReport> {
-    const key = doc.uri.toString();
-    const known = this.reports.get(key);
-    if (known && known.version === doc.version && known.generation === this.engine.generation) return known.report;
-    known?.cancel.cancel();
-    const cancel = new vscode.CancellationTokenSource();
-    token?.onCancellationRequested(() => cancel.cancel());
-    const report = this.run(doc, cancel.token);
-    this.reports.set(key, { version: doc.version, generation: this.engine.generation, report, cancel });
-    return report;
-  }
-
-  /** The last finished-or-running report of a document, without starting one. */
-  peek(uri: vscode.Uri): Promise<AnalysisReport> | undefined {
-    return this.reports.get(uri.toString())?.report;
-  }
-
-  private async run(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<AnalysisReport> {
-    const companions = this.companionDocs(doc)
+  private companionRefs(doc: vscode.TextDocument): ReturnType<typeof docRef>[] {
+    return this.companionDocs(doc)
       .filter((d) => statSize(d.uri.fsPath) <= MAX_COMPANION_BYTES)
       .map((d) => docRef(d));
-    const { report } = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `iolens: reading ${vscode.workspace.asRelativePath(doc.uri)}` },
-      (progress) => {
-        let last = 0;
-        return this.engine.request('open', { doc: docRef(doc), companions }, token, (read, total) => {
-          const pct = total > 0 ? Math.floor((read / total) * 100) : 0;
-          if (pct > last) {
-            progress.report({ increment: pct - last, message: `${pct}%` });
-            last = pct;
-          }
-        });
-      },
-    );
-    const name = engineName(doc);
-    const max = readConfig().maxDiagnostics;
-    const diags = report.findings
-      .filter((f) => f.file === name)
-      .slice(0, max)
-      .map((f) => toDiagnostic(doc, f));
-    this.diagnostics.set(doc.uri, diags);
-    this.changed.fire(doc.uri);
-    return report;
   }
 
   private forget(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    this.diagnostics.delete(doc.uri);
-    const known = this.reports.get(key);
-    if (known) {
-      known.cancel.cancel();
-      this.reports.delete(key);
-      void this.engine.request('close', { doc: key }).catch(() => undefined);
-    }
+    if (VIEW_SCHEMES.has(doc.uri.scheme)) return;
+    this.diagnostics.clear(doc.uri);
+    this.views.delete(key);
+    this.sessions.close(key);
   }
 
   dispose(): void {
@@ -125,19 +121,12 @@ export class AnalysisController implements vscode.Disposable {
   }
 }
 
-/** The name the engine uses for a document: its path on disk, or its URI string when it has none. */
-export function engineName(doc: vscode.TextDocument): string {
-  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+/** True for a file on disk above the large-file threshold (it belongs in the large-trace view). */
+export function isLarge(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === 'file' && statSize(doc.uri.fsPath) > readConfig().largeFileBytes && statSize(doc.uri.fsPath) !== Number.POSITIVE_INFINITY;
 }
 
-/** The engine's reference to a document: a saved file is read from disk, anything else from its text. */
-export function docRef(doc: vscode.TextDocument): DocRef {
-  const key = doc.uri.toString();
-  if (doc.uri.scheme === 'file' && !doc.isDirty) return { key, version: doc.version, name: doc.uri.fsPath, path: doc.uri.fsPath };
-  return { key, version: doc.version, name: engineName(doc), bytes: Buffer.from(doc.getText(), 'utf8') };
-}
-
-function statSize(p: string): number {
+export function statSize(p: string): number {
   try {
     return statSync(p).size;
   } catch {

@@ -1,69 +1,123 @@
 /**
- * The extension's entry point: wires the thin adapters (analysis + diagnostics, language sniffing,
- * status bar, summary panel, commands) around the engine worker. Every disposable has one owner:
- * `context.subscriptions`. Commands return values so that tests can check them.
+ * The extension's entry point: wires the thin adapters around the engine worker. Sessions (SessionStore)
+ * are opened for documents (AnalysisController), for files too large for an editor (LargeTraceViews) and
+ * shared by filtered views (FilteredViews); TraceViews maps any of those documents to its session and
+ * lines; the providers and commands are small steps from a position to a query. Every disposable has one
+ * owner: `context.subscriptions`. Commands return values so that tests can check them; `activate`
+ * returns the pieces tests inspect.
  */
-import type { AnalysisReport } from '../engine/contracts/report';
 import * as vscode from 'vscode';
 import { AnalysisController } from './analysisController';
-import { readConfig } from './config';
+import { filterCommand } from './commands/filterCommand';
+import { navigationCommands } from './commands/navigationCommands';
+import { panelCommands } from './commands/panelCommands';
+import { onDidChangeConfig, readConfig } from './config';
 import { EngineClient } from './engineClient';
+import { FilteredViews } from './filteredViews';
 import { LanguageSniffer } from './languageSniffer';
+import { LargeTraceViews } from './largeTraceViews';
+import { HoverProvider } from './providers/hoverProvider';
+import { InlayProvider } from './providers/inlayProvider';
+import { LensProvider } from './providers/lensProvider';
+import { NavigationProvider } from './providers/navigationProvider';
+import { OutlineProvider } from './providers/outlineProvider';
+import { SessionStore } from './sessionStore';
 import { StatusBar } from './statusBar';
-import { SummaryPanel } from './summaryPanel';
+import { Timings } from './timings';
+import { TraceViews } from './traceViews';
+import { ViewDiagnostics } from './viewDiagnostics';
 
-export function activate(context: vscode.ExtensionContext): { analyses: AnalysisController } {
+/** Documents the language features serve: traces and kernel logs, whatever their scheme. */
+const SELECTOR: vscode.DocumentSelector = [{ language: 'ftrace' }, { language: 'kernel-log' }];
+
+export interface IolensApi {
+  readonly views: TraceViews;
+  readonly sessions: SessionStore;
+  readonly timings: Timings;
+}
+
+export function activate(context: vscode.ExtensionContext): IolensApi {
   const engine = new EngineClient(context.extensionPath, () => ({ budgetMB: readConfig().memoryBudgetMB }));
-  const analyses = new AnalysisController(engine);
-  const sniffer = new LanguageSniffer((doc) => analyses.maybeAnalyze(doc));
-  const statusBar = new StatusBar(analyses);
-  context.subscriptions.push(engine, analyses, sniffer, statusBar, ...createCommands(context, analyses));
-  return { analyses };
+  const sessions = new SessionStore(engine);
+  const diagnostics = new ViewDiagnostics();
+  const files = new AnalysisController(sessions, diagnostics);
+  const large = new LargeTraceViews(sessions, engine, diagnostics);
+  const filtered = new FilteredViews(engine, diagnostics);
+  const views = new TraceViews(files, large, filtered);
+  const timings = new Timings();
+  const sniffer = new LanguageSniffer((doc) => files.maybeAnalyze(doc));
+  const statusBar = new StatusBar(views, sessions);
+
+  const outline = new OutlineProvider(views, engine);
+  const lenses = new LensProvider(views, engine, sessions);
+  const inlays = new InlayProvider(views, engine);
+  const navigation = new NavigationProvider(views, engine);
+  const refresh = (): void => {
+    outline.refresh();
+    lenses.refresh();
+    inlays.refresh();
+  };
+
+  context.subscriptions.push(
+    engine,
+    sessions,
+    diagnostics,
+    files,
+    large,
+    filtered,
+    sniffer,
+    statusBar,
+    vscode.languages.registerHoverProvider(SELECTOR, new HoverProvider(views, engine, timings)),
+    vscode.languages.registerDefinitionProvider(SELECTOR, navigation),
+    vscode.languages.registerReferenceProvider(SELECTOR, navigation),
+    vscode.languages.registerDocumentHighlightProvider(SELECTOR, navigation),
+    vscode.languages.registerDocumentSymbolProvider(SELECTOR, outline, { label: 'iolens' }),
+    vscode.languages.registerFoldingRangeProvider(SELECTOR, outline),
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.languages.registerInlayHintsProvider(SELECTOR, inlays),
+    sessions.onDidOpen(() => {
+      refresh();
+      statusBar.update();
+    }),
+    large.onDidLoadWindow(() => {
+      refresh();
+      statusBar.update();
+    }),
+    filtered.onDidLoadWindow(() => {
+      refresh();
+      statusBar.update();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      setContext(views);
+      statusBar.update();
+    }),
+    onDidChangeConfig(() => {
+      refresh();
+      for (const doc of vscode.workspace.textDocuments) {
+        const v = views.get(doc);
+        if (v) void diagnostics.publish(v, doc).catch(() => undefined);
+      }
+    }),
+    ...panelCommands({ views, engine, extensionUri: context.extensionUri }),
+    ...navigationCommands({ views, engine, timings }),
+    filterCommand(views, engine),
+  );
+  setContext(views);
+  return { views, sessions, timings };
 }
 
-async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
-  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
-  if (typeof uri === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-  return vscode.window.activeTextEditor?.document;
-}
-
-/** Runs a command on the given or active document, turning failures into one error message. */
-async function onDocument<T>(uri: unknown, run: (doc: vscode.TextDocument) => Promise<T>): Promise<T | undefined> {
-  const doc = await targetDocument(uri);
-  if (!doc) {
-    void vscode.window.showWarningMessage('iolens: open a trace file first.');
-    return undefined;
+/** `iolens.viewKind` for `when` clauses: trace, kernel-log, large or filtered (unset elsewhere). */
+function setContext(views: TraceViews): void {
+  const editor = vscode.window.activeTextEditor;
+  const view = editor ? views.get(editor.document) : undefined;
+  let kind: string | undefined;
+  if (view && editor) {
+    if (editor.document.uri.scheme === 'iolens-trace') kind = 'large';
+    else if (editor.document.uri.scheme === 'iolens-filter') kind = 'filtered';
+    else kind = editor.document.languageId;
   }
-  try {
-    return await run(doc);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`iolens: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
-}
-
-function createCommands(context: vscode.ExtensionContext, analyses: AnalysisController): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('iolens.analyzeFile', (uri?: unknown): Promise<AnalysisReport | undefined> =>
-      onDocument(uri, async (doc) => {
-        const report = await analyses.analyze(doc);
-        const f = report.files[0];
-        if (f && uri === undefined) {
-          void vscode.window.showInformationMessage(
-            `iolens: ${f.events.toLocaleString('en-US')} events, ${f.skippedLines} skipped lines, ${report.findings.length} findings (${f.format}).`,
-          );
-        }
-        return report;
-      }),
-    ),
-    vscode.commands.registerCommand('iolens.showSummary', (uri?: unknown): Promise<{ events: number } | undefined> =>
-      onDocument(uri, async (doc) => {
-        const report = await analyses.analyze(doc);
-        SummaryPanel.createOrShow(context.extensionUri, doc, report);
-        return { events: report.files.reduce((n, f) => n + f.events, 0) };
-      }),
-    ),
-  ];
+  void vscode.commands.executeCommand('setContext', 'iolens.viewKind', kind);
+  void vscode.commands.executeCommand('setContext', 'iolens.isTrace', kind !== undefined && kind !== 'kernel-log' && editor?.document.languageId !== 'kernel-log');
 }
 
 export function deactivate(): void {

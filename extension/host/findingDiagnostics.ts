@@ -1,9 +1,14 @@
 /**
- * Converts engine findings into VS Code diagnostics: the one place where trace line numbers become
- * editor positions (a finding's line is 1-based; the diagnostic covers the whole line).
+ * Converts engine findings into VS Code diagnostics of a view: the one place where finding lines become
+ * editor positions (a finding's line is 1-based in its source; the diagnostic covers the whole editor line
+ * that shows it). Each evidence line becomes a related location labelled with its role (`block request
+ * issued`, `completed with -5 EIO`), in this view when it shows the line, in the other file of the session
+ * (the trace of a kernel log) otherwise.
  */
-import type { Finding } from '../engine/contracts/finding';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Finding } from '../engine/contracts/finding';
+import type { TraceView } from './traceView';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -11,26 +16,51 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function lineRange(doc: vscode.TextDocument, line1: number): vscode.Range {
-  const line = Math.min(Math.max(line1 - 1, 0), Math.max(doc.lineCount - 1, 0));
-  return doc.lineAt(line).range;
+/** Related locations kept per diagnostic (VS Code lists them all under the problem). */
+const MAX_RELATED = 24;
+
+/** The range of an editor line (0-based), clamped to the document. */
+export function editorLineRange(doc: vscode.TextDocument, line: number): vscode.Range {
+  const l = Math.min(Math.max(line, 0), Math.max(doc.lineCount - 1, 0));
+  return doc.lineAt(l).range;
 }
 
-export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(lineRange(doc, f.line), f.message, SEVERITY[f.severity]);
+/** The URI of a file named in a report: an absolute path, or the URI string of a document not on disk. */
+export function reportFileUri(file: string): vscode.Uri {
+  return path.isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.parse(file, true);
+}
+
+/** The diagnostic of a finding whose decisive line the view shows; undefined when it does not. */
+export function toDiagnostic(view: TraceView, doc: vscode.TextDocument, f: Finding): vscode.Diagnostic | undefined {
+  const at = f.file === view.sourceFile ? view.toEditor(f.line) : undefined;
+  if (at === undefined) return undefined;
+  const d = new vscode.Diagnostic(editorLineRange(doc, at), f.message, SEVERITY[f.severity]);
   d.source = 'iolens';
   d.code = f.kind;
-  // Evidence in this document, then in the other files analysed with it (the trace of a kernel log).
-  d.relatedInformation = f.evidence
-    .filter((e) => e.line !== f.line || e.file !== f.file)
-    .slice(0, 12)
-    .map((e) =>
-      e.file === f.file
-        ? new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lineRange(doc, e.line)), `evidence: line ${e.line}`)
-        : new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(vscode.Uri.file(e.file), new vscode.Range(Math.max(0, e.line - 1), 0, Math.max(0, e.line - 1), 0)),
-            `evidence: ${e.file.split('/').pop() ?? e.file} line ${e.line}`,
-          ),
-    );
+  const related: vscode.DiagnosticRelatedInformation[] = [];
+  let hidden = 0;
+  for (const e of f.evidence) {
+    if (e.line === f.line && e.file === f.file) continue;
+    if (related.length >= MAX_RELATED) {
+      hidden++;
+      continue;
+    }
+    if (e.file === view.sourceFile) {
+      const line = view.toEditor(e.line);
+      if (line === undefined) {
+        hidden++;
+        continue;
+      }
+      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(view.uri, editorLineRange(doc, line)), e.role));
+    } else {
+      const l = Math.max(0, e.line - 1);
+      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(reportFileUri(e.file), new vscode.Range(l, 0, l, 0)), `${e.role} (${path.basename(e.file)})`));
+    }
+  }
+  if (hidden > 0 && related.length > 0) {
+    // Say that more evidence exists (outside a window or beyond the list) rather than hide it silently.
+    related.push(new vscode.DiagnosticRelatedInformation(related[0]!.location, `${hidden} more evidence line${hidden === 1 ? '' : 's'} not shown here (iolens: Show Request Lifecycle lists them)`));
+  }
+  if (related.length > 0) d.relatedInformation = related;
   return d;
 }

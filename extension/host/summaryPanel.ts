@@ -1,17 +1,25 @@
 /**
- * SummaryPanel: the webview panel that shows a trace's or kernel log's summary (format, event counts,
- * findings, blocked tasks, wait-for graph). Follows the canonical webview shape: one panel per document,
- * `createOrShow`, `localResourceRoots` limited to `dist/webview`, a strict CSP with a per-load nonce, no
- * inline handlers, and the typed protocol of webview/src/protocol.ts with every incoming message
- * validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
+ * SummaryPanel: the webview panel of a session: its summary (format, event counts, findings, blocked
+ * tasks, wait-for graph), and what commands ask for (a request's lifecycle, latency distributions).
+ * Follows the canonical webview shape: one panel per session, `createOrShow`, `localResourceRoots` limited
+ * to `dist/webview`, a strict CSP with a per-load nonce, no inline handlers, and the typed protocol of
+ * extension/protocol/webviewProtocol.ts with every incoming message validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
  * into another file of a multi-file report), never an arbitrary path named by the webview.
  */
 import type { AnalysisReport } from '../engine/contracts/report';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { engineName } from './analysisController';
 import { parseFromWebview, type ToWebviewMessage } from '../protocol/webviewProtocol';
+
+/** What a panel shows: a session (its key), a title and the session's report. */
+export interface PanelSource {
+  readonly key: string;
+  readonly title: string;
+  readonly report: AnalysisReport;
+}
+
+/** Reveals line `line` of a file of the report (the host decides which view). */
+export type PanelReveal = (file: string, line: number) => void;
 
 export class SummaryPanel implements vscode.Disposable {
   static readonly viewType = 'iolens.summary';
@@ -19,34 +27,40 @@ export class SummaryPanel implements vscode.Disposable {
 
   private readonly subscriptions: vscode.Disposable[] = [];
   private ready = false;
-  private pending: ToWebviewMessage | undefined;
+  /** Messages waiting for the page's `ready` (the report first, then what a command asked for). */
+  private pending: ToWebviewMessage[] = [];
   /** The report shown; its `files` are the only paths `revealLine` may open. */
   private report: AnalysisReport | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, doc: vscode.TextDocument, report: AnalysisReport): SummaryPanel {
-    const key = doc.uri.toString();
-    const existing = SummaryPanel.panels.get(key);
+  /** The panel of a session (created, or revealed with the new report). */
+  static createOrShow(extensionUri: vscode.Uri, source: PanelSource, reveal: PanelReveal): SummaryPanel {
+    const existing = SummaryPanel.panels.get(source.key);
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside);
-      existing.show(report);
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.show(source);
       return existing;
     }
-    const name = doc.uri.path.split('/').pop() ?? 'trace';
-    const panel = vscode.window.createWebviewPanel(SummaryPanel.viewType, `iolens: ${name}`, vscode.ViewColumn.Beside, {
+    const panel = vscode.window.createWebviewPanel(SummaryPanel.viewType, `iolens: ${source.title}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       retainContextWhenHidden: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    const created = new SummaryPanel(panel, extensionUri, doc);
-    SummaryPanel.panels.set(key, created);
-    created.show(report);
+    const created = new SummaryPanel(panel, extensionUri, source.key, reveal);
+    SummaryPanel.panels.set(source.key, created);
+    created.show(source);
     return created;
+  }
+
+  /** The open panel of a session, if any. */
+  static of(key: string): SummaryPanel | undefined {
+    return SummaryPanel.panels.get(key);
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly doc: vscode.TextDocument,
+    private readonly key: string,
+    private readonly revealLine: PanelReveal,
   ) {
     panel.webview.html = this.html(panel.webview, extensionUri);
     this.subscriptions.push(
@@ -55,12 +69,16 @@ export class SummaryPanel implements vscode.Disposable {
     );
   }
 
-  show(report: AnalysisReport): void {
-    const name = this.doc.uri.path.split('/').pop() ?? 'trace';
-    this.report = report;
-    const msg: ToWebviewMessage = { kind: 'notify', method: 'showReport', params: { title: name, report } };
+  show(source: PanelSource): void {
+    this.report = source.report;
+    this.pending = this.pending.filter((m) => m.method !== 'showReport');
+    this.post({ kind: 'notify', method: 'showReport', params: { title: source.title, report: source.report } });
+  }
+
+  /** Sends a message to the page (queued until it is ready). */
+  post(msg: ToWebviewMessage): void {
     if (this.ready) void this.panel.webview.postMessage(msg);
-    else this.pending = msg;
+    else this.pending.push(msg);
   }
 
   private onMessage(raw: unknown): void {
@@ -69,24 +87,13 @@ export class SummaryPanel implements vscode.Disposable {
     switch (msg.method) {
       case 'ready':
         this.ready = true;
-        if (this.pending) void this.panel.webview.postMessage(this.pending);
-        this.pending = undefined;
+        for (const m of this.pending) void this.panel.webview.postMessage(m);
+        this.pending = [];
         return;
       case 'revealLine':
-        void this.reveal(msg.params.file, msg.params.line);
+        // Only files of the report the panel shows: the page is untrusted and may name anything.
+        if (this.report?.files.some((f) => f.path === msg.params.file)) this.revealLine(msg.params.file, msg.params.line);
         return;
-    }
-  }
-
-  /** Shows `line` (1-based) of `file`, which must be one of the shown report's files. */
-  private async reveal(file: string, line: number): Promise<void> {
-    if (!this.report?.files.some((f) => f.path === file)) return; // not a file of this report: ignore
-    try {
-      const doc = file === engineName(this.doc) ? this.doc : await vscode.workspace.openTextDocument(reportFileUri(file));
-      const l = Math.max(0, Math.min(line - 1, doc.lineCount - 1));
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(l, 0, l, 0) });
-    } catch (err) {
-      void vscode.window.showErrorMessage(`iolens: cannot open ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -128,6 +135,10 @@ export class SummaryPanel implements vscode.Disposable {
   .task-frames > summary { cursor: pointer; }
   .frame-list { margin: 2px 0; padding-left: 2.4em; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   .frame.culprit { font-weight: 600; }
+  .lc-node { margin: 2px 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+  .lc-failed { color: var(--vscode-errorForeground); }
+  .lc-short { color: var(--vscode-editorWarning-foreground); }
+  .lc-stages { margin-left: 1.4em; color: var(--vscode-descriptionForeground); }
   .wg-summary, .wg-capped { margin: 4px 0; }
   .wg-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--vscode-panel-border); }
   svg.wg { display: block; font-family: var(--vscode-font-family); }
@@ -154,9 +165,17 @@ export class SummaryPanel implements vscode.Disposable {
 <body>
 <h2 id="iolens-title">iolens</h2>
 <div id="iolens-files" class="muted"></div>
-<h3>Events</h3>
+<section id="iolens-lifecycle" hidden>
+<h3>Request lifecycle</h3>
+<div id="iolens-lifecycle-body"></div>
+</section>
+<section id="iolens-latency" hidden>
+<h3>Latency</h3>
+<div id="iolens-latency-body"></div>
+</section>
+<h3 id="iolens-events">Events</h3>
 <table id="iolens-summary"><thead><tr><th>event</th><th>count</th></tr></thead><tbody></tbody></table>
-<h3>Findings</h3>
+<h3 id="iolens-findings-title">Findings</h3>
 <div id="iolens-findings"></div>
 <section id="iolens-blocked" hidden>
 <h3>Blocked tasks</h3>
@@ -173,14 +192,9 @@ export class SummaryPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    SummaryPanel.panels.delete(this.doc.uri.toString());
+    SummaryPanel.panels.delete(this.key);
     for (const s of this.subscriptions) s.dispose();
     this.panel.dispose();
   }
 }
 
-/** The name the engine gave a document's file (as the analysis controller passes it: fsPath or URI). */
-/** The URI of a report file name: an absolute path, or the URI string of a document that is not on disk. */
-function reportFileUri(file: string): vscode.Uri {
-  return path.isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.parse(file, true);
-}

@@ -12,7 +12,10 @@ import type {
   EventPage,
   FindingRef,
   FoldRange,
+  InlayInfo,
   LatencyGroup,
+  LensInfo,
+  LineInfo,
   LatencyQuery,
   LifecycleGraph,
   LineWindow,
@@ -57,6 +60,12 @@ export interface EngineMethods {
   /** Release a document's models (kept a little while for a reopen). */
   readonly close: { readonly params: { readonly doc: string }; readonly result: boolean };
   readonly eventAt: { readonly params: DocLine; readonly result: EventDetail | null };
+  /** Everything a hover shows about a line, in one round trip. */
+  readonly lineInfo: { readonly params: DocLine & { readonly maxNodes?: number }; readonly result: LineInfo };
+  /** CodeLenses of the lines [from, to] (1-based, inclusive). */
+  readonly lenses: { readonly params: { readonly doc: string; readonly from: number; readonly to: number }; readonly result: LensInfo[] };
+  /** Inlay hints (request latencies on completion lines) of the lines [from, to]. */
+  readonly inlayHints: { readonly params: { readonly doc: string; readonly from: number; readonly to: number }; readonly result: InlayInfo[] };
   readonly requestChains: { readonly params: DocLine & { readonly maxNodes?: number }; readonly result: RequestChain[] };
   readonly relatedLines: { readonly params: DocLine; readonly result: RelatedLine[] };
   readonly definition: { readonly params: DocLine; readonly result: number | null };
@@ -71,7 +80,11 @@ export interface EngineMethods {
   readonly outline: { readonly params: { readonly doc: string }; readonly result: OutlineItem[] };
   readonly folding: { readonly params: { readonly doc: string }; readonly result: FoldRange[] };
   readonly lines: { readonly params: { readonly doc: string; readonly from: number; readonly count: number }; readonly result: LineWindow };
+  /** The text of the given lines (1-based, increasing), e.g. the matches of a filter. */
+  readonly linesAt: { readonly params: { readonly doc: string; readonly lines: readonly number[] }; readonly result: string[] };
   readonly lineAtTime: { readonly params: { readonly doc: string; readonly seconds: number }; readonly result: number | null };
+  /** The session's report rendered for a file: `json` (the `iolens analyze --format json` contract) or `sarif`. */
+  readonly exportFindings: { readonly params: { readonly doc: string; readonly format: 'json' | 'sarif' }; readonly result: string };
   /** The findings of the document's session (the report's findings), for exports. */
   readonly findings: { readonly params: { readonly doc: string }; readonly result: Finding[] };
   /** What the worker keeps (for the status bar and tests). */

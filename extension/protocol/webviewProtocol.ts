@@ -4,16 +4,26 @@
  * and asks it to reveal lines. The host validates everything that comes from the webview
  * (`parseFromWebview`): the page is untrusted territory (it renders text from traces).
  */
+import type { LatencyGroup, RequestChain } from '../engine/contracts/query';
 import type { AnalysisReport } from '../engine/contracts/report';
 import type { NotifyOf } from './envelope';
 
 /** The protocol version the page and the host must agree on (sent with `ready`). */
-export const WEBVIEW_PROTOCOL_VERSION = 1;
+export const WEBVIEW_PROTOCOL_VERSION = 2;
+
+/** The sections of the panel a command can bring into view. */
+export type PanelSection = 'summary' | 'findings' | 'lifecycle' | 'tasks' | 'latency';
 
 /** Host -> webview notifications. */
 export interface ToWebviewNotifications {
   /** Show this report. */
   readonly showReport: { readonly title: string; readonly report: AnalysisReport };
+  /** Show one request's lifecycle (the chain of the line the user asked about). */
+  readonly showLifecycle: { readonly file: string; readonly line: number; readonly chains: readonly RequestChain[] };
+  /** Show the latency distributions of the session. */
+  readonly showLatency: { readonly groups: readonly LatencyGroup[] };
+  /** Scroll a section into view. */
+  readonly focus: { readonly section: PanelSection };
 }
 
 /** Webview -> host notifications. */

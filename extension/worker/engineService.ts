@@ -3,7 +3,8 @@
  * drive it directly). It keeps a session per open document: leases on the retained models of the document
  * and of its companions (a kernel log with the traces of the same window, and the other way round) in a
  * ModelRegistry, the report assembled over them, and an index of its findings. Queries are answered from
- * those models; a newer version of a document supersedes the older one (whose build, if still running,
+ * those models (hovers, CodeLenses and inlay hints too: the lens and task indexes are built per session on
+ * first use); a newer version of a document supersedes the older one (whose build, if still running,
  * is aborted); a companion that is itself open shares its model (a log opened beside its trace does not
  * ingest the trace again).
  */
@@ -14,6 +15,11 @@ import type { AnalysisReport } from '../engine/contracts/report';
 import type { FileModel } from '../engine/model/fileModel';
 import { lineCountOf } from '../engine/model/fileModel';
 import { FindingIndex } from '../engine/query/findingIndex';
+import { LensIndex } from '../engine/query/lensIndex';
+import { lineInfo } from '../engine/query/lineInfo';
+import { TaskIndex } from '../engine/query/taskIndex';
+import { renderSarif } from '../engine/report/renderSarif';
+import { VERSION } from '../engine/version';
 import { ModelRegistry, type ModelLease, type RegistryOptions } from '../engine/session/modelRegistry';
 import type { DocRef, EngineMethods, OpenResult } from '../protocol/engineProtocol';
 import type { ParamsOf, ResultOf } from '../protocol/envelope';
@@ -24,6 +30,10 @@ interface DocSession {
   readonly companions: readonly ModelLease[];
   readonly report: AnalysisReport;
   readonly findings: FindingIndex;
+  /** The document's CodeLenses (built on the first `lenses` request). */
+  lenses?: LensIndex;
+  /** Kernel logs: the document's task reports by line (built on the first `lineInfo`). */
+  tasks?: TaskIndex;
 }
 
 /** Progress of a long request: bytes read of the document being analysed. */
@@ -61,6 +71,17 @@ export class EngineService {
     open: (p, signal, progress) => this.open(p.doc, p.companions, signal, progress),
     close: (p) => this.close(p.doc),
     eventAt: (p) => this.session(p.doc).lease.queries.eventAt(p.line) ?? null,
+    lineInfo: (p) => {
+      const s = this.session(p.doc);
+      const q = s.lease.queries;
+      const tasks = q.model.kind === 'kernel-log' ? (s.tasks ??= new TaskIndex(s.report.tasks, q.path)) : undefined;
+      return lineInfo(q, s.findings, tasks, p.line, p.maxNodes);
+    },
+    lenses: (p) => {
+      const s = this.session(p.doc);
+      return (s.lenses ??= new LensIndex(s.lease.model, s.findings)).inRange(p.from, p.to);
+    },
+    inlayHints: (p) => this.session(p.doc).lease.queries.inlayHints(p.from, p.to),
     requestChains: (p) => this.session(p.doc).lease.queries.requestChainsAt(p.line, p.maxNodes),
     relatedLines: (p) => this.session(p.doc).lease.queries.relatedLines(p.line),
     definition: (p) => this.session(p.doc).lease.queries.definition(p.line) ?? null,
@@ -89,8 +110,13 @@ export class EngineService {
     },
     folding: (p) => this.session(p.doc).lease.queries.folding(),
     lines: (p) => this.session(p.doc).lease.queries.lines(p.from, p.count),
+    linesAt: (p) => this.session(p.doc).lease.queries.linesAt(p.lines),
     lineAtTime: (p) => this.session(p.doc).lease.queries.lineAtTime(p.seconds) ?? null,
     findings: (p): Finding[] => this.session(p.doc).report.findings,
+    exportFindings: (p) => {
+      const report = this.session(p.doc).report;
+      return p.format === 'sarif' ? renderSarif(report, VERSION) : JSON.stringify(report, null, 2) + '\n';
+    },
     stats: () => ({ models: this.registry.list(), bytes: this.registry.bytes }),
   };
 

@@ -4,8 +4,10 @@
  * be called `<img onerror=...>`).
  */
 import { el } from './el';
-import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
+import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelSection, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
 import { renderBlockedTasks } from './renderBlockedTasks';
+import { renderLatency } from './renderLatency';
+import { renderLifecycle } from './renderLifecycle';
 import { renderWaitGraph } from './renderWaitGraph';
 import { badge, divider, link } from './toolkit';
 
@@ -19,7 +21,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const reveal: RevealLine = (file, line) => vscode.postMessage({ kind: 'notify', method: 'revealLine', params: { file, line } });
 
-function render(msg: ToWebviewMessage): void {
+type ShowReport = Extract<ToWebviewMessage, { method: 'showReport' }>;
+
+function render(msg: ShowReport): void {
   const { report, title } = msg.params;
   const titleEl = document.getElementById('iolens-title');
   if (titleEl) titleEl.textContent = `iolens: ${title}`;
@@ -69,12 +73,55 @@ function render(msg: ToWebviewMessage): void {
   vscode.setState(msg);
 }
 
+/** The element of each section a command can bring into view. */
+const SECTIONS: Record<PanelSection, string> = {
+  summary: 'iolens-title',
+  findings: 'iolens-findings-title',
+  lifecycle: 'iolens-lifecycle',
+  tasks: 'iolens-blocked',
+  latency: 'iolens-latency',
+};
+
+function focus(section: PanelSection): void {
+  const target = document.getElementById(SECTIONS[section]);
+  if (target) {
+    target.hidden = false;
+    target.scrollIntoView({ block: 'start' });
+  }
+}
+
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data as ToWebviewMessage | undefined;
-  if (msg && msg.kind === 'notify' && msg.method === 'showReport') render(msg);
+  if (!msg || msg.kind !== 'notify') return;
+  switch (msg.method) {
+    case 'showReport':
+      render(msg);
+      return;
+    case 'showLifecycle': {
+      const section = document.getElementById('iolens-lifecycle');
+      const body = document.getElementById('iolens-lifecycle-body');
+      if (section && body) {
+        renderLifecycle(body, msg.params.file, msg.params.line, msg.params.chains, reveal);
+        section.hidden = false;
+      }
+      return;
+    }
+    case 'showLatency': {
+      const section = document.getElementById('iolens-latency');
+      const body = document.getElementById('iolens-latency-body');
+      if (section && body) {
+        renderLatency(body, msg.params.groups);
+        section.hidden = false;
+      }
+      return;
+    }
+    case 'focus':
+      focus(msg.params.section);
+      return;
+  }
 });
 
 // A state saved by an older version may lack the newer report sections: drop it, the host resends.
-const saved = vscode.getState() as ToWebviewMessage | undefined;
+const saved = vscode.getState() as ShowReport | undefined;
 if (saved && saved.kind === 'notify' && saved.method === 'showReport' && Array.isArray(saved.params.report.tasks) && saved.params.report.waitGraph !== undefined) render(saved);
 vscode.postMessage({ kind: 'notify', method: 'ready', params: { version: WEBVIEW_PROTOCOL_VERSION } });

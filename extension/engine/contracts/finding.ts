@@ -8,10 +8,16 @@ export type Severity = 'error' | 'warning' | 'info';
 /** A JSON value, for `details`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** A pointer at one line of one input file (1-based). */
+/** A pointer at one line of one input file (1-based), with what that line is for the finding. */
 export interface EvidenceRef {
   readonly file: string;
   readonly line: number;
+  /**
+   * What the line is, in words (`block request issued`, `completed with -5 EIO`,
+   * `syscall exit: 65536 of 262144`, `task report of kworker/u8:3`): shown as the label of the
+   * diagnostic's related location and in SARIF's related locations.
+   */
+  readonly role: string;
 }
 
 export interface Finding {

@@ -7,7 +7,7 @@
  * 1-based.
  */
 import type { Finding } from './finding';
-import type { RequestLayer } from './report';
+import type { RequestLayer, TaskReport } from './report';
 
 /** One decoded payload field of an event, ready to show: its value, its unit and what it means. */
 export interface FieldView {
@@ -255,4 +255,39 @@ export interface LineWindow {
   readonly lines: readonly string[];
   /** Lines in the whole file. */
   readonly totalLines: number;
+}
+
+/** Everything a hover shows about one line, in one round trip. */
+export interface LineInfo {
+  /** The event on the line (traces), or null. */
+  readonly event: EventDetail | null;
+  /** The request chains the line belongs to (traces). */
+  readonly chains: readonly RequestChain[];
+  /** Findings at the line (decisive first, then those citing it as evidence). */
+  readonly findings: readonly FindingRef[];
+  /** Kernel logs: the task report the line lies in (its first report when a pid was reported several times), or null. */
+  readonly task: TaskReport | null;
+}
+
+/** An inline annotation above a line (a CodeLens): a finding's decisive line, or the first line of a request a finding names. */
+export interface LensInfo {
+  readonly line: number;
+  readonly kind: 'finding' | 'request';
+  /** Short: `short read: 4 KiB of 16 KiB before EOF`, `read 7:0 16 KiB: 1.24 ms, -5 EIO`. */
+  readonly title: string;
+  readonly tooltip: string;
+  /** Index in the session's findings (for `request`: the finding that names the request). */
+  readonly finding: number;
+  /** Request id (kind `request`). */
+  readonly request?: number;
+}
+
+/** An inline hint at the end of a line: the latency of a request that completes there. */
+export interface InlayInfo {
+  readonly line: number;
+  /** `Q2C 86.2 µs`, `1.24 ms`, `-5 EIO after 3.1 ms`. */
+  readonly text: string;
+  readonly tooltip: string;
+  /** The request it describes. */
+  readonly request: number;
 }

@@ -5,24 +5,32 @@
  * Reads the block requests the BlockTracker rebuilt; the request's chain (`requests.root`) gives the
  * syscall / io_uring / filesystem request that caused it when other trackers linked them. One finding per
  * request: severity error for a failed request, warning for a requeued one that finally succeeded. The
- * evidence is the request's own lines plus the lines of the request at the top of its chain.
+ * evidence is the request's own lines plus the lines of the request at the top of its chain, each named by
+ * the stage it is (`block write request completed: -5 EIO`, `pwrite64 returned: -5 EIO`).
  */
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
 import { errnoNames } from '../decode/errnoNames';
 import { devName } from '../lifecycle/devName';
+import { LineRoles } from '../requests/lineRoles';
 import type { RequestView } from '../requests/requestView';
+import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';
 
 function range(v: RequestView, r: number): string {
   return v.sector(r) >= 0 ? `${v.sector(r)} + ${v.sectors(r)}` : '(no sector)';
 }
 
-function evidence(file: string, v: RequestView, r: number): EvidenceRef[] {
+/** The block request's lines and those of the request at the top of its chain, each named by its stage. */
+function evidence(file: string, v: RequestView, store: EventStore, r: number): EvidenceRef[] {
   const lines = new Set(v.lines(r));
+  const roles = new LineRoles(v, store).request(r);
   const root = v.root(r);
-  if (root !== r) for (const l of v.lines(root)) lines.add(l);
-  return [...lines].sort((a, b) => a - b).map((line) => ({ file, line }));
+  if (root !== r) {
+    for (const l of v.lines(root)) lines.add(l);
+    roles.request(root);
+  }
+  return roles.refs(file, [...lines].sort((a, b) => a - b));
 }
 
 /** "the pwrite64 of pid 1234 (dd) at line 18" for the top of the chain, or '' when there is none. */
@@ -95,7 +103,7 @@ export class IoErrorDetector implements Detector {
         message,
         file: ctx.file,
         line,
-        evidence: evidence(ctx.file, v, r),
+        evidence: evidence(ctx.file, v, ctx.store, r),
         details: { ...facts(v, r), requestId: r, ...who.details },
       });
     }

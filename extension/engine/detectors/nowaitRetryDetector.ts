@@ -14,6 +14,7 @@ import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
 import { fdOf } from '../lifecycle/fsResolve';
 import { isReadSyscall } from '../lifecycle/syscallSpecs';
+import { LineRoles } from '../requests/lineRoles';
 import { chainLines } from '../requests/requestChain';
 import { userDataText } from '../requests/requestJson';
 import type { RequestView } from '../requests/requestView';
@@ -111,10 +112,15 @@ export class NowaitRetryDetector implements Detector {
       max = Math.max(max, it.addedNs);
     }
     const lines = new Set<number>();
+    const roles = new LineRoles(v, ctx.store);
     for (const it of items) {
       if (lines.size >= MAX_EVIDENCE) break;
       chainLines(v, it.req, lines);
-      if (it.extra >= 0) chainLines(v, it.extra, lines);
+      roles.chain(it.req);
+      if (it.extra >= 0) {
+        chainLines(v, it.extra, lines);
+        roles.chain(it.extra).name(v.stageLine(it.extra, 0), `${v.op(it.extra)} again without RWF_NOWAIT (the retry)`);
+      }
     }
     const listed: JsonValue[] = items.slice(0, MAX_LISTED).map((it) => {
       const o: { [key: string]: JsonValue } = { offset: v.offset(it.req), length: v.length(it.req), retries: it.retries, addedLatencyNs: it.addedNs };
@@ -140,7 +146,7 @@ export class NowaitRetryDetector implements Detector {
       message: `${items.length} ${ops} request${items.length === 1 ? '' : 's'} on ${file} by ${g.comm}-${g.pid} needed ${retries} NOWAIT retr${retries === 1 ? 'y' : 'ies'}: ${how}. Added latency: mean ${(mean / 1e3).toFixed(0)} us, max ${(max / 1e3).toFixed(0)} us (first attempt to completion).`,
       file: ctx.file,
       line: first.line,
-      evidence: [...lines].filter((l) => l > 0).sort((a, b) => a - b).slice(0, MAX_EVIDENCE).map((line) => ({ file: ctx.file, line })),
+      evidence: roles.refs(ctx.file, [...lines].filter((l) => l > 0).sort((a, b) => a - b).slice(0, MAX_EVIDENCE)),
       details: { layer: g.layer, pid: g.pid, comm: g.comm, dev: g.dev, ino: g.ino, requests: items.length, retries, addedLatencyMeanNs: mean, addedLatencyMaxNs: max, listed },
     };
   }

@@ -16,8 +16,10 @@
 import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
 import { ByteRanges } from '../lifecycle/orderedExtentRanges';
-import { hasIoerr, isFinished, type OrderedExtent } from '../lifecycle/orderedExtentState';
+import { hasIoerr, isFinished, type OrderedExtent, type OrderedExtentWaiter } from '../lifecycle/orderedExtentState';
 import type { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
+import { LineRoles } from '../requests/lineRoles';
+import type { RequestView } from '../requests/requestView';
 import type { Detector, DetectorContext } from './detector';
 
 function kib(bytes: number): string {
@@ -36,8 +38,41 @@ function identity(oe: OrderedExtent): { [key: string]: JsonValue } {
   return { fsid: oe.fsid, root: oe.root, ino: oe.ino, fileOffset: oe.fileOffset, len: oe.len, diskStart: oe.diskStart, diskLen: oe.diskLen, flags: [...oe.flags.names] };
 }
 
-function evidence(file: string, lines: Iterable<number>): Finding['evidence'] {
-  return [...new Set(lines)].filter((l) => l > 0).sort((a, b) => a - b).map((line) => ({ file, line }));
+function evidence(file: string, lines: Iterable<number>, roles: LineRoles): Finding['evidence'] {
+  return roles.refs(file, [...new Set(lines)].filter((l) => l > 0).sort((a, b) => a - b));
+}
+
+/** The stage of the extent's own request printed on `line` ('' when none). */
+function stageAtLine(v: RequestView, oe: OrderedExtent, line: number): string {
+  for (let k = 0; k < v.stageCount(oe.request); k++) if (v.stageLine(oe.request, k) === line) return v.stageName(oe.request, k);
+  return '';
+}
+
+/** What the line where IOERR first shows is: the finish or removal of the extent, or another of its events. */
+function ioerrRole(v: RequestView, oe: OrderedExtent): string {
+  const stage = stageAtLine(v, oe, oe.ioerrLine);
+  if (stage === 'mark_finished' || stage === 'finish') return 'ordered extent finished with IOERR';
+  if (stage === 'remove') return 'ordered extent removed with IOERR';
+  return `IOERR flag first set${stage ? ` (ordered extent ${stage})` : ''}`;
+}
+
+/** Why an event shows a task waiting for the extent. */
+function waiterRole(w: OrderedExtentWaiter): string {
+  const who = `${w.comm || '?'}-${w.pid}`;
+  switch (w.kind) {
+    case 'fsync':
+      return `fsync by ${who} waits for it`;
+    case 'sync':
+      return `sync by ${who} waits for every ordered extent`;
+    case 'hung-task':
+      return `hung task ${who} (sched_process_hang)`;
+    case 'd-state':
+      return `${who} switched out in D state`;
+    case 'oe-wait':
+      return `${who} waits for it (btrfs_start_ordered_extent)`;
+    case 'inode-activity':
+      return `another ordered extent added on the inode`;
+  }
 }
 
 /** Disk (logical) ranges mapped to file offsets; only for uncompressed extents, where they map 1:1. */
@@ -77,12 +112,18 @@ export class OrderedExtentIoerrDetector implements Detector {
     const lines: number[] = [oe.addedLine, oe.ioerrLine, oe.removedLine, ...(oe.failLines ?? []), ...(oe.blockLines ?? [])];
     let errno = oe.blockErrno;
     const v = ctx.requests;
+    const roles = new LineRoles(v, ctx.store);
+    if (oe.ioerrLine > 0) roles.name(oe.ioerrLine, ioerrRole(v, oe));
+    roles.name(oe.addedLine, 'ordered extent added').name(oe.removedLine, 'ordered extent removed');
+    for (const l of oe.failLines ?? []) roles.name(l, 'write of a range failed (uptodate=0)');
     for (const b of linkedWrites(ctx, oe)) {
       const result = v.result(b)!;
       (result < 0 ? diskFailed : diskOk).add(v.sector(b) * 512, (v.sector(b) + v.sectors(b)) * 512);
       if (result < 0) errno = result;
       lines.push(...v.lines(b));
+      roles.request(b);
     }
+    for (const l of oe.blockLines ?? []) roles.stageAt(l).fallback(l, 'block write completion in its disk range');
     // A btrfs bio split into several block requests fails as a whole (uptodate=0 for its whole range) even
     // when some of its requests succeeded: block outcomes are the finer truth, completions fill the rest.
     const blockOk = new ByteRanges();
@@ -122,7 +163,7 @@ export class OrderedExtentIoerrDetector implements Detector {
       message,
       file: ctx.file,
       line: decisive,
-      evidence: evidence(ctx.file, lines),
+      evidence: evidence(ctx.file, lines, roles),
       details: {
         ...identity(oe),
         writtenBytes: written.bytes,
@@ -175,7 +216,7 @@ export class OrderedExtentUnfinishedDetector implements Detector {
           'Its writes have not completed: look for stuck I/O below btrfs (a hung device, a suspended or failing queue).',
         file: ctx.file,
         line: oe.addedLine,
-        evidence: evidence(ctx.file, [oe.addedLine, ...waiters.map((w) => w.line)]),
+        evidence: evidence(ctx.file, [oe.addedLine, ...waiters.map((w) => w.line)], unfinishedRoles(ctx, oe, waiters)),
         details: {
           ...identity(oe),
           ageNs: age,
@@ -186,4 +227,11 @@ export class OrderedExtentUnfinishedDetector implements Detector {
     }
     return out;
   }
+}
+
+/** The unfinished extent's `add` line and each waiter's line, named by why it waits. */
+function unfinishedRoles(ctx: DetectorContext, oe: OrderedExtent, waiters: readonly OrderedExtentWaiter[]): LineRoles {
+  const roles = new LineRoles(ctx.requests, ctx.store).name(oe.addedLine, 'ordered extent added (never finished)');
+  for (const w of waiters) roles.name(w.line, waiterRole(w));
+  return roles;
 }

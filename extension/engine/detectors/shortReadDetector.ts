@@ -20,6 +20,7 @@ import { FINDING_KINDS } from '../contracts/findingKinds';
 import { errnoNames } from '../decode/errnoNames';
 import { fdOf } from '../lifecycle/fsResolve';
 import { nextReads, readOutcome } from '../lifecycle/readOutcome';
+import { LineRoles } from '../requests/lineRoles';
 import { chainLines } from '../requests/requestChain';
 import type { RequestView } from '../requests/requestView';
 import { userDataText } from '../requests/requestJson';
@@ -74,8 +75,12 @@ export class ShortReadDetector implements Detector {
     const v = ctx.requests;
     const reason = why(v, r, returned, next);
     const lines = chainLines(v, r);
+    const roles = new LineRoles(v, ctx.store).chain(r);
     const nextResult = next >= 0 ? v.result(next) : undefined;
-    if (nextResult !== undefined && nextResult < 0) chainLines(v, next, lines);
+    if (nextResult !== undefined && nextResult < 0) {
+      chainLines(v, next, lines);
+      roles.chain(next).name(v.stageLine(next, v.stageCount(next) - 1), `next read of the file failed: ${nextResult} ${errnoNames.name(nextResult) ?? ''}`.trimEnd());
+    }
     const sorted = [...lines].filter((l) => l > 0).sort((a, b) => a - b).slice(0, MAX_EVIDENCE);
     const missing = expected - returned;
     const at = v.offset(r) >= 0 ? `offset ${v.offset(r)}` : 'the current file position';
@@ -105,7 +110,7 @@ export class ShortReadDetector implements Detector {
       message: `${describe(v, r)} by ${v.comm(r)}-${v.pid(r)} returned ${returned} of ${requested} bytes at ${at} ${gap}. ${reason}.`,
       file: ctx.file,
       line: v.stageLine(r, v.stageCount(r) - 1),
-      evidence: sorted.map((line) => ({ file: ctx.file, line })),
+      evidence: roles.refs(ctx.file, sorted),
       details,
     };
   }

@@ -22,6 +22,7 @@ import { devName } from '../lifecycle/devName';
 import { iomapFlags } from '../decode/iomapFlags';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent, EventInterest } from '../ingest/eventConsumer';
+import { LineRoles } from '../requests/lineRoles';
 import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';
 
@@ -63,6 +64,13 @@ interface InodeGroup {
 const WRITE_SYSCALLS = new Set(['sys_enter_write', 'sys_enter_pwrite64', 'sys_enter_writev', 'sys_enter_pwritev', 'sys_enter_pwritev2']);
 const MAP_EVENTS = new Set(['iomap_iter_dstmap', 'iomap_iter_srcmap', 'iomap_apply_dstmap', 'iomap_apply_srcmap', 'iomap_writepage_map', 'iomap_add_to_ioend']);
 const MAX_KEPT = 16;
+
+/** What the line of each kind of stale map is. */
+const STALE_ROLES: Readonly<Record<StaleSource, string>> = {
+  xfs_iomap_invalid: 'mapping went stale under the write (xfs_iomap_invalid)',
+  xfs_wb_iomap_invalid: 'writeback mapping found invalid',
+  iomap_f_stale: 'iomap marked IOMAP_F_STALE',
+};
 
 /** Options of the stale-iomap detector. */
 export interface StaleIomapOptions {
@@ -181,7 +189,12 @@ export class StaleIomapDetector implements Detector {
   private finding(ctx: DetectorContext, g: InodeGroup): Finding {
     const first = g.first[0]!;
     const lines: number[] = [];
-    for (const o of g.first) lines.push(o.iterLine, o.line, o.remapLine, o.writeLine);
+    const roles = new LineRoles(ctx.requests, ctx.store);
+    for (const o of g.first) {
+      lines.push(o.iterLine, o.line, o.remapLine, o.writeLine);
+      roles.name(o.iterLine, 'the mapping the write used (iomap_iter)').name(o.line, STALE_ROLES[o.source]).name(o.remapLine, 'remap of the same range (iomap_iter)');
+      roles.name(o.writeLine, o.writeText.startsWith('xfs_') ? `the buffered write (${o.writeText})` : `buffered write: ${o.writeText} by ${o.comm}-${o.pid}`);
+    }
     const writes = g.first.filter((o) => o.source !== 'xfs_wb_iomap_invalid');
     const remapped = writes.filter((o) => o.remapLine > 0).length;
     const callers = new Set<string>();
@@ -223,7 +236,7 @@ export class StaleIomapDetector implements Detector {
       message,
       file: ctx.file,
       line: first.line,
-      evidence: [...new Set(lines)].filter((l) => l > 0).sort((a, b) => a - b).map((line) => ({ file: ctx.file, line })),
+      evidence: roles.refs(ctx.file, [...new Set(lines)].filter((l) => l > 0).sort((a, b) => a - b)),
       details,
     };
   }

@@ -19,6 +19,7 @@ import { FINDING_KINDS } from '../contracts/findingKinds';
 import type { DecodedPayload } from '../decode/payloadTypes';
 import type { IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import { devName } from '../lifecycle/devName';
+import { LineRoles } from '../requests/lineRoles';
 import type { RequestView } from '../requests/requestView';
 import type { EventStore } from '../store/eventStore';
 import type { Detector, DetectorContext } from './detector';
@@ -167,7 +168,7 @@ export class UnalignedDiscardDetector implements Detector {
     for (const c of fallocs) {
       const reqs = byCall.get(c) ?? [];
       if (c.ret === EBUSY) {
-        out.push(this.ebusy(ctx.file, v, c, reqs));
+        out.push(this.ebusy(ctx.file, v, ctx.store, c, reqs));
         continue;
       }
       const dev = reqs.length > 0 ? v.dev(reqs[0]!) : fdDev.get(`${c.pid}:${c.fd}`);
@@ -196,15 +197,16 @@ export class UnalignedDiscardDetector implements Detector {
     return out;
   }
 
-  private ebusy(file: string, v: RequestView, c: Call, reqs: readonly number[]): Finding {
+  private ebusy(file: string, v: RequestView, store: EventStore, c: Call, reqs: readonly number[]): Finding {
     const lines = [c.enterLine, c.exitLine, ...reqs.flatMap((r) => v.lines(r))];
+    const roles = this.callRoles(v, store, c, reqs);
     return {
       kind: this.kind,
       severity: 'error',
       message: `fallocate(${fallocModeName(c.mode)}, offset ${c.offset}, len ${c.len}) on fd ${c.fd} by pid ${c.pid} (${c.comm}) returned -16 (EBUSY): the kernel could not invalidate the page cache over the range. On a block device before 5.11 this is what a sector-aligned but not page-aligned punch hole / zero range next to cached buffered writes does.`,
       file,
       line: c.exitLine > 0 ? c.exitLine : c.enterLine,
-      evidence: this.refs(file, lines),
+      evidence: this.refs(file, lines, roles),
       details: { syscall: 'fallocate', pid: c.pid, fd: c.fd, mode: c.mode, modeName: fallocModeName(c.mode), offset: c.offset, len: c.len, ret: c.ret, errno: 'EBUSY' },
     };
   }
@@ -234,6 +236,9 @@ export class UnalignedDiscardDetector implements Detector {
       : '';
     const message = `${what} is ${alignment} (${PAGE}-byte pages; partial page${pages.length > 1 ? 's' : ''} ${pages.join(' and ')}), and ${wrote}. The kernel zeroes partial pages in the page cache instead of dropping them, and writeback of such a page rewrites all its sectors, the discarded ones included.${outcome}`;
     const lines = [...(c ? [c.enterLine, c.exitLine] : []), ...reqs.flatMap((r) => v.lines(r)), w.call.enterLine, w.call.exitLine];
+    const roles = c ? this.callRoles(v, ctx.store, c, reqs) : new LineRoles(v, ctx.store);
+    for (const r of reqs) roles.request(r);
+    roles.name(w.call.enterLine, `buffered ${w.call.syscall} on a partial page (${relation})`).name(w.call.exitLine, `${w.call.syscall} returned ${w.call.ret}`);
     const details: { [key: string]: JsonValue } = {
       dev: devName(dev), start, end, length: end - start, pages, sectorAligned, writeSyscall: w.call.syscall, writeLine: w.call.enterLine,
       writePid: w.call.pid, writeStart: w.start, writeEnd: w.end, writeRelation: relation, pageDirty: dirty,
@@ -246,7 +251,7 @@ export class UnalignedDiscardDetector implements Detector {
       message,
       file: ctx.file,
       line: c ? c.enterLine : v.lines(reqs[0]!)[0]!,
-      evidence: this.refs(ctx.file, lines),
+      evidence: this.refs(ctx.file, lines, roles),
       details,
     };
   }
@@ -265,7 +270,16 @@ export class UnalignedDiscardDetector implements Detector {
     });
   }
 
-  private refs(file: string, lines: readonly number[]): EvidenceRef[] {
-    return [...new Set(lines.filter((l) => l > 0))].sort((a, b) => a - b).map((line) => ({ file, line }));
+  private refs(file: string, lines: readonly number[], roles: LineRoles): EvidenceRef[] {
+    return roles.refs(file, [...new Set(lines.filter((l) => l > 0))].sort((a, b) => a - b));
+  }
+
+  /** The fallocate's enter and exit lines, and the zeroing block requests it queued (named by their stages). */
+  private callRoles(v: RequestView, store: EventStore, c: Call, reqs: readonly number[]): LineRoles {
+    const roles = new LineRoles(v, store);
+    const ret = c.ret === EBUSY ? '-16 EBUSY' : String(c.ret);
+    roles.name(c.enterLine, `fallocate(${fallocModeName(c.mode)}, ${c.offset}, ${c.len}) entered`).name(c.exitLine, `fallocate returned ${ret}`);
+    for (const r of reqs) roles.request(r);
+    return roles;
   }
 }

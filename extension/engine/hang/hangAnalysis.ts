@@ -8,9 +8,10 @@
  */
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { kindsFrom } from '../contracts/findingKinds';
-import type { AlignmentReport, DumpedTask, StackFrame, TaskGroup, TaskReport, WaitGraph } from '../contracts/report';
+import type { AlignmentReport, DumpedTask, StackFrame, TaskGroup, TaskReport, TaskSource, WaitGraph } from '../contracts/report';
 import type { KernelLogResult } from '../klog/kernelLogParser';
 import { devName } from '../lifecycle/devName';
+import { clipRole } from '../requests/lineRoles';
 import { culpritFrame, hangTitle, IO_WAITS, orderedExtentWait, reliableFrames, stackSignature, waitResource, baseName, type OrderedExtentWait, type WaitResource } from './stackFacts';
 import { alignLogWithTrace, linkIoWaiter, linkOrderedExtentWaiter, type Alignment, type LinkedBio, type TraceSide, type WaiterLink } from './traceLink';
 import { WaitGraphBuilder } from './waitGraph';
@@ -72,7 +73,7 @@ export function analyzeHangs(logs: readonly KernelLogInput[], traces: readonly T
     const best = [...pool].sort((a, b) => (SOURCE_RANK[a.t.source] ?? 9) - (SOURCE_RANK[b.t.source] ?? 9) || a.t.firstLine - b.t.firstLine)[0]!;
     (best as { primary: boolean }).primary = true;
     (best as { blocked: boolean }).blocked = list.some((v) => v.blocked);
-    best.others = list.filter((v) => v !== best).map((v) => ({ file: v.file, line: v.t.firstLine }));
+    best.others = list.filter((v) => v !== best).map((v) => ({ file: v.file, line: v.t.firstLine, role: `same pid reported again (${SOURCE_WORDS[v.t.source]})` }));
     primaries.push(best);
   }
   primaries.sort((a, b) => a.file.localeCompare(b.file) || a.t.firstLine - b.t.firstLine);
@@ -174,6 +175,32 @@ function taskReport(v: TaskView): TaskReport {
   };
 }
 
+/** What a report of each source is called in a role. */
+const SOURCE_WORDS: Readonly<Record<TaskSource, string>> = {
+  'hung-task': 'hung-task report',
+  'sysrq-w': 'sysrq-w blocked-task dump',
+  'sysrq-t': 'sysrq-t task dump',
+  blocker: 'lock owner report',
+  'proc-stack': '/proc stack',
+  dump: 'task dump',
+};
+
+/** `kworker/u8:3 (pid 123)`. */
+function taskWho(t: DumpedTask): string {
+  return `${t.comm}${t.pid !== undefined ? ` (pid ${t.pid})` : ''}`;
+}
+
+/** The role of a task's first line: `hung-task report of kworker/u8:3 (pid 123)`. */
+function taskRole(t: DumpedTask): string {
+  return clipRole(`${SOURCE_WORDS[t.source]} of ${taskWho(t)}`);
+}
+
+/** The role of a block request's first line that a blocked task needed: `block request WS 7:0 28672+512, never completed`. */
+function bioRole(b: LinkedBio, reportTs: number): string {
+  const when = b.completedTs === undefined ? 'never completed' : b.completedTs > reportTs ? 'completed after the report' : 'outstanding at the report';
+  return clipRole(`block request ${b.label}, ${when}`);
+}
+
 function taskName(t: DumpedTask): string {
   return t.pid !== undefined ? `${t.comm}:${t.pid}` : `${t.comm} (no pid)`;
 }
@@ -198,7 +225,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
     g.node({ id: v.node, kind: 'task', label: taskName(v.t), stuck: true, file: v.file, line: v.t.firstLine, detail: v.t.state });
     const rid = `res:${v.res.key}`;
     g.node({ id: rid, kind: 'resource', label: v.res.label, stuck: false, detail: v.res.kind });
-    const ev: EvidenceRef[] = [{ file: v.file, line: v.res.frame?.line ?? v.t.firstLine }];
+    const ev: EvidenceRef[] = [{ file: v.file, line: v.res.frame?.line ?? v.t.firstLine, role: v.res.frame ? clipRole(`sleeps in ${baseName(v.res.frame.func)}`) : taskRole(v.t) }];
     g.edge({ from: v.node, to: rid, kind: 'waits-on', label: v.oe ? v.oe.words : `sleeps in ${v.res.frame ? baseName(v.res.frame.func) : '?'}`, evidence: ev });
   }
   // Blocker hints (6.x): the lock is likely owned by the named task.
@@ -208,7 +235,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
     const owner = views.find((o) => o.t.pid === b.ownerPid);
     const oid = `task:${b.ownerPid}`;
     if (!owner || !owner.blocked) g.node({ id: oid, kind: 'task', label: `${b.ownerComm ?? '?'}:${b.ownerPid}`, stuck: false, ...(owner ? { file: owner.file, line: owner.t.firstLine, detail: owner.t.state } : {}) });
-    g.edge({ from: `res:${v.res.key}`, to: oid, kind: 'held-by', label: `${b.lock} likely owned by ${b.ownerComm ?? '?'}:${b.ownerPid}${b.ownerRole ? ` <${b.ownerRole}>` : ''} (blocker hint)`, evidence: [{ file: v.file, line: b.line }] });
+    g.edge({ from: `res:${v.res.key}`, to: oid, kind: 'held-by', label: `${b.lock} likely owned by ${b.ownerComm ?? '?'}:${b.ownerPid}${b.ownerRole ? ` <${b.ownerRole}>` : ''} (blocker hint)`, evidence: [{ file: v.file, line: b.line, role: clipRole(`blocker hint: owned by ${b.ownerComm ?? '?'} (pid ${b.ownerPid})`) }] });
   }
   // lockdep: tasks holding a lock of the class the waiters sleep on.
   for (const { file, log } of logs) {
@@ -220,7 +247,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
         if (!matches) continue;
         const holder = views.find((o) => o.t.pid === l.pid);
         if (!holder?.blocked) g.node({ id: `task:${l.pid}`, kind: 'task', label: `${l.comm}:${l.pid}`, stuck: false });
-        g.edge({ from: `res:${v.res.key}`, to: `task:${l.pid}`, kind: 'held-by', label: `holds ${l.name} (lockdep, taken at ${l.at})`, evidence: [{ file, line: l.line }] });
+        g.edge({ from: `res:${v.res.key}`, to: `task:${l.pid}`, kind: 'held-by', label: `holds ${l.name} (lockdep, taken at ${l.at})`, evidence: [{ file, line: l.line, role: clipRole(`lockdep: ${l.comm} (pid ${l.pid}) holds ${l.name}`) }] });
       }
     }
   }
@@ -232,13 +259,13 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
     if (v.res.kind === 'ordered-extents' || (v.oe?.all ?? false)) {
       for (const w of flushWorkers) {
         if (w === v) continue;
-        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'served-by', label: `btrfs_wait_ordered_extents waits for the flush work ${taskName(w.t)} runs`, evidence: [{ file: w.file, line: w.t.firstLine }] });
+        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'served-by', label: `btrfs_wait_ordered_extents waits for the flush work ${taskName(w.t)} runs`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`flush worker ${taskWho(w.t)}`) }] });
       }
     }
     if (v.oe || v.res.kind === 'ordered-extent' || v.res.kind === 'folio-writeback') {
       for (const w of completionWorkers) {
         if (w === v) continue;
-        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'completed-by', label: `ordered extents are completed by ${taskName(w.t)}, which is blocked itself`, evidence: [{ file: w.file, line: w.t.firstLine }] });
+        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'completed-by', label: `ordered extents are completed by ${taskName(w.t)}, which is blocked itself`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`completion worker ${taskWho(w.t)}`) }] });
       }
     }
   }
@@ -253,19 +280,19 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
       if (bios++ >= MAX_BIO_NODES) break;
       const bid = `bio:${side.file}:${b.id}`;
       g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-      g.edge({ from: rid, to: bid, kind: 'needs-io', label: `write outstanding when ${taskName(v.t)} was reported`, evidence: [{ file: side.file, line: b.line }] });
+      g.edge({ from: rid, to: bid, kind: 'needs-io', label: `write outstanding when ${taskName(v.t)} was reported`, evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
     }
     for (const x of w.extents) {
       const oe = x.extent;
       const oid = `oe:${side.file}:${oe.request}`;
       const stuck = x.finishedTs === undefined || x.finishedTs > w.reportTs;
       g.node({ id: oid, kind: 'ordered-extent', label: `ordered extent ino ${oe.ino} [${oe.fileOffset}, +${oe.len})`, stuck, file: side.file, line: oe.addedLine, detail: x.finishedTs === undefined ? 'never completed' : `completed at ${x.finishedTs.toFixed(6)}` });
-      g.edge({ from: rid, to: oid, kind: 'needs-io', label: `open when ${taskName(v.t)} blocked`, evidence: [{ file: side.file, line: oe.addedLine }] });
+      g.edge({ from: rid, to: oid, kind: 'needs-io', label: `open when ${taskName(v.t)} blocked`, evidence: [{ file: side.file, line: oe.addedLine, role: 'ordered extent added (open when the task blocked)' }] });
       for (const b of x.outstanding) {
         if (bios++ >= MAX_BIO_NODES) break;
         const bid = `bio:${side.file}:${b.id}`;
         g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-        g.edge({ from: oid, to: bid, kind: 'needs-io', label: x.direct ? 'its write' : 'outstanding write on the device', evidence: [{ file: side.file, line: b.line }] });
+        g.edge({ from: oid, to: bid, kind: 'needs-io', label: x.direct ? 'its write' : 'outstanding write on the device', evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
       }
     }
   }
@@ -294,11 +321,11 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
     const since = t.hungSeconds !== undefined ? ` (blocked for more than ${t.hungSeconds} s)` : '';
     const peers = group.filter((p) => p !== v);
     const peerText = peers.length > 0 ? `; ${peers.length + 1} tasks share this stack (${group.map((p) => taskName(p.t)).slice(0, 6).join(', ')}${group.length > 6 ? ', …' : ''})` : '';
-    const evidence: EvidenceRef[] = [{ file: v.file, line: t.firstLine }];
-    if (c) evidence.push({ file: v.file, line: c.line });
-    if (v.res.frame && v.res.frame !== c) evidence.push({ file: v.file, line: v.res.frame.line });
+    const evidence: EvidenceRef[] = [{ file: v.file, line: t.firstLine, role: taskRole(t) }];
+    if (c) evidence.push({ file: v.file, line: c.line, role: clipRole(`culprit frame: ${baseName(c.func)}`) });
+    if (v.res.frame && v.res.frame !== c) evidence.push({ file: v.file, line: v.res.frame.line, role: clipRole(`sleeps in ${baseName(v.res.frame.func)}`) });
     evidence.push(...v.others);
-    for (const h of v.link?.hangs ?? []) evidence.push({ file: v.link!.side.file, line: h });
+    for (const h of v.link?.hangs ?? []) evidence.push({ file: v.link!.side.file, line: h, role: clipRole(`sched_process_hang of ${taskWho(t)}`) });
     out.push({
       kind: 'hung-task',
       severity: t.source === 'hung-task' ? 'error' : 'warning',
@@ -358,7 +385,10 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
       );
     }
     const details: { [k: string]: JsonValue } = { comm: t.comm, pid: t.pid ?? null, role: v.oe.role, waitIn: v.oe.waitIn.func, all: v.oe.all, onWriteback: v.oe.onWriteback, explanation: '' };
-    const evidence: EvidenceRef[] = [{ file: v.file, line: v.oe.waitIn.line }, { file: v.file, line: t.firstLine }];
+    const evidence: EvidenceRef[] = [
+      { file: v.file, line: v.oe.waitIn.line, role: clipRole(`waits for ordered extents in ${baseName(v.oe.waitIn.func)}`) },
+      { file: v.file, line: t.firstLine, role: taskRole(t) },
+    ];
     const w = v.link?.waiter;
     if (v.link && w) {
       const side = v.link.side;
@@ -378,8 +408,8 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         });
         parts.push(`in ${side.file}, ${open.length} ordered extent(s)${inoText} were open when it blocked at ${w.blockedTs.toFixed(6)} s and ${still.length} were still unfinished at the report: ${desc.join('; ')}${still.length > 4 ? '; …' : ''}`);
         for (const x of still.slice(0, 8)) {
-          evidence.push({ file: side.file, line: x.extent.addedLine });
-          for (const b of x.outstanding.slice(0, 2)) evidence.push({ file: side.file, line: b.line });
+          evidence.push({ file: side.file, line: x.extent.addedLine, role: 'ordered extent added, unfinished at the report' });
+          for (const b of x.outstanding.slice(0, 2)) evidence.push({ file: side.file, line: b.line, role: bioRole(b, w.reportTs) });
         }
       }
       if (!v.link.align.certain) parts.push(`(${v.link.align.note})`);
@@ -457,7 +487,7 @@ function stalledIoFindings(views: readonly TaskView[]): Finding[] {
         .join(', ')}${bios.length > 3 ? ', …' : ''}; ${tail}. The device (or what is under it) stopped completing I/O`,
       file: side.file,
       line: bios[0]!.line,
-      evidence: [...bios.slice(0, 16).map((b) => ({ file: side.file, line: b.line })), ...waiters.map((v) => ({ file: v.file, line: v.t.firstLine }))],
+      evidence: [...bios.slice(0, 16).map((b) => ({ file: side.file, line: b.line, role: bioRole(b, reportTs) })), ...waiters.map((v) => ({ file: v.file, line: v.t.firstLine, role: taskRole(v.t) }))],
       details: { waiters: names, bios: bios.length, neverCompleted: never.length, outstandingSeconds: round6(waited), devices: devs },
     });
   }
@@ -483,7 +513,7 @@ function traceOnlyHangs(traces: readonly TraceSide[], views: readonly TaskView[]
         message: `${f.comm}:${pid} hung (sched_process_hang at ${f.ts.toFixed(6)} s${f.lines.length > 1 ? `, ${f.lines.length} times` : ''}); the trace has no stack: analyse it together with the kernel log of the same window to see where it waits`,
         file: side.file,
         line: f.lines[0]!,
-        evidence: f.lines.slice(0, 16).map((line) => ({ file: side.file, line })),
+        evidence: f.lines.slice(0, 16).map((line, i) => ({ file: side.file, line, role: clipRole(`sched_process_hang of ${f.comm} (pid ${pid})${i > 0 ? ', again' : ''}`) })),
         details: { comm: f.comm, pid, culprit: null, source: 'sched_process_hang', reports: f.lines.length },
       });
     }

@@ -6,6 +6,7 @@
  * most `limit` findings of each kind are kept, the rest are only counted.
  */
 import type { Finding, JsonValue } from '../contracts/finding';
+import { formatDuration } from '../report/formatDuration';
 
 interface Run {
   first: number;
@@ -80,7 +81,7 @@ export class IngestIssues {
       message,
       file: this.file,
       line,
-      evidence: [{ file: this.file, line }],
+      evidence: [{ file: this.file, line, role: lostRole(what, cpu, count) }],
       details: { cpu, lost: count >= 0 ? count : null, marker: what },
     });
   }
@@ -93,12 +94,12 @@ export class IngestIssues {
     this.disorder.push({
       kind: 'timestamp-disorder',
       severity: 'warning',
-      message: `Time goes backwards on CPU ${cpu} by ${formatNs(back)} (line ${prevLine} is later than this line); latencies across this point are unreliable.`,
+      message: `Time goes backwards on CPU ${cpu} by ${formatDuration(back)} (line ${prevLine} is later than this line); latencies across this point are unreliable.`,
       file: this.file,
       line,
       evidence: [
-        { file: this.file, line: prevLine },
-        { file: this.file, line },
+        { file: this.file, line: prevLine, role: `later timestamp on CPU ${cpu}` },
+        { file: this.file, line, role: `time goes back ${formatDuration(back)} on CPU ${cpu}` },
       ],
       details: { cpu, previousLine: prevLine, backwardsNs: back },
     });
@@ -114,7 +115,7 @@ export class IngestIssues {
         message: `${where} skipped: ${r.reason}.`,
         file: this.file,
         line: r.first,
-        evidence: [{ file: this.file, line: r.first }],
+        evidence: [{ file: this.file, line: r.first, role: r.count === 1 ? 'skipped line' : `first of ${r.count} skipped lines` }],
         details: { scope: 'line', count: r.count, lastLine: r.last, reason: r.reason, sample: r.sample },
       });
     }
@@ -129,7 +130,7 @@ export class IngestIssues {
         message: `${e.count} ${event} event${e.count === 1 ? '' : 's'} with a payload that matches none of the known ${event} formats (corrupt record or an unknown kernel version); kept as raw text.`,
         file: this.file,
         line: e.first,
-        evidence: e.lines.map((line) => ({ file: this.file, line })),
+        evidence: e.lines.map((line) => ({ file: this.file, line, role: `${event}: payload matches no format` })),
         details: { scope: 'payload', event, count: e.count, sample: e.sample },
       });
     }
@@ -149,9 +150,11 @@ export class IngestIssues {
   }
 }
 
-function formatNs(ns: number): string {
-  if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
-  return `${ns} ns`;
+/** What a lost-events marker line is: `12 events lost on CPU 1`, `CPU 1 buffer overwritten before this`. */
+function lostRole(what: string, cpu: number, count: number): string {
+  const on = cpu >= 0 ? ` on CPU ${cpu}` : '';
+  if (what === 'buffer-started') return `CPU ${cpu} buffer overwritten before this line`;
+  if (what === 'overrun') return `ring buffer overrun: ${count} events overwritten`;
+  const verb = what === 'dropped-events' ? 'dropped' : 'lost';
+  return count >= 0 ? `${count} events ${verb}${on}` : `events ${verb}${on} (count unknown)`;
 }

@@ -19,6 +19,8 @@ export interface LogDiagnostic {
   readonly endLine: number;
   readonly severity: 'warning' | 'info';
   readonly message: string;
+  /** What the lines are, in a few words (`damaged line inside a dump`): the role of the finding's evidence. */
+  readonly what: string;
 }
 
 export interface LockHeld {
@@ -126,7 +128,7 @@ export class KernelLogParser {
   /** A line too long to read (it is reported, not parsed). */
   pushOverlong(line: number, bytes: number): void {
     this.lines = line;
-    this.diagnostics.push({ line, endLine: line, severity: 'warning', message: `line of ${bytes} bytes is too long to be a kernel log line; skipped` });
+    this.diagnostics.push({ line, endLine: line, severity: 'warning', message: `line of ${bytes} bytes is too long to be a kernel log line; skipped`, what: 'line too long for a kernel log' });
   }
 
   finish(): KernelLogResult {
@@ -199,7 +201,7 @@ export class KernelLogParser {
     const { items, errors } = parseRegion(region.map((r) => r.c.kind));
     for (const e of errors) {
       const r = region[Math.min(e.record, region.length - 1)]!;
-      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `kernel log line not placed in a dump: ${e.message}` });
+      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `kernel log line not placed in a dump: ${e.message}`, what: 'line not placed in a dump' });
     }
     for (const item of items) {
       const before = this.tasks.length;
@@ -274,6 +276,7 @@ export class KernelLogParser {
           endLine: recs[recs.length - 1]!.endLine,
           severity: 'warning',
           message: `${recs.length} stack line(s) without a task header (the header was lost or cut off), first: ${clip(first.text)}`,
+          what: 'stack lines without a task header',
         });
         return;
       }
@@ -289,11 +292,11 @@ export class KernelLogParser {
       if (kind !== 'dump') this.dumps.push(dump);
       this.trigger = { kind, dump: kind !== 'dump' ? dump : undefined };
     } else if (k === 'PartialTaskHeader') {
-      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `incomplete task header (cut or re-wrapped): ${clip(r.text)}` });
+      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `incomplete task header (cut or re-wrapped): ${clip(r.text)}`, what: 'incomplete task header' });
     } else if (k === 'Foreign' && isDamaged(r.text.trim()) && r.text.trim().length > 0) {
-      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `damaged line next to a dump: ${clip(r.text)}` });
+      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `damaged line next to a dump: ${clip(r.text)}`, what: 'damaged line next to a dump' });
     } else if (k === 'LockHolder' || k === 'LockLine' || k === 'PsRow' || k === 'WqDumpLine') {
-      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'info', message: `${k} line outside its section: ${clip(r.text)}` });
+      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'info', message: `${k} line outside its section: ${clip(r.text)}`, what: `${k} line outside its section` });
     }
   }
 
@@ -303,7 +306,7 @@ export class KernelLogParser {
     const taint = recs.find((r) => r.c.kind === 'Taint');
     const comm = header?.c.task?.comm ?? h.c.comm!;
     if (!header && recs.some((r) => isStackKind(r.c.kind))) {
-      this.diagnostics.push({ line: h.line, endLine: h.endLine, severity: 'info', message: `hung-task report of ${h.c.comm}:${h.c.pid} has no task: line; its stack is taken as that task's` });
+      this.diagnostics.push({ line: h.line, endLine: h.endLine, severity: 'info', message: `hung-task report of ${h.c.comm}:${h.c.pid} has no task: line; its stack is taken as that task's`, what: 'hung-task report without a task: line' });
     }
     const dump: TaskDump = { kind: 'hung-task', line: h.line, ...(h.ts !== undefined ? { ts: h.ts } : {}), taskIndexes: [] };
     this.dumps.push(dump);
@@ -363,6 +366,7 @@ export class KernelLogParser {
         endLine: r.endLine,
         severity: damaged ? 'warning' : 'info',
         message: damaged ? `damaged line inside ${where}: ${clip(r.text)}` : `line inside ${where} is not part of it (interleaved message): ${clip(r.text)}`,
+        what: damaged ? 'damaged line inside a dump' : 'interleaved message inside a dump',
       });
     }
   }
@@ -425,6 +429,7 @@ export class KernelLogParser {
             endLine: r.endLine,
             severity: damaged ? 'warning' : 'info',
             message: damaged ? `damaged line in the stack of ${name}: ${clip(r.text)}` : `line in the stack of ${name} is not a frame (interleaved message): ${clip(r.text)}`,
+            what: damaged ? 'damaged line in a stack' : 'interleaved message in a stack',
           });
           continue;
         }
@@ -439,7 +444,7 @@ export class KernelLogParser {
     }
     if (armCaller) pushFrame(armCaller.f, armCaller.line);
     if (frames.length === 0 && recs.some((r) => r.c.kind === 'CallTrace')) {
-      this.diagnostics.push({ line: first.line, endLine: last.endLine, severity: 'warning', message: `${name}: Call Trace with no frames (the dump was cut)` });
+      this.diagnostics.push({ line: first.line, endLine: last.endLine, severity: 'warning', message: `${name}: Call Trace with no frames (the dump was cut)`, what: 'Call Trace with no frames' });
     }
     if (workqueue) workqueue = { ...workqueue, name: this.intern(workqueue.name), func: this.intern(workqueue.func), ...(workqueue.module ? { module: this.intern(workqueue.module) } : {}), ...(workqueue.desc ? { desc: flat(workqueue.desc) } : {}) };
     const task: DumpedTask = {

@@ -10,17 +10,10 @@ import type { RequestLayer } from '../contracts/report';
 import { errnoNames } from '../decode/errnoNames';
 import { devName } from '../lifecycle/devName';
 import { fdOf } from '../lifecycle/fsResolve';
+import { formatDuration } from '../report/formatDuration';
 import type { RequestView } from '../requests/requestView';
 
 const MAX_NODES = 2000;
-
-export function formatNs(ns: number): string {
-  const a = Math.abs(ns);
-  if (a >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
-  if (a >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
-  if (a >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
-  return `${ns} ns`;
-}
 
 /** A short label for a request: what it did and where. */
 export function requestLabel(v: RequestView, r: number): string {
@@ -50,7 +43,7 @@ function isShortRead(v: RequestView, r: number): boolean {
 
 function detailOf(v: RequestView, r: number): string {
   const res = v.result(r);
-  const lat = v.isComplete(r) && v.stageCount(r) > 1 ? `, ${formatNs(v.lastTs(r) - v.firstTs(r))}` : '';
+  const lat = v.isComplete(r) && v.stageCount(r) > 1 ? `, ${formatDuration(v.lastTs(r) - v.firstTs(r))}` : '';
   if (res === undefined) return v.isComplete(r) ? `done${lat}` : 'incomplete';
   if (res < 0) return `failed ${res}${errnoNames.name(res) ? ` ${errnoNames.name(res)}` : ''}${lat}`;
   return `-> ${res}${lat}`;
@@ -98,7 +91,7 @@ export function lifecycleGraph(file: string, v: RequestView, request: number, ex
       const from = idOf(p);
       if (from !== id) {
         const key = `${from}->${id}`;
-        if (!edges.has(key)) edges.set(key, { from, to: id, label: `+${formatNs(v.firstTs(r) - v.firstTs(p))}` });
+        if (!edges.has(key)) edges.set(key, { from, to: id, label: `+${formatDuration(v.firstTs(r) - v.firstTs(p))}` });
       }
     }
   }

@@ -3,21 +3,27 @@
  * cheap (the line reader's blocks, the event decoder's scratch strings, the matching rows of recent
  * filters, the outline). Every answer comes from the model's columns and a few lines read again from the
  * source; nothing re-reads the whole file. Kernel-log models answer the text, outline and folding queries.
+ * Questions that also need the session's findings (lineInfo.ts, lensIndex.ts) are composed by the engine
+ * service from these answers and the session's FindingIndex.
  */
 import type { Finding } from '../contracts/finding';
-import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
+import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, InlayInfo, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
 import type { RequestLayer } from '../contracts/report';
 import { clockScale, lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
 import type { TimeColumn } from '../store/timeColumn';
 import { EventDecoder } from './eventDecoder';
 import { EventsQuery } from './eventsPage';
+import { inlayHints } from './inlayHints';
 import { collectLatencies, groupsOf } from './latencyGroups';
 import { lifecycleGraph } from './lifecycleGraph';
 import { LineReader } from './lineReader';
 import { logFolding, logOutline } from './logOutline';
 import { relatedLines, requestChainsAt } from './requestChains';
 import { traceFolding, traceOutline } from './traceOutline';
+
+/** Lines `linesAt` returns at most. */
+const MAX_LINES_AT = 10_000;
 
 /** Stages that close a block request's I/O (their definition is the issue that started it). */
 const COMPLETION_STAGES = new Set(['complete', 'error', 'partial-complete', 'io-done', 'end', 'bio-complete']);
@@ -41,6 +47,19 @@ export class ModelQueries {
     return { file: this.model.path, from, lines: this.lineReader().text(from, Math.min(count, 200_000)), totalLines: lineCountOf(this.model) };
   }
 
+  /** The text of the given lines (1-based, increasing; at most 10000), '' for a line past the end. */
+  linesAt(lines: readonly number[]): string[] {
+    this.assertCurrent();
+    const reader = this.lineReader();
+    return lines.slice(0, MAX_LINES_AT).map((n) => reader.text(n, 1)[0] ?? '');
+  }
+
+  /** Inlay hints of the lines [from, to]: request latencies on the lines where requests complete (traces). */
+  inlayHints(from: number, to: number): InlayInfo[] {
+    const m = this.trace();
+    return m ? inlayHints(m, from, to) : [];
+  }
+
   /** The decoded event on a line (traces). */
   eventAt(line: number): EventDetail | undefined {
     const m = this.trace();
@@ -58,7 +77,7 @@ export class ModelQueries {
   /** Every line of those chains, with its role. */
   relatedLines(line: number): RelatedLine[] {
     const m = this.trace();
-    return m ? relatedLines(m.requests, line) : [];
+    return m ? relatedLines(m.requests, line, undefined, m.events) : [];
   }
 
   /**

@@ -3,13 +3,14 @@
  * `iolens request`: every root (the syscall or io_uring request at the top, or the topmost layer known)
  * with all its descendants, each request with its stages (absolute time, offset from the request's start,
  * wait since the previous stage), latency, btt stage latencies for block requests, and facts.
- * `relatedLines` lists every line of those chains with its role in words, for Find All References and
- * document highlights.
+ * `relatedLines` lists every line of those chains with its role in words (requests/lineRoles.ts, shared
+ * with the evidence of findings), for Find All References and document highlights.
  */
 import type { RelatedLine, RequestChain, RequestNode, StageView } from '../contracts/query';
 import { errnoNames } from '../decode/errnoNames';
 import { devName } from '../lifecycle/devName';
 import { requestDetails } from '../requests/requestJson';
+import { LineRoles } from '../requests/lineRoles';
 import type { RequestView } from '../requests/requestView';
 import type { EventStore } from '../store/eventStore';
 
@@ -94,63 +95,11 @@ export function requestChainsAt(file: string, v: RequestView, store: EventStore,
   return rootsAtLine(v, line).map((root) => requestChain(file, v, store, root, maxNodes, scale));
 }
 
-/** What a stage is, in words (`block request issued`, `syscall exit: 65536 of 262144`). */
-export function stageRole(v: RequestView, r: number, stage: string): string {
-  const layer = v.layer(r);
-  const op = v.op(r);
-  const result = v.result(r);
-  const res = result === undefined ? '' : result < 0 ? `: ${result}${errnoNames.name(result) ? ` ${errnoNames.name(result)}` : ''}` : v.length(r) > 0 && layer !== 'block' ? `: ${result} of ${v.length(r)}` : `: ${result}`;
-  switch (layer) {
-    case 'syscall':
-      return stage === 'exit' ? `${op} returned${res}` : stage === 'enter' ? `${op} entered` : `${op} ${stage}`;
-    case 'io_uring':
-      return stage === 'complete' ? `io_uring ${op} completed${res}` : `io_uring ${op} ${stage}`;
-    case 'fs':
-      return `${op} ${stage}`;
-    case 'block': {
-      const words: Record<string, string> = {
-        queue: 'bio queued',
-        getrq: 'request allocated',
-        insert: 'inserted into the scheduler',
-        issue: 'issued to the driver',
-        'io-start': 'I/O started',
-        complete: `completed${result !== undefined && result < 0 ? res : ''}`,
-        'partial-complete': 'completed in part',
-        error: `failed${res}`,
-        requeue: 'requeued',
-        backmerge: 'bio back-merged',
-        frontmerge: 'bio front-merged',
-        split: 'bio split',
-        remap: 'remapped',
-        'io-done': 'I/O done',
-      };
-      return `block ${op} request ${words[stage] ?? stage}`;
-    }
-    case 'ordered-extent':
-      return `ordered extent ${stage}`;
-  }
-}
-
-/** Every line of the chains `line` belongs to, with its role; sorted by line. A line is named by the request whose own stage it is (the block request's completion, not the ordered extent that also lists it). */
-export function relatedLines(v: RequestView, line: number, maxLines = 4096): RelatedLine[] {
-  const out = new Map<number, RelatedLine & { named: boolean }>();
-  const visit = (r: number, depth: number): void => {
-    if (out.size >= maxLines || depth > 16) return;
-    const named = new Map<number, string>();
-    for (let k = 0; k < v.stageCount(r); k++) {
-      const stage = v.stageName(r, k);
-      if (stage !== 'parent-complete') named.set(v.stageLine(r, k), stageRole(v, r, stage));
-    }
-    for (const l of v.lines(r)) {
-      const role = named.get(l);
-      const known = out.get(l);
-      if (known !== undefined && (known.named || role === undefined)) continue;
-      out.set(l, { line: l, role: role ?? `${v.layer(r)} ${v.op(r)} event`, request: r, layer: v.layer(r), named: role !== undefined });
-    }
-    for (const c of v.children(r)) visit(c, depth + 1);
-  };
-  for (const root of rootsAtLine(v, line)) visit(root, 0);
-  return [...out.values()].sort((a, b) => a.line - b.line).map(({ named: _named, ...rel }) => rel);
+/** Every line of the chains `line` belongs to, with its role (lineRoles.ts); sorted by line. A line is named by the request whose own stage it is (the block request's completion, not the ordered extent that also lists it); `store` names the other lines by their event. */
+export function relatedLines(v: RequestView, line: number, maxLines = 4096, store?: EventStore): RelatedLine[] {
+  const roles = new LineRoles(v, store);
+  for (const root of rootsAtLine(v, line)) roles.tree(root, maxLines);
+  return roles.named().map((n) => ({ line: n.line, role: n.role, request: n.request, layer: v.layer(n.request) }));
 }
 
 /** The line a request starts at (its first stage), for Go to Definition. */

@@ -1,7 +1,8 @@
 /**
  * renderSarif: SARIF 2.1.0 for code-scanning tools and CI. One rule per finding kind (described by the
  * catalog in contracts/findingKinds); each result points
- * at the trace line of the decisive event, with the evidence lines as related locations.
+ * at the trace line of the decisive event, with the evidence lines as related locations whose message is
+ * the line's role (`block write request completed: -5 EIO`).
  */
 import type { Finding, JsonValue } from '../contracts/finding';
 import type { AnalysisReport } from '../contracts/report';
@@ -42,7 +43,7 @@ export function renderSarif(report: AnalysisReport, toolVersion: string): string
           level: level(f),
           message: { text: f.message },
           locations: [location(f.file, f.line)],
-          relatedLocations: f.evidence.map((e, i) => ({ id: i, ...(location(e.file, e.line) as object) })),
+          relatedLocations: f.evidence.map((e, i) => ({ id: i, ...(location(e.file, e.line) as object), message: { text: e.role } })),
           properties: f.details,
         })),
       },

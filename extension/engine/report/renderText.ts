@@ -1,8 +1,11 @@
 /**
- * renderText: the human form of an AnalysisReport: a short summary of each file, then the findings, then
- * the request and latency tables, then the event counts.
+ * renderText: the human form of an AnalysisReport: a short summary of each file, then the findings (each
+ * with its first evidence lines and their roles on one line), then the request and latency tables, then the
+ * event counts. Text from the input (messages quote it, roles name tasks) is escaped (textEscape.ts).
  */
+import type { Finding } from '../contracts/finding';
 import type { AnalysisReport, LatencyStats } from '../contracts/report';
+import { escapeText } from './textEscape';
 
 function fmtTs(ns: number | null, counter: boolean): string {
   if (ns === null) return '-';
@@ -23,6 +26,16 @@ function latencyRow(label: string, l: LatencyStats | null, width: number): strin
   return `  ${label.padEnd(width)}  ${String(l.count).padStart(8)} ${ms(l.p50).padStart(10)} ${ms(l.p90).padStart(10)} ${ms(l.p99).padStart(10)} ${ms(l.max).padStart(10)}`;
 }
 
+/** At most this many evidence lines are listed per finding (the JSON has them all). */
+const MAX_EVIDENCE_LISTED = 6;
+
+/** `12 preadv2 entered; 14 preadv2 returned: 65536 of 262144; … (+9 more)`; lines of another file carry its name. */
+function evidenceText(f: Finding): string {
+  const shown = f.evidence.slice(0, MAX_EVIDENCE_LISTED).map((e) => `${e.file === f.file ? '' : `${e.file}:`}${e.line} ${escapeText(e.role)}`);
+  const more = f.evidence.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; … (+${more} more)` : '');
+}
+
 export function renderText(report: AnalysisReport): string {
   const out: string[] = [];
   for (const f of report.files) {
@@ -40,7 +53,10 @@ export function renderText(report: AnalysisReport): string {
     out.push('No findings.');
   } else {
     out.push(`Findings (${report.findings.length})`);
-    for (const f of report.findings) out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${f.message}`);
+    for (const f of report.findings) {
+      out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${escapeText(f.message)}`);
+      if (f.evidence.length > 0) out.push(`      evidence: ${evidenceText(f)}`);
+    }
   }
   if (report.taskGroups.length > 0) {
     out.push('');

@@ -83,6 +83,8 @@ export interface RequestView {
   lines(id: number): readonly number[];
   /** The requests a line belongs to (several layers can share a line), by id. */
   atLine(line: number): number[];
+  /** Every line that belongs to some request, ascending with repeats (one per request), and its request (built on first use, like `atLine`). */
+  lineIndex(): { readonly lines: Uint32Array; readonly requests: Int32Array };
   /** i_size at the time of a request at the top of its chain (-1 when unknown), and where it came from. */
   iSize(id: number): number;
   iSizeFromOtherEvents(id: number): boolean;

@@ -41,6 +41,8 @@ if [[ ! -f "$EXT_DIR/dist/extension.js" ]]; then
   (cd "$REPO" && npm run build) || die "npm run build failed"
 fi
 node "$E2E_DIR/bundleTests.mjs" "$OUT" || die "bundling the in-host tests failed"
+# Generated fixtures (a trace above VS Code's 50 MB document limit, and a 40 MB one), from committed samples.
+(cd "$REPO" && node --import tsx "$E2E_DIR/makeTraces.ts") || die "making the generated fixtures failed"
 
 # ---------------------------------------------------------------------------------------------------------
 # Throwaway profile. Only the newest runs are kept (their logs are useful CI artifacts).

@@ -8,7 +8,7 @@ export const iolens = {
   ftraceAlias: 'Ftrace / trace-cmd',
   kernelLogAlias: 'Kernel log',
   statusPrefix: 'iolens',
-  commands: { showSummary: 'iolens: Show Trace Summary', analyze: 'iolens: Analyze Trace' },
+  commands: { showSummary: 'iolens: Show Panel', analyze: 'iolens: Analyze Trace' },
   summaryTitle: (fileName) => `iolens: ${fileName}`,
 };
 

@@ -86,7 +86,7 @@ test('the Problems panel lists the parse errors and the lost events with their l
   await shot('03-problems');
 });
 
-test('"iolens: Show Trace Summary" opens the summary webview with the event counts', async () => {
+test('"iolens: Show Panel" opens the summary webview with the event counts', async () => {
   await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
   await page.locator(wb.editorTab, { hasText: iolens.summaryTitle('malformed.trace') }).waitFor();
   const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).frameLocator(wb.webviewInner);

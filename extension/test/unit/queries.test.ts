@@ -18,92 +18,22 @@ import type { EventFilter, LatencyGroup, OutlineItem, RequestChain, RequestNode 
 import { fileFindings, type FileModel } from '../../engine/model/fileModel';
 import { ModelQueries } from '../../engine/query/modelQueries';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
+import { blockAddr, devOf, only, raw, retOf, type RawEvent, type RawFile } from './helpers/rawTrace';
 
 const S10 = path.join(samplesDir, '10-nowait-partial-read');
 const C04 = path.join(corpusDir, '04-btrfs-io-errors');
 const S21 = path.join(samplesDir, '21-btrfs-ordered-wait');
 const SPELLINGS = ['trace.txt', 'report.txt'] as const;
 
-// ---------------------------------------------------------------------------------------------------------
-// The raw side: an independent reading of the event lines.
-
-interface RawEvent {
-  readonly line: number;
-  readonly comm: string;
-  readonly pid: number;
-  readonly cpu: number;
-  /** The timestamp as printed, and as integer ns. */
-  readonly tsText: string;
-  readonly ns: number;
-  /** The tracefs event name (kernel text's `sys_x(` / `sys_x ->` are sys_enter_x / sys_exit_x; its `tracing_mark_write:` is `print`). */
-  readonly name: string;
-  readonly payload: string;
-}
-
-interface RawFile {
-  readonly path: string;
-  /** The file's lines (split on '\n', without the empty string after the final newline). */
-  readonly lines: readonly string[];
-  readonly events: readonly RawEvent[];
-  readonly byLine: ReadonlyMap<number, RawEvent>;
-}
-
-// [instance: ]comm-pid [(tgid)] [cpu] [flags] sec.frac: name(: | ( | -> )payload
-const HEADER = /^(?:\w+:\s+)?\s*(.*)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d{3})\]\s+(?:[\w.]{4,6}\s+)?(\d+)\.(\d+):\s+(\w+)(:|\(| -> )(.*)$/;
-
-function parseRaw(file: string): RawFile {
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const events: RawEvent[] = [];
-  const byLine = new Map<number, RawEvent>();
-  lines.forEach((l, i) => {
-    const m = HEADER.exec(l.replace(/\r$/, ''));
-    if (!m) return;
-    let name = m[6]!;
-    if (m[7] === '(') name = `sys_enter_${name.replace(/^sys_/, '')}`;
-    else if (m[7] === ' -> ') name = `sys_exit_${name.replace(/^sys_/, '')}`;
-    else if (name === 'tracing_mark_write') name = 'print';
-    const payload = m[7] === '(' ? `${m[8]!}`.replace(/\)$/, '') : m[8]!;
-    const e: RawEvent = { line: i + 1, comm: m[1]!.trim(), pid: Number(m[2]), cpu: Number(m[3]), tsText: `${m[4]}.${m[5]}`, ns: Number(m[4]) * 1e9 + Number(m[5]!.padEnd(9, '0')), name, payload: payload.trim() };
-    events.push(e);
-    byLine.set(e.line, e);
-  });
-  return { path: file, lines, events, byLine };
-}
-
-const rawCache = new Map<string, RawFile>();
-function raw(file: string): RawFile {
-  let r = rawCache.get(file);
-  if (r === undefined) rawCache.set(file, (r = parseRaw(file)));
-  return r;
-}
-
-/** The one raw event that satisfies `pred` (asserts there is exactly one). */
-function only(r: RawFile, pred: (e: RawEvent) => boolean, what: string): RawEvent {
-  const found = r.events.filter(pred);
-  assert.equal(found.length, 1, `${path.basename(r.path)}: exactly one ${what} (found ${found.length})`);
-  return found[0]!;
-}
-
-/** `dev,minor ... sector + n` of a block event payload (kernel and trace-cmd spellings). */
-function blockAddr(e: RawEvent): { dev: string; rwbs: string; sector: number; n: number } | undefined {
-  const m = /^(\d+),(\d+) (\S+) (?:\d+ )?\(.*?\) (\d+) \+ (\d+)/.exec(e.payload) ?? /^(\d+),(\d+) (\S+) (\d+) \+ (\d+)/.exec(e.payload);
-  return m ? { dev: `${m[1]}:${m[2]}`, rwbs: m[3]!, sector: Number(m[4]), n: Number(m[5]) } : undefined;
-}
-
-/** The device an event's payload names: `7,0 ...` of block events, `dev 7:0` of fs / iomap events. */
-function devOf(e: RawEvent): string | undefined {
-  const b = /^(\d+),(\d+) /.exec(e.payload);
-  if (b && e.name.startsWith('block_')) return `${b[1]}:${b[2]}`;
-  const d = /\bdev (\d+):(\d+)/.exec(e.payload);
-  return d ? `${d[1]}:${d[2]}` : undefined;
-}
-
-/** A syscall's return value: the exit payload's hex as a signed 64-bit number. */
-function retOf(e: RawEvent): number {
-  return Number(BigInt.asIntN(64, BigInt(e.payload.trim())));
-}
+/** What each btrfs ordered-extent event says happened to the extent (the role of its line). */
+const OE_EVENT_WORDS: Readonly<Record<string, string>> = {
+  btrfs_ordered_extent_add: 'added',
+  btrfs_ordered_extent_put: 'reference dropped',
+  btrfs_ordered_extent_lookup: 'looked up',
+  btrfs_ordered_extent_mark_finished: 'marked finished',
+  btrfs_ordered_extent_remove: 'removed (complete)',
+  btrfs_ordered_extent_start: 'waited on (btrfs_start_ordered_extent)',
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Models, analysed once per file and closed at the end.
@@ -371,7 +301,7 @@ for (const spelling of SPELLINGS) {
       assert.ok(x, `${e.name} line ${e.line} is related`);
       assert.equal(x.layer, 'ordered-extent');
       assert.equal(x.request, oeId);
-      assert.equal(x.role, `ordered extent ${e.name.replace('btrfs_ordered_extent_', '')}`);
+      assert.equal(x.role, `ordered extent ${OE_EVENT_WORDS[e.name] ?? '?'}`, e.name);
     }
     assert.equal(byLine.get(issue.line)?.role, 'block write request issued to the driver');
     assert.equal(byLine.get(fsyncExit.line)?.role, 'fsync returned: -5 EIO');

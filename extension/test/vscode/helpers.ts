@@ -131,3 +131,51 @@ export function isParseError(d: vscode.Diagnostic): boolean {
 export function isLostEvents(d: vscode.Diagnostic): boolean {
   return diagnosticKind(d) === 'lost-events' || /\blost\b/i.test(d.message);
 }
+
+/** A committed sample file (samples/ is three folders above the fixtures folder). */
+export function sampleUri(...parts: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(fixtureUri('.'), '..', '..', '..', '..', 'samples', ...parts);
+}
+
+/** A generated fixture (extension/test/e2e/fixtures/generated, made by makeTraces.ts in run.sh). */
+export function generatedUri(name: string): vscode.Uri {
+  return fixtureUri(`generated/${name}`);
+}
+
+/** The raw lines of a file on disk (read independently of the extension). */
+export async function rawLines(uri: vscode.Uri): Promise<string[]> {
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  const text = Buffer.from(bytes).toString('utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Opens a document by URI in an editor and waits until it has `languageId` (sniffed for .txt files). */
+export async function showAs(uri: vscode.Uri, languageId: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  const ready = await waitForLanguage(uri, languageId);
+  await vscode.window.showTextDocument(ready, { preview: false });
+  return ready;
+}
+
+/** The text of a hover's contents (markdown strings joined, backslash escapes of punctuation removed). */
+export function hoverText(hovers: readonly vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
+/** Runs a provider command until it answers something non-empty (the analysis may still be running). */
+export async function untilAnswered<T>(what: string, run: () => Thenable<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await run();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer: ${JSON.stringify(v)?.slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The commands that analyse a document and show it in the panel: Analyze Trace (a cancellable progress
+ * notification), Show Panel, Show Request Lifecycle (the request of the cursor's line), Show Blocked Tasks,
+ * Show Latency Breakdown, and Export Findings (JSON or SARIF, written by the engine's renderers).
+ */
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { AnalysisReport } from '../../engine/contracts/report';
+import type { EngineClient } from '../engineClient';
+import { FileView } from '../fileView';
+import { SummaryPanel } from '../summaryPanel';
+import type { TraceView } from '../traceView';
+import type { TraceViews } from '../traceViews';
+import { commandTarget, NoTarget, targetLine } from './commandTarget';
+import { registerCommand } from './registerCommand';
+
+export interface PanelCommandDeps {
+  readonly views: TraceViews;
+  readonly engine: EngineClient;
+  readonly extensionUri: vscode.Uri;
+}
+
+/** The analysis of a view: a cancellable notification for an editor document that is not analysed yet. */
+async function analyse(deps: PanelCommandDeps, view: TraceView): Promise<AnalysisReport> {
+  if (view instanceof FileView) return deps.views.files.analyze(view.doc, 'notification');
+  return (await view.ready()).report;
+}
+
+function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport): SummaryPanel {
+  return SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+}
+
+export function panelCommands(deps: PanelCommandDeps): vscode.Disposable[] {
+  return [
+    registerCommand('iolens.analyzeFile', async (arg?: unknown): Promise<AnalysisReport> => {
+      const { view } = await commandTarget(deps.views, arg);
+      const report = await analyse(deps, view);
+      const f = report.files[0];
+      if (f && arg === undefined) {
+        void vscode.window.showInformationMessage(
+          `iolens: ${view.label}: ${f.events.toLocaleString('en-US')} events, ${f.skippedLines} skipped lines, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${f.format}).`,
+        );
+      }
+      return report;
+    }),
+
+    registerCommand('iolens.showSummary', async (arg?: unknown): Promise<{ events: number; findings: number }> => {
+      const { view } = await commandTarget(deps.views, arg);
+      const report = await analyse(deps, view);
+      panel(deps, view, report);
+      return { events: report.files.reduce((n, f) => n + f.events, 0), findings: report.findings.length };
+    }),
+
+    registerCommand('iolens.showRequestLifecycle', async (arg?: unknown, lineArg?: unknown) => {
+      const target = await commandTarget(deps.views, arg);
+      const line = targetLine(target, lineArg);
+      if (line === undefined) throw new NoTarget('place the cursor on an event line first.');
+      const report = await analyse(deps, target.view);
+      const chains = await deps.engine.request('requestChains', { doc: target.view.session, line, maxNodes: 400 });
+      if (chains.length === 0) void vscode.window.showInformationMessage(`iolens: line ${line} of ${target.view.label} belongs to no request.`);
+      const p = panel(deps, target.view, report);
+      p.post({ kind: 'notify', method: 'showLifecycle', params: { file: target.view.sourceFile, line, chains } });
+      p.post({ kind: 'notify', method: 'focus', params: { section: 'lifecycle' } });
+      const nodes = chains.flatMap((c) => c.nodes);
+      return { line, requests: nodes.length, layers: [...new Set(nodes.map((n) => n.layer))], roots: chains.map((c) => c.root) };
+    }),
+
+    registerCommand('iolens.showBlockedTasks', async (arg?: unknown) => {
+      const { view } = await commandTarget(deps.views, arg);
+      const report = await analyse(deps, view);
+      const blocked = report.tasks.filter((t) => t.blocked);
+      if (report.tasks.length === 0) void vscode.window.showInformationMessage(`iolens: no task dumps in ${view.label} or the logs analysed with it.`);
+      const p = panel(deps, view, report);
+      p.post({ kind: 'notify', method: 'focus', params: { section: report.tasks.length > 0 ? 'tasks' : 'summary' } });
+      return { tasks: report.tasks.length, blocked: new Set(blocked.map((t) => t.pid)).size, groups: report.taskGroups.length };
+    }),
+
+    registerCommand('iolens.showLatency', async (arg?: unknown) => {
+      const { view } = await commandTarget(deps.views, arg);
+      const report = await analyse(deps, view);
+      const groups = await deps.engine.request('latency', { doc: view.session, query: {} });
+      if (groups.length === 0) void vscode.window.showInformationMessage(`iolens: no completed requests with latencies in ${view.label}.`);
+      const p = panel(deps, view, report);
+      p.post({ kind: 'notify', method: 'showLatency', params: { groups } });
+      p.post({ kind: 'notify', method: 'focus', params: { section: 'latency' } });
+      return { groups: groups.length, requests: groups.filter((g) => g.stage === 'total' && g.device === 'all').reduce((n, g) => n + g.count, 0) };
+    }),
+
+    registerCommand('iolens.exportFindings', async (arg?: unknown, options?: unknown) => {
+      const { view } = await commandTarget(deps.views, arg);
+      await analyse(deps, view);
+      const o = (typeof options === 'object' && options !== null ? options : {}) as { format?: unknown; path?: unknown };
+      let format: 'json' | 'sarif' | undefined = o.format === 'json' || o.format === 'sarif' ? o.format : undefined;
+      if (format === undefined) {
+        const pick = await vscode.window.showQuickPick(
+          [
+            { label: 'SARIF', description: 'for code-scanning tools and CI', format: 'sarif' as const },
+            { label: 'JSON', description: 'the `iolens analyze --format json` contract', format: 'json' as const },
+          ],
+          { title: 'iolens: export the findings as' },
+        );
+        if (!pick) return undefined;
+        format = pick.format;
+      }
+      let file = typeof o.path === 'string' ? o.path : undefined;
+      if (file === undefined) {
+        const base = view.sourceFile.replace(/\.[^./]*$/, '');
+        const uri = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.file(`${base}.iolens.${format === 'sarif' ? 'sarif' : 'json'}`),
+          filters: format === 'sarif' ? { SARIF: ['sarif', 'json'] } : { JSON: ['json'] },
+        });
+        if (!uri) return undefined;
+        file = uri.fsPath;
+      }
+      const text = await deps.engine.request('exportFindings', { doc: view.session, format });
+      await writeFile(file, text, 'utf8');
+      if (typeof o.path !== 'string') void vscode.window.showInformationMessage(`iolens: findings written to ${file}`);
+      return { path: file, format, bytes: Buffer.byteLength(text) };
+    }),
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * renderLifecycle: the "Request lifecycle" section: the request chains of the line the user asked about,
+ * one row per request (indented by depth: syscall or io_uring -> fs -> iomap -> bio -> block request),
+ * with its range, result, latency and btt stages, and its stages as links to their lines. Text only via
+ * `textContent`.
+ */
+import type { RequestChain, RequestNode } from '../../extension/engine/contracts/query';
+import type { RevealLine } from '../../extension/protocol/webviewProtocol';
+import { el } from './el';
+import { link } from './toolkit';
+
+const MAX_NODES = 400;
+
+export function renderLifecycle(container: HTMLElement, file: string, line: number, chains: readonly RequestChain[], reveal: RevealLine): number {
+  container.replaceChildren();
+  if (chains.length === 0) {
+    container.append(el('div', `Line ${line} belongs to no request.`, 'muted'));
+    return 0;
+  }
+  let shown = 0;
+  for (const chain of chains) {
+    const head = el('div', undefined, 'muted');
+    head.append(el('span', `Line ${line}: ${chain.nodes.length} request${chain.nodes.length === 1 ? '' : 's'} in this chain${chain.truncated ? ' (cut)' : ''}. `));
+    container.append(head);
+    for (const n of chain.nodes.slice(0, MAX_NODES)) {
+      container.append(nodeRow(n, file, reveal));
+      shown++;
+    }
+    if (chain.nodes.length > MAX_NODES) container.append(el('div', `… and ${chain.nodes.length - MAX_NODES} more requests.`, 'muted'));
+  }
+  return shown;
+}
+
+function ns(v: number): string {
+  if (v < 1e3) return `${Math.round(v)} ns`;
+  if (v < 1e6) return `${(v / 1e3).toFixed(1)} µs`;
+  if (v < 1e9) return `${(v / 1e6).toFixed(2)} ms`;
+  return `${(v / 1e9).toFixed(2)} s`;
+}
+
+function nodeRow(n: RequestNode, file: string, reveal: RevealLine): HTMLElement {
+  const failed = n.errno !== undefined;
+  const short = !failed && n.result !== null && n.length !== null && n.result >= 0 && n.result < n.length && n.layer !== 'block';
+  const row = el('div', undefined, `lc-node${failed ? ' lc-failed' : short ? ' lc-short' : ''}`);
+  row.setAttribute('data-request', String(n.id));
+  row.style.marginLeft = `${Math.min(n.depth, 8) * 1.4}em`;
+  const parts = [n.layer, n.op];
+  if (n.dev !== null) parts.push(`dev ${n.dev}`);
+  if (n.ino !== null) parts.push(`ino ${n.ino}`);
+  if (n.sector !== null && n.sectors !== null) parts.push(`sector ${n.sector}+${n.sectors}`);
+  if (n.offset !== null) parts.push(`@${n.offset}`);
+  if (n.length !== null) parts.push(`${n.length} B`);
+  if (n.comm !== '') parts.push(`${n.comm}:${n.pid}`);
+  if (failed) parts.push(`failed ${n.errno}`);
+  else if (short) parts.push(`returned ${n.result} of ${n.length}`);
+  else if (n.result !== null && n.layer !== 'block') parts.push(`-> ${n.result}`);
+  if (!n.complete) parts.push('(incomplete)');
+  if (n.latencyNs !== null) parts.push(ns(n.latencyNs));
+  if (n.btt) parts.push(Object.entries(n.btt).map(([k, v]) => `${k} ${ns(v)}`).join(' '));
+  row.append(el('span', parts.join(' · ')));
+  const stages = el('div', undefined, 'lc-stages');
+  for (const s of n.stages.slice(0, 24)) {
+    stages.append(link(`${s.name}${s.offsetNs > 0 ? ` +${ns(s.offsetNs)}` : ''}`, () => reveal(file, s.line)), el('span', ' '));
+  }
+  if (n.stages.length > 24) stages.append(el('span', `… ${n.stages.length - 24} more`));
+  row.append(stages);
+  return row;
+}
