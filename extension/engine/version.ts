@@ -1,2 +1,2 @@
 /** The iolens version, as in package.json (kept in sync by a unit test). */
-export const VERSION = '0.4.0';
+export const VERSION = '0.5.0';

@@ -22,8 +22,8 @@ import { logFolding, logOutline } from './logOutline';
 import { relatedLines, requestChainsAt } from './requestChains';
 import { traceFolding, traceOutline } from './traceOutline';
 
-/** Lines `linesAt` returns at most. */
-const MAX_LINES_AT = 10_000;
+/** Lines `lines` and `linesAt` return at most (the largest window of a view). */
+const MAX_LINES = 1_000_000;
 
 /** Stages that close a block request's I/O (their definition is the issue that started it). */
 const COMPLETION_STAGES = new Set(['complete', 'error', 'partial-complete', 'io-done', 'end', 'bio-complete']);
@@ -44,14 +44,13 @@ export class ModelQueries {
   /** Lines of text [from, from + count) of the model's source. */
   lines(from: number, count: number): LineWindow {
     this.assertCurrent();
-    return { file: this.model.path, from, lines: this.lineReader().text(from, Math.min(count, 200_000)), totalLines: lineCountOf(this.model) };
+    return { file: this.model.path, from, lines: this.lineReader().text(from, Math.min(count, MAX_LINES)), totalLines: lineCountOf(this.model) };
   }
 
-  /** The text of the given lines (1-based, increasing; at most 10000), '' for a line past the end. */
+  /** The text of the given lines (1-based, increasing; at most MAX_LINES), '' for a line past the end. */
   linesAt(lines: readonly number[]): string[] {
     this.assertCurrent();
-    const reader = this.lineReader();
-    return lines.slice(0, MAX_LINES_AT).map((n) => reader.text(n, 1)[0] ?? '');
+    return this.lineReader().textAt(lines.length > MAX_LINES ? lines.slice(0, MAX_LINES) : lines);
   }
 
   /** Inlay hints of the lines [from, to]: request latencies on the lines where requests complete (traces). */

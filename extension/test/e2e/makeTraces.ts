@@ -4,9 +4,14 @@
  *    50 MB limit for extension documents): the large-trace view;
  *  - `medium-nowait.txt`: 170 copies (~40 MB): an ordinary document for the "diagnostics after open" timing.
  * Each copy keeps the sample's two short reads and its NOWAIT retry, so the expected findings scale with
- * the copies. Run: node --import tsx extension/test/e2e/makeTraces.ts (idempotent: sizes are checked).
+ * the copies.
+ *  - `hostile-names.trace`: samples/10's kernel text with two tasks renamed to hostile text: pid 3039
+ *    (its preadv2 short read) becomes `<img src=x onerror=alert(1)>` and pid 3047 (its io_uring short read)
+ *    becomes `[pwn](command:workbench.action.quit)`, so a hover and a finding message carry HTML and markdown
+ *    link syntax that must be shown as text.
+ * Run: node --import tsx extension/test/e2e/makeTraces.ts (idempotent: sizes are checked).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildShiftedCopies } from '../../bench/shiftedCopies';
 
@@ -29,6 +34,11 @@ async function main(): Promise<void> {
     await buildShiftedCopies(src, file, g.copies);
     console.log(`made ${path.relative(repo, file)} (${(statSync(file).size / 1e6).toFixed(1)} MB, ${g.copies} copies)`);
   }
+  const hostile = path.join(out, 'hostile-names.trace');
+  const text = readFileSync(path.join(repo, 'samples', '10-nowait-partial-read', 'trace.txt'), 'utf8')
+    .replace(/^( *)pread_nowait-3039 /gm, '$1<img src=x onerror=alert(1)>-3039 ')
+    .replace(/^( *)uring_nowait-3047 /gm, '$1[pwn](command:workbench.action.quit)-3047 ');
+  if (!existsSync(hostile) || readFileSync(hostile, 'utf8') !== text) writeFileSync(hostile, text);
 }
 
 void main();
