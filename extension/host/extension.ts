@@ -21,6 +21,7 @@ import { InlayProvider } from './providers/inlayProvider';
 import { LensProvider } from './providers/lensProvider';
 import { NavigationProvider } from './providers/navigationProvider';
 import { OutlineProvider } from './providers/outlineProvider';
+import { Prefetcher } from './prefetcher';
 import { SessionStore } from './sessionStore';
 import { StatusBar } from './statusBar';
 import { Timings } from './timings';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): IolensApi {
   const filtered = new FilteredViews(engine, diagnostics);
   const views = new TraceViews(files, large, filtered);
   const timings = new Timings();
+  const prefetcher = new Prefetcher(sessions, diagnostics);
   const sniffer = new LanguageSniffer((doc) => files.maybeAnalyze(doc));
   const statusBar = new StatusBar(views, sessions);
 
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): IolensApi {
     large,
     filtered,
     sniffer,
+    prefetcher,
     statusBar,
     vscode.languages.registerHoverProvider(SELECTOR, new HoverProvider(views, engine, timings)),
     vscode.languages.registerDefinitionProvider(SELECTOR, navigation),

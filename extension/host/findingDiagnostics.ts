@@ -64,3 +64,21 @@ export function toDiagnostic(view: TraceView, doc: vscode.TextDocument, f: Findi
   if (related.length > 0) d.relatedInformation = related;
   return d;
 }
+
+/**
+ * The diagnostic of a finding in a file whose document is not loaded yet (its analysis finished first):
+ * whole-line ranges by line number (VS Code fits them to the lines when the document opens).
+ */
+export function toFileDiagnostic(uri: vscode.Uri, sourceFile: string, f: Finding): vscode.Diagnostic | undefined {
+  if (f.file !== sourceFile) return undefined;
+  const line = (n: number): vscode.Range => new vscode.Range(Math.max(0, n - 1), 0, Math.max(0, n - 1), 100_000);
+  const d = new vscode.Diagnostic(line(f.line), f.message, SEVERITY[f.severity]);
+  d.source = 'iolens';
+  d.code = f.kind;
+  const related = f.evidence
+    .filter((e) => !(e.line === f.line && e.file === f.file))
+    .slice(0, MAX_RELATED)
+    .map((e) => new vscode.DiagnosticRelatedInformation(new vscode.Location(e.file === sourceFile ? uri : reportFileUri(e.file), line(e.line)), e.file === sourceFile ? e.role : `${e.role} (${path.basename(e.file)})`));
+  if (related.length > 0) d.relatedInformation = related;
+  return d;
+}

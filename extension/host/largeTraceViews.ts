@@ -4,17 +4,14 @@
  * large-file threshold (`iolens.largeFile.thresholdMB`) the ordinary way, whose tab is then replaced by the
  * view. Closing the view releases its engine session.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { sniffContent } from '../engine/ingest/sniffContent';
 import { statSize, VIEW_SCHEMES } from './analysisController';
 import { readConfig } from './config';
+import { languageOf, sniffFile } from './fileSniff';
 import type { EngineClient } from './engineClient';
 import { LARGE_SCHEME, LargeTraceView } from './largeTraceView';
 import type { SessionStore } from './sessionStore';
 import type { ViewDiagnostics } from './viewDiagnostics';
-
-const SNIFF_BYTES = 64 * 1024;
 
 export class LargeTraceViews implements vscode.Disposable, vscode.TextDocumentContentProvider {
   private readonly views = new Map<string, LargeTraceView>();
@@ -154,27 +151,5 @@ export class LargeTraceViews implements vscode.Disposable, vscode.TextDocumentCo
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     for (const v of this.views.values()) v.dispose();
-  }
-}
-
-/** The language of a file from its first bytes (`ftrace` when it does not say). */
-export function languageOf(file: string): 'ftrace' | 'kernel-log' {
-  return sniffFile(file) ?? 'ftrace';
-}
-
-function sniffFile(file: string): 'ftrace' | 'kernel-log' | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const n = readSync(fd, buf, 0, SNIFF_BYTES, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    // The last line of the head may be cut: leave it out.
-    const cut = text.lastIndexOf('\n');
-    return sniffContent(cut > 0 ? text.slice(0, cut) : text);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { readConfig } from './config';
-import { toDiagnostic } from './findingDiagnostics';
+import type { AnalysisReport } from '../engine/contracts/report';
+import { toDiagnostic, toFileDiagnostic } from './findingDiagnostics';
 import type { TraceView } from './traceView';
 
 export class ViewDiagnostics implements vscode.Disposable {
@@ -23,6 +24,20 @@ export class ViewDiagnostics implements vscode.Disposable {
       if (d) diags.push(d);
     }
     this.collection.set(view.uri, diags);
+    return diags.length;
+  }
+
+  /** Publishes the findings of a file whose document is still loading (ranges by line number). */
+  publishFile(uri: vscode.Uri, sourceFile: string, report: AnalysisReport): number {
+    const config = readConfig();
+    const diags: vscode.Diagnostic[] = [];
+    for (const f of report.findings) {
+      if (diags.length >= config.maxDiagnostics) break;
+      if (config.hiddenKinds.has(f.kind)) continue;
+      const d = toFileDiagnostic(uri, sourceFile, f);
+      if (d) diags.push(d);
+    }
+    this.collection.set(uri, diags);
     return diags.length;
   }
 

@@ -129,11 +129,13 @@ export class EngineService {
   private async open(doc: DocRef, companions: readonly DocRef[], signal: AbortSignal, progress: ProgressSink): Promise<OpenResult> {
     const acquired: ModelLease[] = [];
     try {
-      const lease = await this.registry.acquire(doc.key, doc.version, (s) => build(doc, s, progress));
+      const mk = modelKey(doc);
+      const lease = await this.registry.acquire(mk.key, mk.version, (s) => build(doc, s, progress));
       acquired.push(lease);
       for (const c of companions) {
         if (signal.aborted) throw new Error('cancelled');
-        acquired.push(await this.registry.acquire(c.key, c.version, (s) => build(c, s, () => undefined)));
+        const ck = modelKey(c);
+        acquired.push(await this.registry.acquire(ck.key, ck.version, (s) => build(c, s, () => undefined)));
       }
       if (signal.aborted) throw new Error('cancelled');
       const models: FileModel[] = acquired.map((l) => l.model);
@@ -161,6 +163,17 @@ export class EngineService {
     this.registry.release(s.lease);
     for (const c of s.companions) this.registry.release(c);
   }
+}
+
+/**
+ * The registry key of a document's model. A document read from disk is identified by its file and the
+ * file's version on disk, not by the document: the editor's document, a large-trace view, a filtered view
+ * and an analysis started before the editor finished loading the file all share one model. Text that is
+ * not on disk (unsaved changes) is its document's own.
+ */
+export function modelKey(doc: DocRef): { key: string; version: number } {
+  if (doc.bytes === undefined && doc.path !== undefined) return { key: `file:${doc.path}`, version: diskVersion(doc.path) };
+  return { key: doc.key, version: doc.version };
 }
 
 /** Builds the model of a document: from its file on disk, or from its text. */

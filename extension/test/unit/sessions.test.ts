@@ -4,7 +4,8 @@
 // tasks that wait for ordered extents and the extents they wait for. Expected values come from the raw
 // files and the README; the log+trace report is also compared with `iolens analyze LOG TRACE`.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../cli/main';
@@ -13,7 +14,7 @@ import type { AnalysisReport } from '../../engine/contracts/report';
 import { modelBytes, type FileModel } from '../../engine/model/fileModel';
 import { ModelRegistry, type ModelBuilder, type RegistryOptions } from '../../engine/session/modelRegistry';
 import type { DocRef } from '../../protocol/engineProtocol';
-import { EngineService } from '../../worker/engineService';
+import { EngineService, modelKey } from '../../worker/engineService';
 import { repoRoot, samplesDir } from './helpers/paths';
 
 const S21 = path.join(samplesDir, '21-btrfs-ordered-wait');
@@ -318,18 +319,18 @@ for (const spelling of ['trace.txt', 'report.txt'] as const) {
       const t = await svc.handle('open', { doc: traceDoc, companions: [] }, never, noProgress);
       assert.equal(t.kind, 'trace');
       assert.equal(t.lines, readFileSync(TRACE, 'utf8').split('\n').length - 1);
-      const traceModel = svc.registry.peek(traceDoc.key)!.model;
+      const traceModel = svc.registry.peek(modelKey(traceDoc).key)!.model;
 
       const l = await svc.handle('open', { doc: logDoc, companions: [traceDoc] }, never, noProgress);
       assert.equal(l.kind, 'kernel-log');
-      assert.deepEqual(Object.fromEntries(builds), { [traceDoc.key]: 1, [logDoc.key]: 1 }, 'the trace was ingested once');
-      assert.equal(svc.registry.peek(traceDoc.key)!.model, traceModel, 'the log session uses the same trace model');
+      assert.deepEqual(Object.fromEntries(builds), { [modelKey(traceDoc).key]: 1, [modelKey(logDoc).key]: 1 }, 'the trace was ingested once');
+      assert.equal(svc.registry.peek(modelKey(traceDoc).key)!.model, traceModel, 'the log session uses the same trace model');
       const stats = await svc.handle('stats', {}, never, noProgress);
       assert.deepEqual(
         stats.models.map((m) => [m.key, m.version, m.refs, m.ready]).sort(),
         [
-          [logDoc.key, 1, 1, true],
-          [traceDoc.key, 1, 2, true],
+          [modelKey(logDoc).key, modelKey(logDoc).version, 1, true],
+          [modelKey(traceDoc).key, modelKey(traceDoc).version, 2, true],
         ].sort(),
       );
 
@@ -377,8 +378,8 @@ for (const spelling of ['trace.txt', 'report.txt'] as const) {
       assert.deepEqual(
         (await svc.handle('stats', {}, never, noProgress)).models.map((m) => [m.key, m.refs]).sort(),
         [
-          [logDoc.key, 0],
-          [traceDoc.key, 1],
+          [modelKey(logDoc).key, 0],
+          [modelKey(traceDoc).key, 1],
         ].sort(),
       );
       await assert.rejects(svc.handle('findingsAt', { doc: logDoc.key, line: 2 }, never, noProgress), new RegExp(`${logDoc.key} is not open in the engine`));
@@ -430,14 +431,35 @@ for (const spelling of ['trace.txt', 'report.txt'] as const) {
       assert.equal(next2?.finding.line, hangLines[1]);
       const prev = await svc.handle('nextFinding', { doc: traceDoc.key, line: 1, dir: -1 }, never, noProgress);
       assert.equal(prev?.finding.line, hangLines[10], 'wraps around to the last (the 11th task of the first pass)');
-      // A newer version of the document supersedes the older session and model.
+      // A newer version of the document whose file did not change shares the model (nothing is read again).
       await svc.handle('open', { doc: doc(TRACE, 2), companions: [] }, never, noProgress);
-      assert.equal(builds.get(traceDoc.key), 2);
-      assert.deepEqual(
-        (await svc.handle('stats', {}, never, noProgress)).models.map((m) => [m.version, m.refs]),
-        [[2, 1]],
-      );
-      assert.ok(time.disposed.some(([k, v, why]) => k === traceDoc.key && v === 1 && why === 'superseded'));
+      assert.equal(builds.get(modelKey(traceDoc).key), 1);
+      // Another view of the same file (a large-trace view, an analysis started before the editor loaded it)
+      // is another session on the same model.
+      const view: DocRef = { key: `iolens-trace:${TRACE}`, version: 7, name: TRACE, path: TRACE };
+      await svc.handle('open', { doc: view, companions: [] }, never, noProgress);
+      assert.equal(builds.get(modelKey(traceDoc).key), 1);
+      assert.equal((await svc.handle('eventAt', { doc: view.key, line: issueLine }, never, noProgress))?.pid, 14566);
+      assert.equal(await svc.handle('close', { doc: view.key }, never, noProgress), true);
+      // A file that changes on disk (a new modification time) is built again; its old model is superseded.
+      const dir = mkdtempSync(path.join(tmpdir(), 'iolens-sessions-'));
+      try {
+        const copy = path.join(dir, spelling);
+        copyFileSync(TRACE, copy);
+        const copyDoc = doc(copy);
+        const old = modelKey(copyDoc);
+        await svc.handle('open', { doc: copyDoc, companions: [] }, never, noProgress);
+        const st = statSync(copy);
+        utimesSync(copy, st.atime, new Date(st.mtimeMs + 5000));
+        await svc.handle('open', { doc: doc(copy, 2), companions: [] }, never, noProgress);
+        assert.equal(builds.get(old.key), 2);
+        assert.notEqual(modelKey(copyDoc).version, old.version);
+        assert.ok(time.disposed.some(([k, v, why]) => k === old.key && v === old.version && why === 'superseded'));
+        assert.equal((await svc.handle('eventAt', { doc: copyDoc.key, line: issueLine }, never, noProgress))?.pid, 14566);
+        assert.equal(await svc.handle('close', { doc: copyDoc.key }, never, noProgress), true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       assert.equal((await svc.handle('eventAt', { doc: traceDoc.key, line: issueLine }, never, noProgress))?.pid, 14566);
 
       // Not open: every query names the document and says it is not open.
