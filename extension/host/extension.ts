@@ -94,6 +94,13 @@ export function activate(context: vscode.ExtensionContext): IolensApi {
       setContext(views);
       statusBar.update();
     }),
+    // A language set after the editor opened (a sniffed kernel log): VS Code reopens the document.
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) {
+        setContext(views, doc);
+        statusBar.update();
+      }
+    }),
     onDidChangeConfig(() => {
       refresh();
       for (const doc of vscode.workspace.textDocuments) {
@@ -109,18 +116,21 @@ export function activate(context: vscode.ExtensionContext): IolensApi {
   return { views, sessions, timings };
 }
 
-/** `iolens.viewKind` for `when` clauses: trace, kernel-log, large or filtered (unset elsewhere). */
-function setContext(views: TraceViews): void {
-  const editor = vscode.window.activeTextEditor;
-  const view = editor ? views.get(editor.document) : undefined;
+/**
+ * `iolens.viewKind` for `when` clauses: trace, kernel-log, large or filtered (unset elsewhere), from the active
+ * editor's document or the document that just replaced it (a language change reopens it).
+ */
+function setContext(views: TraceViews, reopened?: vscode.TextDocument): void {
+  const doc = reopened ?? vscode.window.activeTextEditor?.document;
+  const view = doc ? views.get(doc) : undefined;
   let kind: string | undefined;
-  if (view && editor) {
-    if (editor.document.uri.scheme === 'iolens-trace') kind = 'large';
-    else if (editor.document.uri.scheme === 'iolens-filter') kind = 'filtered';
-    else kind = editor.document.languageId;
+  if (view && doc) {
+    if (doc.uri.scheme === 'iolens-trace') kind = 'large';
+    else if (doc.uri.scheme === 'iolens-filter') kind = 'filtered';
+    else kind = doc.languageId;
   }
   void vscode.commands.executeCommand('setContext', 'iolens.viewKind', kind);
-  void vscode.commands.executeCommand('setContext', 'iolens.isTrace', kind !== undefined && kind !== 'kernel-log' && editor?.document.languageId !== 'kernel-log');
+  void vscode.commands.executeCommand('setContext', 'iolens.isTrace', kind !== undefined && kind !== 'kernel-log' && doc?.languageId !== 'kernel-log');
 }
 
 export function deactivate(): void {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { DocRef, OpenResult } from '../protocol/engineProtocol';
-import type { TraceView } from './traceView';
+import type { Shown, TraceView } from './traceView';
 
 export class FileView implements TraceView {
   readonly contiguous = true;
@@ -46,8 +46,9 @@ export class FileView implements TraceView {
     return { first: 1, last: this.doc.lineCount };
   }
 
-  bring(line: number): Promise<number | undefined> {
-    return Promise.resolve(this.toEditor(line));
+  bring(line: number): Promise<Shown | undefined> {
+    const at = this.toEditor(line);
+    return Promise.resolve(at === undefined ? undefined : { view: this, line: at });
   }
 }
 

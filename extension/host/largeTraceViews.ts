@@ -1,96 +1,80 @@
 /**
- * LargeTraceViews: serves the `iolens-trace` documents (a window of a file too large for an editor) and
- * opens them: on `iolens: Open Large Trace`, and when the user opens a trace or kernel log above the
- * large-file threshold (`iolens.largeFile.thresholdMB`) the ordinary way, whose tab is then replaced by the
- * view. Closing the view releases its engine session.
+ * LargeTraceViews: the `iolens-trace` windows, and opening them: on `iolens: Open Large Trace`, and when
+ * the user opens a trace or kernel log above the large-file threshold (`iolens.largeFile.thresholdMB`) the
+ * ordinary way, whose tab is then replaced by the view. Closing the last window of a file releases its
+ * engine session.
  */
 import * as vscode from 'vscode';
 import { statSize, VIEW_SCHEMES } from './analysisController';
 import { readConfig } from './config';
-import { languageOf, sniffFile } from './fileSniff';
+import { headLinesFor, windowLinesFor } from './windowSize';
 import type { EngineClient } from './engineClient';
-import { LARGE_SCHEME, LargeTraceView } from './largeTraceView';
+import { languageOf, sniffFile } from './fileSniff';
+import { LARGE_SCHEME, LargeTraceFile, LargeTraceView } from './largeTraceView';
 import type { SessionStore } from './sessionStore';
 import type { ViewDiagnostics } from './viewDiagnostics';
+import { WindowDocuments } from './windowDocuments';
 
-export class LargeTraceViews implements vscode.Disposable, vscode.TextDocumentContentProvider {
-  private readonly views = new Map<string, LargeTraceView>();
-  private readonly changes = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changes.event;
-  private readonly windowLoaded = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires when one of the views shows a new window. */
-  readonly onDidLoadWindow = this.windowLoaded.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  /** Views whose document is closed and reopened by a language switch (not a close by the user). */
-  private readonly switching = new Set<string>();
+export class LargeTraceViews extends WindowDocuments<LargeTraceView> {
+  private readonly files = new Map<string, LargeTraceFile>();
   /** Files whose tab is being replaced (a second tab event must not open them twice). */
   private readonly redirecting = new Set<string>();
 
   constructor(
     private readonly sessions: SessionStore,
     private readonly engine: EngineClient,
-    private readonly diagnostics: ViewDiagnostics,
+    diagnostics: ViewDiagnostics,
   ) {
+    super(LARGE_SCHEME, diagnostics);
     this.subscriptions.push(
-      this.changes,
-      this.windowLoaded,
-      vscode.workspace.registerTextDocumentContentProvider(LARGE_SCHEME, this),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         for (const tab of e.opened) void this.maybeRedirect(tab);
       }),
       vscode.workspace.onDidOpenTextDocument((doc) => void this.maybeRedirectDocument(doc)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)),
     );
     for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) void this.maybeRedirect(tab);
   }
 
-  /** The view of an `iolens-trace` URI. */
-  get(uri: vscode.Uri): LargeTraceView | undefined {
-    return this.views.get(uri.toString());
-  }
-
-  /** All open views. */
-  all(): LargeTraceView[] {
-    return [...this.views.values()];
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    return this.view(uri.fsPath).content();
-  }
-
-  /** The view of a file (created when needed). */
-  view(file: string): LargeTraceView {
-    const uri = vscode.Uri.from({ scheme: LARGE_SCHEME, path: vscode.Uri.file(file).path });
-    const key = uri.toString();
-    let v = this.views.get(key);
-    if (v === undefined) {
-      const view = new LargeTraceView(uri, file, this.sessions, this.engine, () => readConfig().windowLines, (u) => this.changes.fire(u));
-      view.onDidLoad(() => {
-        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-        if (doc) void this.diagnostics.publish(view, doc).catch(() => undefined);
-        this.windowLoaded.fire(uri);
-      });
-      this.views.set(key, view);
-      v = view;
+  /** The shared state of the windows of a file. */
+  file(path: string): LargeTraceFile {
+    let f = this.files.get(path);
+    if (f === undefined) {
+      f = new LargeTraceFile(path, languageOf(path), this.sessions, this.engine, () => windowLinesFor(path, readConfig().windowLines), () => headLinesFor(path, readConfig().windowLines), (uri) => this.get(uri)!);
+      this.files.set(path, f);
     }
-    return v;
+    return f;
+  }
+
+  protected create(uri: vscode.Uri): LargeTraceView | undefined {
+    return new LargeTraceView(uri, this.file(uri.fsPath));
+  }
+
+  protected onClosed(view: LargeTraceView): void {
+    const file = view.file;
+    if (!this.anyOpen((v) => v.file === file)) this.sessions.close(file.session);
   }
 
   /**
    * Opens `file` in the large-trace view (in `column`), analysing it in the worker with a cancellable
-   * progress notification; shows `line` (1-based) when given. Returns the view and its editor.
+   * progress notification; shows `line` (1-based) when given. Returns the window and its editor.
    */
-  async open(file: string, line?: number, column?: vscode.ViewColumn): Promise<{ view: LargeTraceView; editor: vscode.TextEditor }> {
-    const view = this.view(file);
-    await view.ready();
-    let doc = await vscode.workspace.openTextDocument(view.uri);
-    const lang = languageOf(file);
-    if (doc.languageId !== lang) doc = await this.setLanguage(doc, lang);
-    let at = 0;
-    if (line !== undefined) at = (await view.bring(line)) ?? 0;
-    const editor = await vscode.window.showTextDocument(doc, { preview: false, ...(column !== undefined ? { viewColumn: column } : {}), selection: new vscode.Range(at, 0, at, 0) });
-    if (line !== undefined) editor.revealRange(new vscode.Range(at, 0, at, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    void this.diagnostics.publish(view, doc).catch(() => undefined);
+  async open(path: string, line?: number, column?: vscode.ViewColumn): Promise<{ view: LargeTraceView; editor: vscode.TextEditor }> {
+    const f = this.file(path);
+    if (line === undefined) {
+      // The file's first lines (a short window, on screen at once) are shown while the analysis runs; its
+      // findings are published when it answers. A failed or cancelled analysis closes the window again.
+      const view = f.headWindow();
+      view.readHead();
+      const analysed = f.ready();
+      analysed.catch(() => this.closeTabsOf(view));
+      const editor = await this.show(view, 0, column);
+      await analysed;
+      return { view, editor };
+    }
+    await f.ready();
+    const view = line === undefined ? f.windowAt(0) : f.windowAt(line - 1 - Math.floor(windowLinesFor(path, readConfig().windowLines) / 4));
+    const at = line === undefined ? 0 : (view.toEditor(line) ?? 0);
+    const editor = await this.show(view, at, column);
     return { view, editor };
   }
 
@@ -99,11 +83,14 @@ export class LargeTraceViews implements vscode.Disposable, vscode.TextDocumentCo
     const input = tab.input;
     if (!(input instanceof vscode.TabInputText) || input.uri.scheme !== 'file') return;
     const file = input.uri.fsPath;
-    if (!this.isLargeTrace(file) || this.redirecting.has(file)) return;
+    if (!isLargeTrace(file) || this.redirecting.has(file)) return;
     this.redirecting.add(file);
     try {
       await this.open(file, undefined, tab.group.viewColumn);
-      await vscode.window.tabGroups.close(tab).then(undefined, () => false);
+      // The Tab object of the event may be stale by now (VS Code replaces it when its state changes).
+      const key = input.uri.toString();
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key);
+      if (tabs.length > 0) await vscode.window.tabGroups.close(tabs).then(undefined, () => false);
     } catch (err) {
       void vscode.window.showErrorMessage(`iolens: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -115,41 +102,13 @@ export class LargeTraceViews implements vscode.Disposable, vscode.TextDocumentCo
   private async maybeRedirectDocument(doc: vscode.TextDocument): Promise<void> {
     if (doc.uri.scheme !== 'file' || VIEW_SCHEMES.has(doc.uri.scheme)) return;
     const file = doc.uri.fsPath;
-    if (!this.isLargeTrace(file) || this.redirecting.has(file)) return;
+    if (!isLargeTrace(file) || this.redirecting.has(file)) return;
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
     if (tab) await this.maybeRedirect(tab);
   }
+}
 
-  private isLargeTrace(file: string): boolean {
-    const size = statSize(file);
-    return size !== Number.POSITIVE_INFINITY && size > readConfig().largeFileBytes && sniffFile(file) !== undefined;
-  }
-
-  /** Switches a view's language (VS Code closes and reopens the document: the view must survive that). */
-  private async setLanguage(doc: vscode.TextDocument, languageId: string): Promise<vscode.TextDocument> {
-    const key = doc.uri.toString();
-    this.switching.add(key);
-    try {
-      return await vscode.languages.setTextDocumentLanguage(doc, languageId);
-    } finally {
-      this.switching.delete(key);
-    }
-  }
-
-  private closed(doc: vscode.TextDocument): void {
-    if (this.switching.has(doc.uri.toString())) return;
-    if (doc.uri.scheme !== LARGE_SCHEME) return;
-    const key = doc.uri.toString();
-    const v = this.views.get(key);
-    if (!v) return;
-    this.views.delete(key);
-    this.diagnostics.clear(doc.uri);
-    this.sessions.close(v.session);
-    v.dispose();
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    for (const v of this.views.values()) v.dispose();
-  }
+function isLargeTrace(file: string): boolean {
+  const size = statSize(file);
+  return size !== Number.POSITIVE_INFINITY && size > readConfig().largeFileBytes && sniffFile(file) !== undefined;
 }

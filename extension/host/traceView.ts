@@ -7,8 +7,9 @@
  *  - a window of a file too large for an editor document (`LargeTraceView`, scheme `iolens-trace`);
  *  - the lines of a trace that match a filter (`FilteredView`, scheme `iolens-filter`).
  *
- * A view maps lines both ways (`toSource`, `toEditor`), names the engine session its queries go to, and
- * can bring a source line into view (`reveal`: a window moves when the line is outside it).
+ * A view maps lines both ways (`toSource`, `toEditor`) and names the engine session its queries go to. A
+ * window is immutable (its document's URI says which lines it holds), so bringing a line outside it into
+ * view answers with another window of the same source, which TraceViews opens in its place.
  */
 import type * as vscode from 'vscode';
 import type { OpenResult } from '../protocol/engineProtocol';
@@ -33,8 +34,15 @@ export interface TraceView {
   /** True when the view shows every source line of its range (not a filter). */
   readonly contiguous: boolean;
   /**
-   * Makes a source line visible in this view (moving a window if needed); its editor line, or undefined. A
-   * filtered view answers with the next line it shows when the line itself does not match.
+   * The view that shows source line `line` (this one, or another window of the same source) and the
+   * editor line there; undefined when no view of this source shows it. A filtered view answers with the
+   * next line it shows when the line itself does not match.
    */
-  bring(line: number): Promise<number | undefined>;
+  bring(line: number): Promise<Shown | undefined>;
+}
+
+/** A source line shown: the view and its editor line (0-based). */
+export interface Shown {
+  readonly view: TraceView;
+  readonly line: number;
 }

@@ -8,11 +8,12 @@ import type { AnalysisController } from './analysisController';
 import { statSize } from './analysisController';
 import { readConfig } from './config';
 import { reportFileUri } from './findingDiagnostics';
-import { FILTER_SCHEME } from './filteredView';
+import { FILTER_SCHEME, FilteredView } from './filteredView';
 import type { FilteredViews } from './filteredViews';
-import { LARGE_SCHEME } from './largeTraceView';
+import { LARGE_SCHEME, LargeTraceView } from './largeTraceView';
 import type { LargeTraceViews } from './largeTraceViews';
 import type { TraceView } from './traceView';
+import { WindowedView } from './windowedView';
 
 export class TraceViews {
   constructor(
@@ -47,18 +48,35 @@ export class TraceViews {
   }
 
   /**
-   * Shows source line `line` (1-based) of `view` in an editor, selecting it. A window moves to it; in a
-   * filtered view a line that does not match shows the next match. Returns the editor.
+   * Shows source line `line` (1-based) of `view` in an editor, selecting it. A line outside a window opens
+   * the window that holds it in its place; in a filtered view a line that does not match shows the next
+   * match. Returns the editor.
    */
   async reveal(view: TraceView, line: number, column?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
-    const at = await view.bring(line);
-    const doc = this.documentOf(view) ?? (await vscode.workspace.openTextDocument(view.uri));
-    const l = Math.max(0, Math.min(at ?? 0, doc.lineCount - 1));
+    const shown = (await view.bring(line)) ?? { view, line: Math.max(0, line - 1) };
+    const col = column ?? this.editorOf(view)?.viewColumn;
+    if (shown.view instanceof WindowedView) return this.showWindow(shown.view, shown.line, col, view instanceof WindowedView ? view : undefined);
+    const doc = this.documentOf(shown.view) ?? (await vscode.workspace.openTextDocument(shown.view.uri));
+    const l = Math.max(0, Math.min(shown.line, doc.lineCount - 1));
     const range = new vscode.Range(l, 0, l, 0);
-    const existing = vscode.window.visibleTextEditors.find((e) => e.document === doc);
-    const editor = await vscode.window.showTextDocument(doc, { preview: false, selection: range, viewColumn: column ?? existing?.viewColumn ?? vscode.ViewColumn.Active });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, selection: range, viewColumn: col ?? vscode.ViewColumn.Active });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
+  }
+
+  /** Shows a window (in place of `replacing`, whose tab is closed) with editor line `line` selected. */
+  showWindow(view: WindowedView, line: number, column?: vscode.ViewColumn, replacing?: WindowedView): Promise<vscode.TextEditor> {
+    if (view instanceof LargeTraceView) return this.large.show(view, line, column, replacing);
+    if (view instanceof FilteredView) return this.filtered.show(view, line, column, replacing);
+    throw new Error('unknown window');
+  }
+
+  /** The visible editor of a view, if any. */
+  editorOf(view: TraceView): vscode.TextEditor | undefined {
+    const key = view.uri.toString();
+    const active = vscode.window.activeTextEditor;
+    if (active?.document.uri.toString() === key) return active;
+    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
   }
 
   /**

@@ -80,6 +80,8 @@ export interface EngineMethods {
   readonly outline: { readonly params: { readonly doc: string }; readonly result: OutlineItem[] };
   readonly folding: { readonly params: { readonly doc: string }; readonly result: FoldRange[] };
   readonly lines: { readonly params: { readonly doc: string; readonly from: number; readonly count: number }; readonly result: LineWindow };
+  /** Lines 1 to `count` of a file on disk, read without a model (a large file's first window during its analysis). */
+  readonly fileHead: { readonly params: { readonly path: string; readonly count: number }; readonly result: string[] };
   /** The text of the given lines (1-based, increasing), e.g. the matches of a filter. */
   readonly linesAt: { readonly params: { readonly doc: string; readonly lines: readonly number[] }; readonly result: string[] };
   readonly lineAtTime: { readonly params: { readonly doc: string; readonly seconds: number }; readonly result: number | null };

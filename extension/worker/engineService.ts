@@ -8,6 +8,7 @@
  * is aborted); a companion that is itself open shares its model (a log opened beside its trace does not
  * ingest the trace again).
  */
+import { fileHead } from '../engine/query/fileHead';
 import { statSync } from 'node:fs';
 import { analyzeBytes, analyzeFile, assemble } from '../engine/analyze';
 import type { Finding } from '../engine/contracts/finding';
@@ -111,6 +112,7 @@ export class EngineService {
     folding: (p) => this.session(p.doc).lease.queries.folding(),
     lines: (p) => this.session(p.doc).lease.queries.lines(p.from, p.count),
     linesAt: (p) => this.session(p.doc).lease.queries.linesAt(p.lines),
+    fileHead: (p) => fileHead(p.path, Math.min(p.count, 1_000_000)),
     lineAtTime: (p) => this.session(p.doc).lease.queries.lineAtTime(p.seconds) ?? null,
     findings: (p): Finding[] => this.session(p.doc).report.findings,
     exportFindings: (p) => {

@@ -72,7 +72,8 @@ export class LineReader {
   private linesFrom(offset: number, count: number): string[] {
     const out: string[] = [];
     const dec = new TextDecoder('utf-8');
-    for (let n = 0; n < count && offset >= 0; n++) {
+    // A file that ends with a newline has no line after it.
+    for (let n = 0; n < count && offset >= 0 && offset < this.source.size; n++) {
       const l = this.lineFrom(offset);
       out.push(dec.decode(l.bytes) + (l.cut ? '…' : ''));
       offset = l.next;

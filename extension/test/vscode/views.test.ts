@@ -66,8 +66,13 @@ suite('large-trace view', () => {
     const r = await vscode.commands.executeCommand<{ uri: string; lines: number; from: number; shown: number; editorLines: number }>('iolens.openLargeTrace', LARGE.fsPath);
     assert.equal(r.lines, total);
     assert.equal(r.from, 1);
+    // A window holds at most the setting's lines, and stays below what VS Code treats as a large file
+    // (20 MB or 300,000 lines: no colouring, folding or CodeLens there).
     const windowLines = vscode.workspace.getConfiguration('iolens').get<number>('largeFile.windowLines', 200_000);
-    assert.equal(r.shown, Math.min(windowLines, total));
+    assert.ok(r.shown >= 1000 && r.shown <= Math.min(windowLines, total) && r.shown < 300_000, `window of ${r.shown} lines`);
+    // The file opens with a short first window (about 2 MiB: on screen at once, while the analysis runs).
+    const windowBytes = (from: number, count: number) => raw.slice(from - 1, from - 1 + count).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    assert.ok(windowBytes(1, r.shown) <= 3 * 1024 * 1024 && (r.shown >= 1000 || r.shown === total), `first window of ${windowBytes(1, r.shown)} bytes`);
     const uri = vscode.Uri.parse(r.uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.uri)!;
     assert.equal(doc.languageId, 'ftrace');
@@ -83,28 +88,37 @@ suite('large-trace view', () => {
         .sort((x, y) => x - y),
       shorts,
     );
-    // Jump near the end: the window moves and the line is shown and selected.
+    // Jump near the end: the window that holds the line replaces the first one; the line is selected.
     const target = total - 5;
     await vscode.commands.executeCommand('iolens.goToLine', r.uri, target);
     const editor = vscode.window.activeTextEditor!;
-    assert.equal(editor.document.uri.toString(), r.uri);
+    assert.equal(editor.document.uri.scheme, 'iolens-trace');
+    assert.equal(editor.document.uri.path, uri.path);
+    assert.notEqual(editor.document.uri.toString(), r.uri, 'another window');
     assert.equal(editor.document.lineAt(editor.selection.active.line).text, raw[target - 1]);
+    await waitFor('the first window replaced (its tab closed)', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === r.uri) ? undefined : true), 10_000, [vscode.window.tabGroups.onDidChangeTabs]);
+    const moved = editor.document.uri;
     // Hover there.
     const text = hoverText(
-      await untilAnswered('a hover in the moved window', () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(editor.selection.active.line, 10)), (h) => h.length > 0),
+      await untilAnswered('a hover in the moved window', () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', moved, new vscode.Position(editor.selection.active.line, 10)), (h) => h.length > 0),
     );
     assert.ok(text.length > 0);
     // Previous window, then next.
-    const prev = await vscode.commands.executeCommand<{ from: number; count: number; total: number }>('iolens.previousWindow', r.uri);
+    const prev = await vscode.commands.executeCommand<{ from: number; count: number; total: number }>('iolens.previousWindow', moved.toString());
     assert.equal(prev.total, total);
-    const d2 = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.uri)!;
+    const d2 = vscode.window.activeTextEditor!.document;
     assert.equal(d2.lineAt(0).text, raw[prev.from - 1]);
-    const next = await vscode.commands.executeCommand<{ from: number }>('iolens.nextWindow', r.uri);
+    assert.equal(d2.lineCount, prev.count);
+    // A full window: most of the 20 MB VS Code allows before it turns colouring, folding and CodeLens off.
+    const full = windowBytes(prev.from, prev.count);
+    assert.ok(full <= 20 * 1024 * 1024 && (full >= 8 * 1024 * 1024 || prev.count === Math.min(windowLines, total)), `a full window of ${prev.count} lines, ${full} bytes`);
+    const next = await vscode.commands.executeCommand<{ from: number }>('iolens.nextWindow', d2.uri.toString());
     assert.ok(next.from > prev.from);
+    const now = vscode.window.activeTextEditor!.document.uri.toString();
     // Go to the last finding by time: the 240th copy's io_uring short completion.
     const lastShort = raw.map((l, i) => (/io_uring_complete:.*result 65536/.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
     const seconds = Number(/(\d+\.\d+):/.exec(raw[lastShort]!)![1]);
-    const t = await vscode.commands.executeCommand<{ line: number }>('iolens.goToTime', r.uri, seconds);
+    const t = await vscode.commands.executeCommand<{ line: number }>('iolens.goToTime', now, seconds);
     assert.ok(t.line <= lastShort + 1 && raw[t.line - 1]!.includes(seconds.toFixed(6)));
   });
 });
