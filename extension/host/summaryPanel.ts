@@ -1,6 +1,6 @@
 /**
- * SummaryPanel: the webview panel of a session: its summary (format, event counts, findings, blocked
- * tasks, wait-for graph), and what commands ask for (a request's lifecycle, latency distributions).
+ * SummaryPanel: the webview panel of a session: its summary (format, findings by kind, blocked tasks
+ * merged by culprit, the wait-for graph laid out in a worker, event counts), and what commands ask for (a request's lifecycle, latency distributions).
  * Follows the canonical webview shape: one panel per session, `createOrShow`, `localResourceRoots` limited
  * to `dist/webview`, a strict CSP with a per-load nonce, no inline handlers, and the typed protocol of
  * extension/protocol/webviewProtocol.ts with every incoming message validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
@@ -49,6 +49,19 @@ export class SummaryPanel implements vscode.Disposable {
     SummaryPanel.panels.set(source.key, created);
     created.show(source);
     return created;
+  }
+
+  /**
+   * A panel VS Code restored after a reload (WebviewPanelSerializer): shown again with `source`, analysed
+   * anew from its file.
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: PanelSource, reveal: PanelReveal): SummaryPanel {
+    SummaryPanel.panels.get(source.key)?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+    const revived = new SummaryPanel(panel, extensionUri, source.key, reveal);
+    SummaryPanel.panels.set(source.key, revived);
+    revived.show(source);
+    return revived;
   }
 
   /** The open panel of a session, if any. */
@@ -102,12 +115,16 @@ export class SummaryPanel implements vscode.Disposable {
     const base = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(base, 'main.js'));
     const toolkit = webview.asWebviewUri(vscode.Uri.joinPath(base, 'toolkit.min.js'));
+    const elkWorker = webview.asWebviewUri(vscode.Uri.joinPath(base, 'elk-worker.min.js'));
     const csp = [
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
       `style-src ${webview.cspSource} 'nonce-${nonce}'`,
       `font-src ${webview.cspSource}`,
       `img-src ${webview.cspSource}`,
+      // The page fetches elkjs's worker script and starts it from a Blob URL (webview/src/elkClient.ts).
+      `connect-src ${webview.cspSource}`,
+      'worker-src blob:',
     ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
@@ -122,7 +139,9 @@ export class SummaryPanel implements vscode.Disposable {
   th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
   td.num { text-align: right; font-variant-numeric: tabular-nums; }
   .muted { color: var(--vscode-descriptionForeground); }
-  .finding { margin: 4px 0; }
+  .finding { margin: 4px 0 4px 1.4em; }
+  .finding-kind > summary { cursor: pointer; padding: 2px 0; }
+  .finding-kind-title { font-weight: 600; }
   .sev-error { color: var(--vscode-errorForeground); }
   .sev-warning { color: var(--vscode-editorWarning-foreground); }
   .task-group { margin: 2px 0; }
@@ -141,7 +160,11 @@ export class SummaryPanel implements vscode.Disposable {
   .lc-stages { margin-left: 1.4em; color: var(--vscode-descriptionForeground); }
   .wg-summary, .wg-capped { margin: 4px 0; }
   .wg-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--vscode-panel-border); }
-  svg.wg { display: block; font-family: var(--vscode-font-family); }
+  svg.wg { display: block; font-family: var(--vscode-font-family); max-width: 100%; height: auto; }
+  .wg-scroll.wg-full svg.wg { max-width: none; }
+  .wg-size { margin: 4px 0; font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: none; padding: 2px 8px; cursor: pointer; }
+  .wg-size:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .wg-group .wg-shape { fill: var(--vscode-charts-blue); stroke: var(--vscode-charts-blue); }
   .wg-node-label { font-size: 12px; fill: var(--vscode-foreground); pointer-events: none; }
   .wg-edge-label { font-size: 10px; fill: var(--vscode-descriptionForeground); }
   .wg-edge-line { fill: none; stroke: var(--vscode-descriptionForeground); stroke-width: 1.2; }
@@ -173,8 +196,6 @@ export class SummaryPanel implements vscode.Disposable {
 <h3>Latency</h3>
 <div id="iolens-latency-body"></div>
 </section>
-<h3 id="iolens-events">Events</h3>
-<table id="iolens-summary"><thead><tr><th>event</th><th>count</th></tr></thead><tbody></tbody></table>
 <h3 id="iolens-findings-title">Findings</h3>
 <div id="iolens-findings"></div>
 <section id="iolens-blocked" hidden>
@@ -185,8 +206,10 @@ export class SummaryPanel implements vscode.Disposable {
 <h3>Wait-for graph</h3>
 <div id="iolens-wait-graph"></div>
 </section>
+<h3 id="iolens-events">Events</h3>
+<table id="iolens-summary"><thead><tr><th>event</th><th>count</th></tr></thead><tbody></tbody></table>
 <script type="module" nonce="${nonce}" src="${toolkit}"></script>
-<script nonce="${nonce}" src="${script}"></script>
+<script nonce="${nonce}" src="${script}" data-elk-worker="${elkWorker}"></script>
 </body>
 </html>`;
   }

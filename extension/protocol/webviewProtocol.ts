@@ -52,3 +52,22 @@ export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {
   }
   return undefined;
 }
+
+/**
+ * What the page keeps with `setState` (and VS Code hands the serializer after a reload): the file the panel
+ * shows and its title, never the report (it is analysed again from the file).
+ */
+export interface PanelState {
+  readonly kind: 'iolens-panel';
+  readonly file: string;
+  readonly title: string;
+}
+
+/** Validates a state restored by VS Code (it comes from the untrusted page). */
+export function parsePanelState(state: unknown): PanelState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const s = state as Record<string, unknown>;
+  if (s['kind'] !== 'iolens-panel' || typeof s['file'] !== 'string' || typeof s['title'] !== 'string') return undefined;
+  if (s['file'].length === 0 || s['file'].length > 4096 || s['title'].length > 4096) return undefined;
+  return { kind: 'iolens-panel', file: s['file'], title: s['title'] };
+}

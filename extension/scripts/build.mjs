@@ -37,7 +37,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    // Always minified: it bundles elkjs's GWT output (elk.bundled.js), 3.6 MB unminified, 1.5 MB minified.
+    // elkjs's layout code is not bundled: it runs in its own worker (elk-worker.min.js, copied below).
     minify: true,
   },
 ];
@@ -50,4 +50,6 @@ if (watch) {
   chmodSync('dist/cli.js', 0o755);
   // The webview UI toolkit is loaded as a module of its own (see webview/src/toolkit.ts).
   copyFileSync(require.resolve('@vscode/webview-ui-toolkit/dist/toolkit.min.js'), 'dist/webview/toolkit.min.js');
+  // elkjs's worker, started by the panel from a Blob URL (see webview/src/elkClient.ts).
+  copyFileSync(require.resolve('elkjs/lib/elk-worker.min.js'), 'dist/webview/elk-worker.min.js');
 }

@@ -1,22 +1,12 @@
 /**
- * layoutWaitGraph: positions the report's wait-for graph with elkjs (layered algorithm, left to right),
- * for waitGraphView to draw. Node sizes come from the measured width of their (shortened) labels; graphs
- * above MAX_GRAPH_NODES are cut to their first nodes (cycle members first) and say so.
- *
- * Why elkjs runs here, in the webview, and not in the engine worker (house style 16 prefers off the UI
- * thread): `elk.bundled.js` is plain GWT output that needs neither `eval` nor `new Function` (checked:
- * the file contains neither, nor string `setTimeout`), so it runs under the panel's strict CSP (nonce
- * scripts only, no 'unsafe-eval'). Without a `workerUrl` it uses its in-thread "fake worker", so no
- * `worker-src` / blob: URL has to be allowed either. The webview is its own frame, so a layout blocks
- * the panel, not the editor, and the node cap keeps one layout in the tens of milliseconds; if graphs
- * ever need more, move this module's `layoutWaitGraph` into the engine worker and send the positions.
+ * layoutWaitGraph: positions the wait-for graph as drawn (collapseWaitGraph's output) with elkjs (layered,
+ * left to right) in the layout worker (elkClient), for renderWaitGraph. Node sizes come from the measured
+ * width of their (shortened) labels.
  */
-import type { WaitEdge, WaitGraph, WaitNode } from '../../extension/engine/contracts/report';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type { WaitGraph } from '../../extension/engine/contracts/report';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
-
-/** Graphs with more nodes are cut to this many (a layered layout of thousands of nodes is unreadable). */
-export const MAX_GRAPH_NODES = 300;
+import type { ShownEdge, ShownGraph, ShownNode } from '../../extension/engine/contracts/waitGraphCollapse';
+import { layoutInWorker } from './elkClient';
 /** Labels longer than this are shortened in the drawing (the full text is in the tooltip). */
 export const MAX_LABEL_CHARS = 40;
 
@@ -27,7 +17,7 @@ const FONT_PX = 12;
 const EDGE_FONT_PX = 10;
 
 export interface PlacedNode {
-  readonly node: WaitNode;
+  readonly node: ShownNode;
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -38,7 +28,7 @@ export interface PlacedNode {
 }
 
 export interface PlacedEdge {
-  readonly edge: WaitEdge;
+  readonly edge: ShownEdge;
   /** Start, bend points, end. */
   readonly points: readonly ElkPoint[];
   /** Centre of the short label (the edge kind). */
@@ -51,11 +41,9 @@ export interface WaitGraphLayout {
   readonly height: number;
   readonly nodes: readonly PlacedNode[];
   readonly edges: readonly PlacedEdge[];
-  /** Nodes in the report's graph (more than `nodes.length` when the graph was cut). */
-  readonly totalNodes: number;
+  /** Milliseconds the layout took in the worker. */
+  readonly layoutMs: number;
 }
-
-let elk: InstanceType<typeof ELK> | undefined;
 
 /** Shortens a label to MAX_LABEL_CHARS with an ellipsis. */
 export function shortLabel(label: string): string {
@@ -63,7 +51,7 @@ export function shortLabel(label: string): string {
 }
 
 /** The node ids and directed edges (`from\0to`) that lie on a cycle of the graph. */
-export function cycleMembers(graph: WaitGraph): { nodes: Set<string>; edges: Set<string> } {
+export function cycleMembers(graph: Pick<WaitGraph, 'cycles'> | ShownGraph): { nodes: Set<string>; edges: Set<string> } {
   const nodes = new Set<string>();
   const edges = new Set<string>();
   for (const cycle of graph.cycles) {
@@ -75,12 +63,11 @@ export function cycleMembers(graph: WaitGraph): { nodes: Set<string>; edges: Set
   return { nodes, edges };
 }
 
-/** Lays out `graph` (cut to MAX_GRAPH_NODES nodes); rejects when elkjs fails. */
-export async function layoutWaitGraph(graph: WaitGraph): Promise<WaitGraphLayout> {
+/** Lays out `graph` in the layout worker; rejects when elkjs fails. */
+export async function layoutWaitGraph(graph: ShownGraph): Promise<WaitGraphLayout> {
   const cycles = cycleMembers(graph);
-  const kept = pickNodes(graph.nodes, cycles.nodes);
-  const keptIds = new Set(kept.map((n) => n.id));
-  const edges = graph.edges.filter((e) => keptIds.has(e.from) && keptIds.has(e.to));
+  const kept = graph.nodes;
+  const edges = graph.edges;
   const measure = textMeasurer();
 
   const texts = new Map(kept.map((n) => [n.id, shortLabel(n.label)]));
@@ -98,7 +85,7 @@ export async function layoutWaitGraph(graph: WaitGraph): Promise<WaitGraphLayout
     },
     children: kept.map((n) => ({
       id: n.id,
-      width: Math.ceil(measure(texts.get(n.id) ?? '', FONT_PX)) + 2 * NODE_PADDING_X + (n.kind === 'resource' ? NODE_HEIGHT / 2 : 0),
+      width: Math.ceil(measure(texts.get(n.id) ?? '', FONT_PX)) + 2 * NODE_PADDING_X + (n.kind === 'resource' ? NODE_HEIGHT / 2 : 0) + (n.members ? 8 : 0),
       height: NODE_HEIGHT,
     })),
     edges: edges.map(
@@ -111,8 +98,7 @@ export async function layoutWaitGraph(graph: WaitGraph): Promise<WaitGraphLayout
     ),
   };
 
-  elk ??= new ELK();
-  const laid = await elk.layout(root);
+  const { laid, ms } = await layoutInWorker(root);
 
   const byId = new Map(kept.map((n) => [n.id, n]));
   const nodes: PlacedNode[] = [];
@@ -132,15 +118,7 @@ export async function layoutWaitGraph(graph: WaitGraph): Promise<WaitGraphLayout
     const labelAt = label && label.x !== undefined && label.y !== undefined ? { x: label.x + (label.width ?? 0) / 2, y: label.y + (label.height ?? 0) / 2 } : undefined;
     placedEdges.push({ edge, points, labelAt, inCycle: cycles.edges.has(`${edge.from}\u0000${edge.to}`) });
   }
-  return { width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), nodes, edges: placedEdges, totalNodes: graph.nodes.length };
-}
-
-/** The first MAX_GRAPH_NODES nodes, cycle members first, otherwise in report order. */
-function pickNodes(all: readonly WaitNode[], inCycle: ReadonlySet<string>): WaitNode[] {
-  if (all.length <= MAX_GRAPH_NODES) return [...all];
-  const first = all.filter((n) => inCycle.has(n.id));
-  const rest = all.filter((n) => !inCycle.has(n.id));
-  return [...first, ...rest].slice(0, MAX_GRAPH_NODES);
+  return { width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), nodes, edges: placedEdges, layoutMs: ms };
 }
 
 /** Text width in the panel's font (canvas measureText), or an estimate when no 2D context exists. */

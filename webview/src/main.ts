@@ -4,7 +4,7 @@
  * be called `<img onerror=...>`).
  */
 import { el } from './el';
-import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelSection, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
+import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelSection, type PanelState, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
 import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderLatency } from './renderLatency';
 import { renderLifecycle } from './renderLifecycle';
@@ -32,13 +32,20 @@ function render(msg: ShowReport): void {
     files.replaceChildren();
     for (const f of report.files) {
       const line = el('div');
-      line.append(el('span', `${f.format} · ${f.lines.toLocaleString()} lines · ${f.events.toLocaleString()} events · ${f.cpus} CPUs · `));
+      const log = f.format === 'kernel-log';
+      const tasks = report.tasks.filter((t) => t.file === f.path).length;
+      line.append(el('span', log ? `${f.format} · ${f.lines.toLocaleString()} lines · ${tasks.toLocaleString()} task reports · ` : `${f.format} · ${f.lines.toLocaleString()} lines · ${f.events.toLocaleString()} events · ${f.cpus} CPUs · `));
       line.append(badge(`${f.skippedLines} skipped`));
-      line.append(el('span', ` · lost ${f.lostEvents ?? 'unknown'}`));
+      if (!log) line.append(el('span', ` · lost ${f.lostEvents ?? 'unknown'}`));
       files.append(line);
     }
   }
   const tbody = document.querySelector('#iolens-summary tbody');
+  const hasEvents = Object.keys(report.eventCounts).length > 0;
+  for (const id of ['iolens-events', 'iolens-summary']) {
+    const e = document.getElementById(id);
+    if (e) e.hidden = !hasEvents;
+  }
   if (tbody) {
     tbody.replaceChildren();
     for (const [name, count] of Object.entries(report.eventCounts)) {
@@ -48,18 +55,7 @@ function render(msg: ShowReport): void {
     }
   }
   const findings = document.getElementById('iolens-findings');
-  if (findings) {
-    findings.replaceChildren();
-    if (report.findings.length === 0) findings.append(el('div', 'No findings.', 'muted'));
-    for (const f of report.findings.slice(0, 500)) {
-      const row = el('div', undefined, 'finding');
-      row.append(el('span', `${f.severity} `, `sev-${f.severity}`), el('span', `[${f.kind}] `, 'muted'));
-      row.append(link(`line ${f.line}`, () => reveal(f.file, f.line)));
-      row.append(el('span', ` ${f.message}`));
-      findings.append(row);
-    }
-    findings.append(divider());
-  }
+  if (findings) renderFindings(findings, report.findings);
   const blocked = document.getElementById('iolens-blocked');
   const groups = document.getElementById('iolens-task-groups');
   if (blocked && groups) blocked.hidden = !renderBlockedTasks(groups, report, reveal);
@@ -68,9 +64,56 @@ function render(msg: ShowReport): void {
   if (graphSection && graph) {
     graphSection.hidden = report.waitGraph.nodes.length === 0;
     if (graphSection.hidden) graph.replaceChildren();
-    else void renderWaitGraph(graph, report.waitGraph, reveal);
+    else void renderWaitGraph(graph, report, reveal);
   }
-  vscode.setState(msg);
+  // Only what brings the panel back after a reload: the host analyses the file again (the report can be large).
+  const file = report.files[0]?.path;
+  if (file !== undefined) vscode.setState({ kind: 'iolens-panel', file, title } satisfies PanelState);
+}
+
+const SEVERITY_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
+/** Findings listed per kind before "… and N more". */
+const MAX_FINDINGS_PER_KIND = 200;
+
+/**
+ * The findings grouped by kind (errors first, then by count): one collapsible row per kind with its count
+ * per severity; a kind's rows list each finding's severity, a link to its decisive line and its message.
+ */
+function renderFindings(container: HTMLElement, all: ShowReport['params']['report']['findings']): void {
+  container.replaceChildren();
+  if (all.length === 0) {
+    container.append(el('div', 'No findings.', 'muted'));
+    return;
+  }
+  const byKind = new Map<string, typeof all>();
+  for (const f of all) {
+    const list = byKind.get(f.kind);
+    if (list) list.push(f);
+    else byKind.set(f.kind, [f]);
+  }
+  const worst = (list: typeof all): number => Math.min(...list.map((f) => SEVERITY_ORDER[f.severity] ?? 3));
+  const kinds = [...byKind.entries()].sort((a, b) => worst(a[1]) - worst(b[1]) || b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  for (const [kind, list] of kinds) {
+    const row = el('details', undefined, 'finding-kind');
+    row.setAttribute('data-kind', kind);
+    if (kinds.length === 1 || list.length <= 3) row.open = true;
+    const summary = el('summary');
+    const counts = new Map<string, number>();
+    for (const f of list) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    summary.append(el('span', kind, 'finding-kind-title'), el('span', ' '), badge(String(list.length)));
+    for (const [sev, n] of [...counts.entries()].sort((a, b) => (SEVERITY_ORDER[a[0]] ?? 3) - (SEVERITY_ORDER[b[0]] ?? 3))) summary.append(el('span', ` ${n} ${sev}`, `sev-${sev}`));
+    row.append(summary);
+    for (const f of list.slice(0, MAX_FINDINGS_PER_KIND)) {
+      const item = el('div', undefined, 'finding');
+      item.append(el('span', `${f.severity} `, `sev-${f.severity}`));
+      item.append(link(`line ${f.line}`, () => reveal(f.file, f.line)));
+      item.append(el('span', ` ${f.message}`));
+      row.append(item);
+    }
+    if (list.length > MAX_FINDINGS_PER_KIND) row.append(el('div', `… and ${list.length - MAX_FINDINGS_PER_KIND} more (the Problems panel lists them all).`, 'muted'));
+    container.append(row);
+  }
+  container.append(divider());
 }
 
 /** The element of each section a command can bring into view. */
@@ -121,7 +164,5 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   }
 });
 
-// A state saved by an older version may lack the newer report sections: drop it, the host resends.
-const saved = vscode.getState() as ShowReport | undefined;
-if (saved && saved.kind === 'notify' && saved.method === 'showReport' && Array.isArray(saved.params.report.tasks) && saved.params.report.waitGraph !== undefined) render(saved);
+// After a reload the host restores the panel from the state (WebviewPanelSerializer) and sends the report.
 vscode.postMessage({ kind: 'notify', method: 'ready', params: { version: WEBVIEW_PROTOCOL_VERSION } });

@@ -3,6 +3,10 @@
  * tasks, what they wait on); opened, it lists the member tasks (comm:pid, state, source, hung seconds, a
  * link to the task's first line) and, collapsed under each task, its reliable frames.
  *
+ * Groups of the report that share a culprit and what they wait on (they differ only further down their
+ * stacks) are one row, saying how many stack variants it holds: six tasks blocked in one function are
+ * one "6 tasks" row, not six "1 task" rows.
+ *
  * Rows are filled the first time they are opened, so a sysrq-t dump of thousands of tasks costs one row
  * per group until someone looks. Report strings go in as `textContent` only.
  */
@@ -25,24 +29,49 @@ export function renderBlockedTasks(container: HTMLElement, report: AnalysisRepor
   if (report.tasks.length === 0) return false;
   const multiFile = report.files.length > 1;
   if (report.taskGroups.length === 0) container.append(el('div', `${report.tasks.length} tasks, none of them blocked.`, 'muted'));
-  for (const [i, group] of report.taskGroups.slice(0, MAX_GROUPS).entries()) container.append(groupRow(i, group, report.tasks, multiFile, reveal));
-  if (report.taskGroups.length > MAX_GROUPS) container.append(el('div', `… and ${report.taskGroups.length - MAX_GROUPS} more groups.`, 'muted'));
+  const rows = mergeByCulprit(report.taskGroups);
+  for (const [i, row] of rows.slice(0, MAX_GROUPS).entries()) container.append(groupRow(i, row, report.tasks, multiFile, reveal));
+  if (rows.length > MAX_GROUPS) container.append(el('div', `… and ${rows.length - MAX_GROUPS} more groups.`, 'muted'));
   return true;
 }
 
-function groupRow(index: number, group: TaskGroup, tasks: readonly TaskReport[], multiFile: boolean, reveal: RevealLine): HTMLElement {
+/** One row: the report's groups with one culprit and one `waitsOn`, in report order. */
+interface GroupRow {
+  readonly group: TaskGroup;
+  readonly tasks: readonly number[];
+  readonly variants: number;
+}
+
+/** The report's task groups merged by culprit and what they wait on (stack variants in one row). */
+export function mergeByCulprit(groups: readonly TaskGroup[]): GroupRow[] {
+  const rows = new Map<string, { group: TaskGroup; tasks: number[]; variants: number }>();
+  for (const g of groups) {
+    const key = `${g.culprit}\u0000${g.waitsOn}`;
+    const row = rows.get(key);
+    if (row) {
+      row.tasks.push(...g.tasks);
+      row.variants++;
+    } else rows.set(key, { group: g, tasks: [...g.tasks], variants: 1 });
+  }
+  return [...rows.values()];
+}
+
+function groupRow(index: number, r: GroupRow, tasks: readonly TaskReport[], multiFile: boolean, reveal: RevealLine): HTMLElement {
+  const group = r.group;
   const row = el('details', undefined, 'task-group');
   row.setAttribute('data-group', String(index));
   const summary = el('summary');
-  const n = group.tasks.length;
-  summary.append(el('span', group.title, 'task-group-title'), el('span', ' '), badge(`${n} task${n === 1 ? '' : 's'}`), el('span', ` waits on ${group.waitsOn}`, 'muted task-group-waits'));
+  const n = r.tasks.length;
+  summary.append(el('span', group.title, 'task-group-title'), el('span', ' '), badge(`${n} task${n === 1 ? '' : 's'}`));
+  if (r.variants > 1) summary.append(el('span', ` ${r.variants} stack variants`, 'muted task-group-variants'));
+  summary.append(el('span', ` waits on ${group.waitsOn}`, 'muted task-group-waits'));
   row.append(summary);
   let filled = false;
   row.addEventListener('toggle', () => {
     if (!row.open || filled) return;
     filled = true;
     const list = el('div', undefined, 'task-list');
-    for (const ti of group.tasks.slice(0, MAX_TASKS_PER_GROUP)) {
+    for (const ti of r.tasks.slice(0, MAX_TASKS_PER_GROUP)) {
       const t = tasks[ti];
       if (t) list.append(taskRow(t, group.culprit, multiFile, reveal));
     }

@@ -3,35 +3,51 @@
  * layoutWaitGraph (elkjs). Shape and colour tell the node kind (task, resource, ordered extent, bio);
  * stuck nodes get a red border; nodes and edges on a cycle (a deadlock) are drawn in orange. Edges carry
  * their kind as a short label and the engine's full explanation as an SVG <title> tooltip. A node with a
- * file and line reveals that line when clicked (or activated with Enter / Space).
+ * file and line reveals that line when clicked (or activated with Enter / Space). A large graph is drawn
+ * collapsed (collapseWaitGraph: tasks sharing a culprit merge into a group node, drawn with a double
+ * border and its count); activating a group draws its tasks. The drawing fits the panel's width (a toggle
+ * shows it at full size); the layout runs in the worker (elkClient) and its time is on the container
+ * (`data-layout-ms`).
  *
  * Every string from the report reaches the DOM through `textContent` or `setAttribute` on SVG elements,
  * never as markup; handlers are attached with addEventListener (the CSP allows no inline handlers).
  */
-import type { WaitGraph, WaitNode, WaitNodeKind } from '../../extension/engine/contracts/report';
+import type { AnalysisReport, WaitNode, WaitNodeKind } from '../../extension/engine/contracts/report';
 import { el, svgEl } from './el';
 import type { RevealLine } from '../../extension/protocol/webviewProtocol';
-import { layoutWaitGraph, MAX_GRAPH_NODES, type PlacedEdge, type PlacedNode, type WaitGraphLayout } from './layoutWaitGraph';
+import { collapseWaitGraph, type ShownGraph, type ShownNode } from '../../extension/engine/contracts/waitGraphCollapse';
+import { layoutWaitGraph, type PlacedEdge, type PlacedNode, type WaitGraphLayout } from './layoutWaitGraph';
 
 /** Incremented per render, so a layout that finishes after a newer report arrived is dropped. */
 let generation = 0;
 
+/** Groups the user expanded, kept across re-renders of the same report. */
+const expanded = new Set<string>();
+/** Whether the drawing is shown at full size rather than fitted to the panel's width. */
+let fullSize = false;
+
 /**
- * Lays out and draws `graph` into `container` (replacing its content). Resolves when drawn; a layout
- * failure is shown in the container, not thrown.
+ * Lays out and draws the report's wait-for graph into `container` (replacing its content). Resolves when
+ * drawn; a layout failure is shown in the container, not thrown.
  */
-export async function renderWaitGraph(container: HTMLElement, graph: WaitGraph, reveal: RevealLine): Promise<void> {
+export async function renderWaitGraph(container: HTMLElement, report: AnalysisReport, reveal: RevealLine): Promise<void> {
   const mine = ++generation;
-  container.replaceChildren(el('div', `Laying out ${graph.nodes.length.toLocaleString()} nodes…`, 'muted'));
+  const graph = report.waitGraph;
+  const culprits = new Map<string, string>();
+  for (const t of report.tasks) if (t.blocked && t.culprit !== undefined && !culprits.has(t.node)) culprits.set(t.node, t.culprit);
+  const shown = collapseWaitGraph(graph, (n) => culprits.get(n.id), expanded);
+  container.replaceChildren(el('div', `Laying out ${shown.nodes.length.toLocaleString()} nodes…`, 'muted'));
   let layout: WaitGraphLayout;
   try {
-    layout = await layoutWaitGraph(graph);
+    layout = await layoutWaitGraph(shown);
   } catch (err) {
     if (mine !== generation) return;
     container.replaceChildren(el('div', `The wait-for graph could not be laid out: ${err instanceof Error ? err.message : String(err)}`, 'sev-error'));
     return;
   }
   if (mine !== generation) return;
+  container.setAttribute('data-layout-ms', String(Math.round(layout.layoutMs)));
+  container.setAttribute('data-nodes', String(shown.nodes.length));
   const parts: Node[] = [];
   const cycles = graph.cycles.length;
   const header = el('div', undefined, 'muted wg-summary');
@@ -40,32 +56,40 @@ export async function renderWaitGraph(container: HTMLElement, graph: WaitGraph, 
     (cycles > 0 ? `, ${cycles} wait cycle${cycles === 1 ? '' : 's'} (deadlock, in orange)` : ', no wait cycles') +
     '. Click a node to show its line.';
   parts.push(header);
-  if (layout.totalNodes > layout.nodes.length) {
+  if (shown.groups > 0) {
     parts.push(
       el(
         'div',
-        `The graph has ${layout.totalNodes.toLocaleString()} nodes; only the first ${layout.nodes.length.toLocaleString()} are drawn ` +
-          `(cycle members first; at most ${MAX_GRAPH_NODES}). Edges to nodes left out are not drawn.`,
-        'wg-capped sev-warning',
+        `${shown.groups.toLocaleString()} groups of tasks that wait in the same function are drawn as one node each (double border, with their count); ` +
+          'click a group to draw its tasks.',
+        'wg-collapsed muted',
       ),
     );
   }
-  const scroller = el('div', undefined, 'wg-scroll');
-  scroller.append(drawSvg(layout, reveal));
+  const toggle = el('button', fullSize ? 'Fit to width' : 'Full size', 'wg-size');
+  toggle.type = 'button';
+  const scroller = el('div', undefined, `wg-scroll${fullSize ? ' wg-full' : ''}`);
+  toggle.addEventListener('click', () => {
+    fullSize = !fullSize;
+    scroller.classList.toggle('wg-full', fullSize);
+    toggle.textContent = fullSize ? 'Fit to width' : 'Full size';
+  });
+  parts.push(toggle);
+  scroller.append(drawSvg(layout, shown, reveal, () => void renderWaitGraph(container, report, reveal)));
   parts.push(scroller);
   container.replaceChildren(...parts);
 }
 
-function drawSvg(layout: WaitGraphLayout, reveal: RevealLine): SVGSVGElement {
+function drawSvg(layout: WaitGraphLayout, shown: ShownGraph, reveal: RevealLine, redraw: () => void): SVGSVGElement {
   const svg = svgEl('svg', { class: 'wg', width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'img' });
-  svg.setAttribute('aria-label', 'Wait-for graph');
+  svg.setAttribute('aria-label', `Wait-for graph: ${shown.nodes.length} nodes drawn of ${shown.totalNodes}, ${shown.cycles.length} wait cycles`);
   const defs = svgEl('defs');
   defs.append(arrowMarker('wg-arrow', 'wg-arrowhead'), arrowMarker('wg-arrow-cycle', 'wg-arrowhead wg-arrowhead-cycle'));
   svg.append(defs);
   const edges = svgEl('g', { class: 'wg-edges' });
   for (const e of layout.edges) edges.append(drawEdge(e));
   const nodes = svgEl('g', { class: 'wg-nodes' });
-  for (const n of layout.nodes) nodes.append(drawNode(n, reveal));
+  for (const n of layout.nodes) nodes.append(drawNode(n, reveal, redraw));
   svg.append(edges, nodes);
   return svg;
 }
@@ -93,11 +117,12 @@ function drawEdge(p: PlacedEdge): SVGGElement {
   return g;
 }
 
-function drawNode(p: PlacedNode, reveal: RevealLine): SVGGElement {
+function drawNode(p: PlacedNode, reveal: RevealLine, redraw: () => void): SVGGElement {
   const n = p.node;
   const classes = ['wg-node', `wg-${n.kind}`];
   if (n.stuck) classes.push('wg-stuck');
   if (p.inCycle) classes.push('wg-cycle');
+  if (n.members) return drawGroup(p, n, classes, redraw);
   const target = n.file !== undefined && n.line !== undefined ? { file: n.file, line: n.line } : undefined;
   if (target) classes.push('wg-link');
   const g = svgEl('g', { class: classes.join(' '), transform: `translate(${p.x} ${p.y})` });
@@ -123,6 +148,37 @@ function drawNode(p: PlacedNode, reveal: RevealLine): SVGGElement {
       }
     });
   }
+  return g;
+}
+
+/** A group of tasks: a double-bordered rectangle with the count; activating it draws its tasks. */
+function drawGroup(p: PlacedNode, n: ShownNode, classes: string[], redraw: () => void): SVGGElement {
+  const g = svgEl('g', { class: [...classes, 'wg-group', 'wg-link'].join(' '), transform: `translate(${p.x} ${p.y})` });
+  g.setAttribute('data-kind', 'group');
+  g.setAttribute('data-id', n.id);
+  g.setAttribute('data-count', String(n.members?.length ?? 0));
+  const title = svgEl('title');
+  title.textContent = `${n.label}\n${(n.members ?? []).slice(0, 20).join(', ')}${(n.members?.length ?? 0) > 20 ? ', …' : ''}\nclick to draw these tasks`;
+  g.append(title);
+  g.append(svgEl('rect', { class: 'wg-shape', x: -3, y: -3, width: p.width + 6, height: p.height + 6, rx: 4 }));
+  g.append(svgEl('rect', { class: 'wg-shape', width: p.width, height: p.height, rx: 3 }));
+  const text = svgEl('text', { x: p.width / 2, y: p.height / 2, class: 'wg-node-label', 'text-anchor': 'middle', 'dominant-baseline': 'central' });
+  text.textContent = p.text;
+  g.append(text);
+  g.setAttribute('tabindex', '0');
+  g.setAttribute('role', 'button');
+  g.setAttribute('aria-label', `${n.label}: draw these tasks`);
+  const open = (): void => {
+    expanded.add(n.id);
+    redraw();
+  };
+  g.addEventListener('click', open);
+  g.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  });
   return g;
 }
 

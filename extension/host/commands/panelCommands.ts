@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { AnalysisReport } from '../../engine/contracts/report';
 import type { EngineClient } from '../engineClient';
 import { FileView } from '../fileView';
+import { parsePanelState } from '../../protocol/webviewProtocol';
 import { SummaryPanel } from '../summaryPanel';
 import type { TraceView } from '../traceView';
 import type { TraceViews } from '../traceViews';
@@ -30,8 +31,36 @@ function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport):
   return SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
 }
 
+/**
+ * Restores the panels VS Code kept across a reload: the file named by the page's state is analysed again
+ * (through the same views as a command) and shown; a file that is gone, or a state that is not ours, gets a
+ * panel that says so (no script).
+ */
+function panelSerializer(deps: PanelCommandDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
+    async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+      const state = parsePanelState(raw);
+      try {
+        if (state === undefined) throw new Error('the panel was saved by another version of iolens');
+        const { view } = await commandTarget(deps.views, state.file);
+        const report = await analyse(deps, view);
+        SummaryPanel.revive(webviewPanel, deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+      } catch (err) {
+        webviewPanel.webview.options = { enableScripts: false };
+        const why = err instanceof Error ? err.message : String(err);
+        webviewPanel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>iolens could not restore this panel: ${escapeHtml(why)}. Open the file and run iolens: Show Panel.</p></body></html>`;
+      }
+    },
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 export function panelCommands(deps: PanelCommandDeps): vscode.Disposable[] {
   return [
+    panelSerializer(deps),
     registerCommand('iolens.analyzeFile', async (arg?: unknown): Promise<AnalysisReport> => {
       const { view } = await commandTarget(deps.views, arg);
       const report = await analyse(deps, view);

@@ -9,6 +9,9 @@
  *    (its preadv2 short read) becomes `<img src=x onerror=alert(1)>` and pid 3047 (its io_uring short read)
  *    becomes `[pwn](command:workbench.action.quit)`, so a hover and a finding message carry HTML and markdown
  *    link syntax that must be shown as text.
+ *  - `many-hung-tasks.log`: fixtures/hung-tasks.log (four real hung-task reports of samples/21) with each
+ *    report repeated MANY_COPIES times under new pids (copy k of pid P is pid P*1000+k) and later
+ *    timestamps: hundreds of blocked tasks that share four culprits, for the collapsed wait-for graph.
  * Run: node --import tsx extension/test/e2e/makeTraces.ts (idempotent: sizes are checked).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,33 @@ async function main(): Promise<void> {
     .replace(/^( *)pread_nowait-3039 /gm, '$1<img src=x onerror=alert(1)>-3039 ')
     .replace(/^( *)uring_nowait-3047 /gm, '$1[pwn](command:workbench.action.quit)-3047 ');
   if (!existsSync(hostile) || readFileSync(hostile, 'utf8') !== text) writeFileSync(hostile, text);
+  const many = path.join(out, 'many-hung-tasks.log');
+  const manyText = manyHungTasks(readFileSync(path.join(__dirname, 'fixtures', 'hung-tasks.log'), 'utf8'), MANY_COPIES);
+  if (!existsSync(many) || readFileSync(many, 'utf8') !== manyText) writeFileSync(many, manyText);
 }
 
-void main();
+export const MANY_COPIES = 100;
+
+/** Each hung-task report of `log` repeated `copies` times with new pids and timestamps 10 s apart per round. */
+export function manyHungTasks(log: string, copies: number): string {
+  const lines = log.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const starts = lines.flatMap((l, i) => (/INFO: task \S+:\d+ blocked for more than/.test(l) ? [i] : []));
+  const reports = starts.map((s, k) => lines.slice(s, starts[k + 1] ?? lines.length));
+  const out: string[] = [];
+  for (let c = 0; c < copies; c++) {
+    for (const r of reports) {
+      const pid = /INFO: task \S+:(\d+) blocked/.exec(r[0]!)![1]!;
+      const to = String(Number(pid) * 1000 + c);
+      const word = new RegExp(`\\b${pid}\\b`, 'g');
+      for (const l of r) {
+        const shifted = l.replace(/^\[\s*(\d+)\.(\d{6})\]/, (_m, sec: string, us: string) => `[${String(Number(sec) + 10 * c).padStart(5)}.${us}]`);
+        out.push(shifted.replace(word, to));
+      }
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+// Imported by unit tests for manyHungTasks: build only when run as a script.
+if (require.main === module) void main();

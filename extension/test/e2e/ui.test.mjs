@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { companion, expected, hungTasks, xssTask } from './expected.mjs';
-import { busiestTask, bytesOfLines, corpus06, countLines, firstLine, generatedReport, headLinesOf, hostileNames, hungTaskHeaders, parseEvent, sample10, windowLinesOf } from './rawFixtures.mjs';
+import { busiestTask, bytesOfLines, corpus06, countLines, firstLine, generatedReport, headLinesOf, hostileNames, hungTaskHeaders, parseEvent, paths, sample10, windowLinesOf } from './rawFixtures.mjs';
 import { iolens, keys, summary, wb } from './selectors.mjs';
 import { createRunner, env, launchBrowser, percentiles, Skip, workbenchDriver, workbenchUrl } from './workbench.mjs';
 
@@ -202,6 +202,56 @@ test('a task named like an HTML tag is shown as text, never as markup', async ()
   if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
   await page.waitForTimeout(300);
   await shot('08-xss-task-as-text');
+});
+
+test('a wait-for graph of 400 blocked tasks is drawn collapsed by culprit (no cut), laid out in the worker; a group expands on click', async () => {
+  const fixture = 'many-hung-tasks.log';
+  const raw = readFileSync(path.join(paths.generated, fixture), 'utf8');
+  const tasks = (raw.match(/INFO: task \S+:\d+ blocked for more than/g) ?? []).length;
+  if (tasks !== 400) throw new Error(`${fixture} has ${tasks} hung-task reports`);
+  const view = await openKernelLogSummary(fixture);
+  await view.locator(summary.graphSvg).waitFor({ timeout: 60_000 });
+  const container = view.locator('#iolens-wait-graph');
+  const drawn = Number(await container.getAttribute('data-nodes'));
+  const layoutMs = Number(await container.getAttribute('data-layout-ms'));
+  if (!(layoutMs >= 0)) throw new Error('no layout time: the graph was not laid out by the worker');
+  const groups = view.locator('#iolens-wait-graph g.wg-group');
+  const counts = await groups.evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-count'))));
+  const plain = await view.locator(summary.graphNode('task')).count();
+  if (counts.length === 0) throw new Error('no group nodes: the 400 tasks were not collapsed');
+  if (counts.reduce((a, b) => a + b, 0) + plain !== tasks) throw new Error(`groups hold ${counts.join('+')} tasks and ${plain} are drawn alone; the log has ${tasks}`);
+  if (drawn > 300) throw new Error(`${drawn} nodes drawn`);
+  // The blocked-task rows merge stack variants of one culprit: the badges still add up to every task.
+  const badges = await view.locator(summary.taskGroupSummary).allInnerTexts();
+  const inRows = badges.reduce((n, t) => n + Number(/(\d+) tasks?\b/.exec(t)?.[1] ?? NaN), 0);
+  if (inRows !== tasks) throw new Error(`task rows count ${inRows} tasks, expected ${tasks}`);
+  await view.locator(summary.graphSvg).scrollIntoViewIfNeeded();
+  await shot('09-wait-graph-collapsed');
+  const first = groups.first();
+  const id = await first.getAttribute('data-id');
+  await first.click();
+  await view.locator(`#iolens-wait-graph g.wg-node[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 60_000 });
+  const after = await until('the group drawn as its tasks', async () => {
+    const n = Number(await container.getAttribute('data-nodes'));
+    return n === drawn + counts[0] - 1 ? n : undefined;
+  }, 60_000);
+  timings.waitGraph400 = { tasks, drawnNodes: drawn, groups: counts.length, layoutMs, expandedNodes: after };
+  console.log(`    wait-for graph of ${tasks} tasks: ${JSON.stringify(timings.waitGraph400)}`);
+});
+
+test('the panel survives a reload of the window: restored with the same file, its summary and its graph', async () => {
+  const title = iolens.summaryTitle('many-hung-tasks.log');
+  await page.locator(wb.editorTab, { hasText: title }).waitFor();
+  await drv.command('Developer: Reload Window');
+  await page.locator(wb.workbench).waitFor({ timeout: 60_000 });
+  await page.locator(wb.editorTab, { hasText: title }).waitFor({ timeout: 60_000 });
+  await page.locator(wb.editorTab, { hasText: title }).click();
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  await view.locator('#iolens-title', { hasText: 'many-hung-tasks.log' }).waitFor({ timeout: 60_000 });
+  await view.locator(summary.graphSvg).waitFor({ timeout: 60_000 });
+  const groups = await view.locator('#iolens-wait-graph g.wg-group').count();
+  if (groups === 0) throw new Error('the restored panel draws no group nodes');
+  await shot('09b-panel-restored');
 });
 
 // ---------------------------------------------------------------------------------------------------------
