@@ -137,7 +137,8 @@ export class SummaryPanel implements vscode.Disposable {
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
   table { border-collapse: collapse; margin: 0.5em 0; }
   th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+  .lat-table { font-size: 0.92em; }
   .muted { color: var(--vscode-descriptionForeground); }
   .finding { margin: 4px 0 4px 1.4em; }
   .finding-kind > summary { cursor: pointer; padding: 2px 0; }
@@ -154,6 +155,18 @@ export class SummaryPanel implements vscode.Disposable {
   .task-frames > summary { cursor: pointer; }
   .frame-list { margin: 2px 0; padding-left: 2.4em; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   .frame.culprit { font-weight: 600; }
+  .lat-row { cursor: pointer; }
+  .lat-row[aria-selected="true"] { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
+  .lat-row:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  svg.lat-hist { display: block; max-width: 100%; height: auto; }
+  .lat-bar { fill: var(--vscode-charts-blue); }
+  .lat-axis { stroke: var(--vscode-descriptionForeground); }
+  .lat-tick { font-size: 10px; fill: var(--vscode-descriptionForeground); }
+  .lat-mark { stroke-width: 1.5; stroke-dasharray: 3 2; }
+  .lat-p50 { stroke: var(--vscode-charts-green); }
+  .lat-p90 { stroke: var(--vscode-charts-orange); }
+  .lat-p99 { stroke: var(--vscode-charts-red); }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .lc-node { margin: 2px 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   .lc-failed { color: var(--vscode-errorForeground); }
   .lc-short { color: var(--vscode-editorWarning-foreground); }
@@ -192,12 +205,12 @@ export class SummaryPanel implements vscode.Disposable {
 <h3>Request lifecycle</h3>
 <div id="iolens-lifecycle-body"></div>
 </section>
+<h3 id="iolens-findings-title">Findings</h3>
+<div id="iolens-findings"></div>
 <section id="iolens-latency" hidden>
 <h3>Latency</h3>
 <div id="iolens-latency-body"></div>
 </section>
-<h3 id="iolens-findings-title">Findings</h3>
-<div id="iolens-findings"></div>
 <section id="iolens-blocked" hidden>
 <h3>Blocked tasks</h3>
 <div id="iolens-task-groups"></div>

@@ -28,7 +28,20 @@ async function analyse(deps: PanelCommandDeps, view: TraceView): Promise<Analysi
 }
 
 function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport): SummaryPanel {
-  return SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+  const p = SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+  withLatency(deps, p, view, report);
+  return p;
+}
+
+/** A trace with requests shows its latency distributions in the panel without being asked. */
+function withLatency(deps: PanelCommandDeps, p: SummaryPanel, view: TraceView, report: AnalysisReport): void {
+  if (!report.files.some((f) => (f.requests?.total ?? 0) > 0)) return;
+  void deps.engine
+    .request('latency', { doc: view.session, query: {} })
+    .then((groups) => {
+      if (groups.length > 0) p.post({ kind: 'notify', method: 'showLatency', params: { groups } });
+    })
+    .catch(() => undefined);
 }
 
 /**
@@ -44,7 +57,8 @@ function panelSerializer(deps: PanelCommandDeps): vscode.Disposable {
         if (state === undefined) throw new Error('the panel was saved by another version of iolens');
         const { view } = await commandTarget(deps.views, state.file);
         const report = await analyse(deps, view);
-        SummaryPanel.revive(webviewPanel, deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+        const p = SummaryPanel.revive(webviewPanel, deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+        withLatency(deps, p, view, report);
       } catch (err) {
         webviewPanel.webview.options = { enableScripts: false };
         const why = err instanceof Error ? err.message : String(err);

@@ -112,6 +112,56 @@ test('"iolens: Show Panel" opens the summary webview with the event counts', asy
   await shot('04-summary-webview');
 });
 
+/** The panel's duration format (webview/src/renderLatency.ts `ns`), for comparing with raw timestamps. */
+function fmtNs(v) {
+  if (v < 1e3) return `${Math.round(v)} ns`;
+  if (v < 1e6) return `${(v / 1e3).toFixed(1)} µs`;
+  if (v < 1e9) return `${(v / 1e6).toFixed(2)} ms`;
+  return `${(v / 1e9).toFixed(2)} s`;
+}
+
+test('the panel of a trace shows its latency: the block Q2C row and histogram agree with the raw timestamps', async () => {
+  // Ground truth from kernel.trace: each read completion's time minus its bio's queue time (same start sector).
+  const raw = readFileSync(path.join(paths.fixtures, 'kernel.trace'), 'utf8').split('\n');
+  const queued = new Map();
+  const q2c = [];
+  for (const l of raw) {
+    const m = /\s(\d+\.\d+): block_(bio_queue|rq_complete): 7,0 (R\w*) (?:\(\) )?(\d+) \+ \d+/.exec(l);
+    if (!m) continue;
+    const t = Math.round(Number(m[1]) * 1e6) * 1e3;
+    if (m[2] === 'bio_queue') queued.set(m[4], t);
+    else if (queued.has(m[4])) q2c.push(t - queued.get(m[4]));
+  }
+  if (q2c.length === 0) throw new Error('kernel.trace has no read completions');
+  q2c.sort((a, b) => a - b);
+  await closeAllEditors();
+  await quickInput(keys.quickOpen, 'kernel.trace', 'kernel.trace');
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
+  await page.locator(wb.editorTab, { hasText: iolens.summaryTitle('kernel.trace') }).waitFor();
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  const row = view.locator('#iolens-latency tr.lat-row[data-layer="block"][data-op="read"][data-device="7:0"][data-stage="Q2C"]');
+  await row.waitFor({ timeout: 30_000 });
+  const cells = (await row.locator('td').allInnerTexts()).map((t) => t.trim());
+  // layer op device stage count p50 p90 p99 max
+  if (Number(cells[4]) !== q2c.length) throw new Error(`Q2C row counts ${cells[4]}, the trace has ${q2c.length} read completions`);
+  if (cells[8] !== fmtNs(q2c[q2c.length - 1])) throw new Error(`Q2C max reads ${cells[8]}, the trace says ${fmtNs(q2c[q2c.length - 1])}`);
+  if (cells[5] !== fmtNs(q2c[Math.ceil(q2c.length / 2) - 1])) throw new Error(`Q2C p50 reads ${cells[5]}, the trace says ${fmtNs(q2c[Math.ceil(q2c.length / 2) - 1])}`);
+  // Selected first: its histogram's bars hold every request.
+  if ((await row.getAttribute('aria-selected')) !== 'true') throw new Error('the block Q2C row is not the one drawn');
+  const bars = await view.locator('#iolens-latency svg.lat-hist rect.lat-bar').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+  if (bars.reduce((a, b) => a + b, 0) !== q2c.length) throw new Error(`the histogram's bars hold ${bars.join('+')} requests, expected ${q2c.length}`);
+  // Keyboard: another row is drawn with Enter.
+  const d2c = view.locator('#iolens-latency tr.lat-row[data-layer="block"][data-stage="D2C"]').first();
+  await d2c.focus();
+  await page.keyboard.press('Enter');
+  await view.locator('#iolens-latency h4.lat-title', { hasText: 'D2C' }).waitFor();
+  await row.click();
+  await view.locator('#iolens-latency').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  await shot('04b-latency');
+});
+
 test('dmesg.log is sniffed as a kernel log (language mode "Kernel log")', async () => {
   await quickInput(keys.quickOpen, 'dmesg.log', 'dmesg.log');
   await page.locator(wb.activeEditorTab, { hasText: 'dmesg.log' }).waitFor();
