@@ -1,7 +1,9 @@
 /**
  * The `iolens` command line, on the engine's models and queries (the same ones the editor uses):
  *
- *   iolens analyze FILE... [--format text|json|sarif]   the report (findings, requests, tasks)
+ *   iolens analyze FILE... [--format text|json|sarif] [--html OUT.html]
+ *                                                       the report (findings, requests, tasks); --html also
+ *                                                       writes it as one self-contained page (graphs, histograms)
  *   iolens request FILE LINE [--format text|json]       the lifecycle of the request(s) of the event on LINE
  *   iolens events FILE [filters] [--offset N] [--limit N] [--format text|json]
  *   iolens latency FILE [--layer L] [--op OP] [--device MAJ:MIN] [--stage S] [--format text|json]
@@ -10,6 +12,8 @@
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
  */
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { analyzeFile, analyzeFiles, closeModel } from '../engine/analyze';
 import type { EventFilter, LatencyQuery } from '../engine/contracts/query';
 import type { RequestLayer } from '../engine/contracts/report';
@@ -17,6 +21,7 @@ import { HANG_FINDING_KINDS } from '../engine/hang/hangAnalysis';
 import { IngestError } from '../engine/input/ingestError';
 import { fileFindings, type FileModel } from '../engine/model/fileModel';
 import { ModelQueries } from '../engine/query/modelQueries';
+import { renderHtml } from '../engine/report/renderHtml';
 import { renderEventsText, renderLatencyText } from '../engine/report/renderQueries';
 import { renderRequestText } from '../engine/report/renderRequest';
 import { renderSarif } from '../engine/report/renderSarif';
@@ -25,7 +30,7 @@ import { renderText } from '../engine/report/renderText';
 import { requestsAtLine } from '../engine/requests/requestJson';
 import { VERSION } from '../engine/version';
 
-const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--quiet]
+const USAGE = `usage: iolens analyze FILE... [--format text|json|sarif] [--html OUT.html] [--quiet]
        iolens request FILE LINE [--format text|json]
        iolens events FILE [--event NAME]... [--pid N] [--comm S] [--cpu N] [--dev MAJ:MIN] [--ino N]
                      [--request ID] [--from T] [--to T] [--offset N] [--limit N] [--format text|json]
@@ -37,6 +42,10 @@ Reads ftrace text (the kernel's trace / trace_pipe files, trace-cmd report in it
 logs (dmesg, journalctl, syslog, pasted reports with hung-task / sysrq-w / sysrq-t dumps or
 /proc/PID/stack), and reports what they contain and what it finds. Formats are detected from the
 content. Give a log and a trace of the same window together to link blocked tasks to the trace.
+
+analyze --html OUT.html: also writes the report as one self-contained HTML page (no script, nothing
+loaded from elsewhere): findings with their evidence lines, lifecycle graphs of the requests they name,
+the wait-for graph of blocked tasks and latency histograms. The usual report still goes to stdout.
 
 events: the events matching every filter given (repeat an option to allow several values), with their
 decoded fields, and the total that matched; times are absolute seconds as the trace prints them.
@@ -50,6 +59,8 @@ interface Args {
   files: string[];
   format: Format;
   quiet: boolean;
+  /** `--html OUT.html`: where `analyze` also writes the HTML page. */
+  html?: string;
   filter: {
     events: string[];
     pids: number[];
@@ -112,6 +123,12 @@ function parseArgs(argv: readonly string[]): Args {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format takes text, json or sarif (got ${v ?? 'nothing'})`);
         args.format = v;
+        break;
+      }
+      case '--html': {
+        const v = value();
+        if (!v || (v.startsWith('-') && inline === undefined)) throw new UsageError(`--html takes the path of the page to write, e.g. report.html (got ${v ?? 'nothing'})`);
+        args.html = v;
         break;
       }
       case '--quiet':
@@ -235,6 +252,24 @@ function validate(args: Args): void {
   } else if (args.command !== 'analyze' && args.command !== 'tasks') throw new UsageError(`unknown command ${args.command || '(none)'}`);
   if (args.files.length === 0) throw new UsageError(`${args.command} needs at least one FILE`);
   if (args.format === 'sarif' && args.command !== 'analyze') throw new UsageError(`${args.command} prints text or json`);
+  if (args.html !== undefined && args.command !== 'analyze') throw new UsageError(`--html works with analyze only`);
+}
+
+/** A path `--html` must not write to, in one line; undefined when it may. Checked before any analysis. */
+export function htmlPathProblem(out: string, inputs: readonly string[]): string | undefined {
+  if (!/\.html?$/i.test(out)) return `--html: ${out} does not end in .html (refused, so that a trace or log is never overwritten by mistake)`;
+  const abs = path.resolve(out);
+  if (inputs.some((f) => path.resolve(f) === abs)) return `--html: ${out} is one of the inputs`;
+  const dir = path.dirname(abs);
+  if (!existsSync(dir)) return `--html: the directory ${path.dirname(out)} does not exist`;
+  if (!statSync(dir).isDirectory()) return `--html: ${path.dirname(out)} is not a directory`;
+  if (existsSync(abs) && statSync(abs).isDirectory()) return `--html: ${out} is a directory`;
+  try {
+    accessSync(existsSync(abs) ? abs : dir, constants.W_OK);
+  } catch {
+    return `--html: ${existsSync(abs) ? out : `the directory ${path.dirname(out)}`} is not writable`;
+  }
+  return undefined;
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -257,6 +292,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     throw err;
   }
+  if (args.html !== undefined) {
+    const problem = htmlPathProblem(args.html, args.files);
+    if (problem !== undefined) {
+      io.err(`iolens: ${problem}\n`);
+      return 2;
+    }
+  }
   try {
     const onProgress = progressReporter(args.quiet);
     const opts = onProgress ? { onProgress } : {};
@@ -274,7 +316,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       }
       default: {
         const { report, models } = await analyzeFiles(args.files, opts);
-        await Promise.all(models.map(closeModel));
+        // The HTML page asks the models for lifecycle graphs and latencies: they stay open until it is made.
+        let page: string | undefined;
+        try {
+          if (args.html !== undefined) page = await renderHtml(report, models, { version: VERSION });
+        } finally {
+          await Promise.all(models.map(closeModel));
+        }
         if (args.command === 'tasks') {
           const hangKinds = new Set(HANG_FINDING_KINDS);
           const json = { tasks: report.tasks, taskGroups: report.taskGroups, waitGraph: report.waitGraph, alignments: report.alignments, findings: report.findings.filter((f) => hangKinds.has(f.kind)) };
@@ -282,6 +330,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           return 0;
         }
         await io.out(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'sarif' ? renderSarif(report, VERSION) : renderText(report));
+        if (args.html !== undefined && page !== undefined) {
+          try {
+            writeFileSync(args.html, page);
+          } catch (err) {
+            io.err(`iolens: cannot write ${args.html}: ${err instanceof Error ? err.message : String(err)}\n`);
+            return 1;
+          }
+          if (!args.quiet) io.err(`iolens: wrote ${args.html} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`);
+        }
         return 0;
       }
     }

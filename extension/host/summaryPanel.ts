@@ -6,7 +6,7 @@
  * extension/protocol/webviewProtocol.ts with every incoming message validated. `revealLine` opens only files of the report the panel shows (a task or graph node can point
  * into another file of a multi-file report), never an arbitrary path named by the webview.
  */
-import type { AnalysisReport } from '../engine/contracts/report';
+import type { AnalysisReport, RequestLayer } from '../engine/contracts/report';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseFromWebview, type ToWebviewMessage } from '../protocol/webviewProtocol';
@@ -18,8 +18,13 @@ export interface PanelSource {
   readonly report: AnalysisReport;
 }
 
-/** Reveals line `line` of a file of the report (the host decides which view). */
-export type PanelReveal = (file: string, line: number) => void;
+/** What the page may ask of the host, for files of the report only (the host checks). */
+export interface PanelActions {
+  /** Reveals line `line` of a file of the report (the host decides which view). */
+  readonly reveal: (file: string, line: number) => void;
+  /** Shows the lifecycle of the requests of a line of the panel's source file, layers `expand` unfolded. */
+  readonly lifecycle: (file: string, line: number, expand: readonly RequestLayer[]) => void;
+}
 
 export class SummaryPanel implements vscode.Disposable {
   static readonly viewType = 'iolens.summary';
@@ -33,7 +38,7 @@ export class SummaryPanel implements vscode.Disposable {
   private report: AnalysisReport | undefined;
 
   /** The panel of a session (created, or revealed with the new report). */
-  static createOrShow(extensionUri: vscode.Uri, source: PanelSource, reveal: PanelReveal): SummaryPanel {
+  static createOrShow(extensionUri: vscode.Uri, source: PanelSource, actions: PanelActions): SummaryPanel {
     const existing = SummaryPanel.panels.get(source.key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
@@ -45,7 +50,7 @@ export class SummaryPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    const created = new SummaryPanel(panel, extensionUri, source.key, reveal);
+    const created = new SummaryPanel(panel, extensionUri, source.key, actions);
     SummaryPanel.panels.set(source.key, created);
     created.show(source);
     return created;
@@ -55,10 +60,10 @@ export class SummaryPanel implements vscode.Disposable {
    * A panel VS Code restored after a reload (WebviewPanelSerializer): shown again with `source`, analysed
    * anew from its file.
    */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: PanelSource, reveal: PanelReveal): SummaryPanel {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: PanelSource, actions: PanelActions): SummaryPanel {
     SummaryPanel.panels.get(source.key)?.dispose();
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-    const revived = new SummaryPanel(panel, extensionUri, source.key, reveal);
+    const revived = new SummaryPanel(panel, extensionUri, source.key, actions);
     SummaryPanel.panels.set(source.key, revived);
     revived.show(source);
     return revived;
@@ -73,7 +78,7 @@ export class SummaryPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly key: string,
-    private readonly revealLine: PanelReveal,
+    private readonly actions: PanelActions,
   ) {
     panel.webview.html = this.html(panel.webview, extensionUri);
     this.subscriptions.push(
@@ -104,10 +109,19 @@ export class SummaryPanel implements vscode.Disposable {
         this.pending = [];
         return;
       case 'revealLine':
-        // Only files of the report the panel shows: the page is untrusted and may name anything.
-        if (this.report?.files.some((f) => f.path === msg.params.file)) this.revealLine(msg.params.file, msg.params.line);
+        // Only files of the report the panel shows, lines within them: the page is untrusted and may name anything.
+        if (this.known(msg.params.file, msg.params.line)) this.actions.reveal(msg.params.file, msg.params.line);
+        return;
+      case 'showLifecycleAt':
+        if (this.known(msg.params.file, msg.params.line)) this.actions.lifecycle(msg.params.file, msg.params.line, msg.params.expand);
         return;
     }
+  }
+
+  /** True for a line of a file of the shown report. */
+  private known(file: string, line: number): boolean {
+    const f = this.report?.files.find((x) => x.path === file);
+    return f !== undefined && line >= 1 && line <= Math.max(1, f.lines);
   }
 
   private html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
@@ -155,6 +169,16 @@ export class SummaryPanel implements vscode.Disposable {
   .task-frames > summary { cursor: pointer; }
   .frame-list { margin: 2px 0; padding-left: 2.4em; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   .frame.culprit { font-weight: 600; }
+  .lc-graph { margin: 6px 0; overflow: auto; }
+  svg.lc-svg { display: block; font-family: var(--vscode-font-family); }
+  .lc-gnode { cursor: pointer; }
+  .lc-gshape { fill: var(--vscode-editor-background); stroke: var(--vscode-charts-blue); stroke-width: 1.5; }
+  .lc-gnode:focus { outline: none; }
+  .lc-gnode:focus-visible .lc-gshape { stroke: var(--vscode-focusBorder); stroke-width: 3; }
+  .lc-gfailed .lc-gshape { stroke: var(--vscode-errorForeground); stroke-width: 2.5; }
+  .lc-gshort .lc-gshape { stroke: var(--vscode-editorWarning-foreground); stroke-width: 2.5; }
+  .lc-glabel { font-size: 12px; fill: var(--vscode-foreground); }
+  .lc-gdetail { font-size: 11px; fill: var(--vscode-descriptionForeground); }
   .lat-row { cursor: pointer; }
   .lat-row[aria-selected="true"] { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
   .lat-row:focus-visible { outline: 1px solid var(--vscode-focusBorder); }

@@ -55,7 +55,7 @@ function render(msg: ShowReport): void {
     }
   }
   const findings = document.getElementById('iolens-findings');
-  if (findings) renderFindings(findings, report.findings);
+  if (findings) renderFindings(findings, report.findings, new Set(report.files.filter((f) => f.format !== 'kernel-log').map((f) => f.path)));
   const blocked = document.getElementById('iolens-blocked');
   const groups = document.getElementById('iolens-task-groups');
   if (blocked && groups) blocked.hidden = !renderBlockedTasks(groups, report, reveal);
@@ -79,7 +79,7 @@ const MAX_FINDINGS_PER_KIND = 200;
  * The findings grouped by kind (errors first, then by count): one collapsible row per kind with its count
  * per severity; a kind's rows list each finding's severity, a link to its decisive line and its message.
  */
-function renderFindings(container: HTMLElement, all: ShowReport['params']['report']['findings']): void {
+function renderFindings(container: HTMLElement, all: ShowReport['params']['report']['findings'], traces: ReadonlySet<string>): void {
   container.replaceChildren();
   if (all.length === 0) {
     container.append(el('div', 'No findings.', 'muted'));
@@ -107,6 +107,10 @@ function renderFindings(container: HTMLElement, all: ShowReport['params']['repor
       const item = el('div', undefined, 'finding');
       item.append(el('span', `${f.severity} `, `sev-${f.severity}`));
       item.append(link(`line ${f.line}`, () => reveal(f.file, f.line)));
+      if (traces.has(f.file)) {
+        item.append(el('span', ' '));
+        item.append(link('lifecycle', () => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file: f.file, line: f.line, expand: [] } })));
+      }
       item.append(el('span', ` ${f.message}`));
       row.append(item);
     }
@@ -144,7 +148,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       const section = document.getElementById('iolens-lifecycle');
       const body = document.getElementById('iolens-lifecycle-body');
       if (section && body) {
-        renderLifecycle(body, msg.params.file, msg.params.line, msg.params.chains, reveal);
+        const { file, line } = msg.params;
+        renderLifecycle(body, msg.params, reveal, (expand) => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [...expand] } }));
         section.hidden = false;
       }
       return;

@@ -1,34 +1,65 @@
 /**
- * renderLifecycle: the "Request lifecycle" section: the request chains of the line the user asked about,
+ * renderLifecycle: the "Request lifecycle" section: the lifecycle graph of each request the line belongs to
+ * (renderLifecycleGraph, laid out in the worker), then, as its text form, the request chains of the line,
  * one row per request (indented by depth: syscall or io_uring -> fs -> iomap -> bio -> block request),
  * with its range, result, latency and btt stages, and its stages as links to their lines. Text only via
  * `textContent`.
  */
-import type { RequestChain, RequestNode } from '../../extension/engine/contracts/query';
+import type { LifecycleGraph, RequestChain, RequestNode } from '../../extension/engine/contracts/query';
+import type { RequestLayer } from '../../extension/engine/contracts/report';
+import { renderLifecycleGraph } from './renderLifecycleGraph';
 import type { RevealLine } from '../../extension/protocol/webviewProtocol';
 import { el } from './el';
 import { link } from './toolkit';
 
 const MAX_NODES = 400;
 
-export function renderLifecycle(container: HTMLElement, file: string, line: number, chains: readonly RequestChain[], reveal: RevealLine): number {
+/** Incremented per render: graphs laid out for an older request are dropped. */
+let generation = 0;
+
+export interface LifecycleShown {
+  readonly file: string;
+  readonly line: number;
+  readonly chains: readonly RequestChain[];
+  readonly graphs: readonly LifecycleGraph[];
+  readonly expand: readonly RequestLayer[];
+}
+
+/** Draws `shown`; `expand` asks the host for the same line with more layers unfolded. */
+export function renderLifecycle(container: HTMLElement, shown: LifecycleShown, reveal: RevealLine, expand: (layers: readonly RequestLayer[]) => void): number {
+  const { file, line, chains, graphs } = shown;
+  const mine = ++generation;
   container.replaceChildren();
   if (chains.length === 0) {
     container.append(el('div', `Line ${line} belongs to no request.`, 'muted'));
     return 0;
   }
-  let shown = 0;
+  const graphBox = el('div', undefined, 'lc-graphs');
+  container.append(graphBox);
+  void (async () => {
+    for (const g of graphs) {
+      const drawn = await renderLifecycleGraph(g, { reveal, expand: (layer) => expand([...shown.expand, layer]) });
+      if (mine !== generation) return;
+      graphBox.append(drawn);
+    }
+    graphBox.setAttribute('data-drawn', String(graphs.length));
+  })();
+  const text = el('details', undefined, 'lc-text');
+  text.append(el('summary', 'Requests as text'));
+  container.append(text);
+  container = text;
+  let shownRows = 0;
   for (const chain of chains) {
     const head = el('div', undefined, 'muted');
     head.append(el('span', `Line ${line}: ${chain.nodes.length} request${chain.nodes.length === 1 ? '' : 's'} in this chain${chain.truncated ? ' (cut)' : ''}. `));
     container.append(head);
     for (const n of chain.nodes.slice(0, MAX_NODES)) {
       container.append(nodeRow(n, file, reveal));
-      shown++;
+      shownRows++;
     }
     if (chain.nodes.length > MAX_NODES) container.append(el('div', `… and ${chain.nodes.length - MAX_NODES} more requests.`, 'muted'));
   }
-  return shown;
+  return shownRows;
 }
 
 function ns(v: number): string {

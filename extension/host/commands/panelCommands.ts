@@ -5,11 +5,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { AnalysisReport } from '../../engine/contracts/report';
+import type { LifecycleGraph, RequestChain } from '../../engine/contracts/query';
+import type { AnalysisReport, RequestLayer } from '../../engine/contracts/report';
 import type { EngineClient } from '../engineClient';
 import { FileView } from '../fileView';
 import { parsePanelState } from '../../protocol/webviewProtocol';
-import { SummaryPanel } from '../summaryPanel';
+import { type PanelActions, SummaryPanel } from '../summaryPanel';
 import type { TraceView } from '../traceView';
 import type { TraceViews } from '../traceViews';
 import { commandTarget, NoTarget, targetLine } from './commandTarget';
@@ -28,10 +29,39 @@ async function analyse(deps: PanelCommandDeps, view: TraceView): Promise<Analysi
 }
 
 function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport): SummaryPanel {
-  const p = SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+  const p = SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, actions(deps, view, report));
   withLatency(deps, p, view, report);
   return p;
 }
+
+/** What the panel of `view` may ask (the panel has checked that the file and line belong to the report). */
+function actions(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport): PanelActions {
+  return {
+    reveal: (file, line) => void deps.views.revealFile(file, line),
+    lifecycle: (file, line, expand) => {
+      // The session answers for lines of its own source (a log's companion trace has its own session).
+      if (file !== view.sourceFile) return;
+      void showLifecycle(deps, view, report, line, expand).catch(() => undefined);
+    },
+  };
+}
+
+/** The chains and lifecycle graphs of the requests of `line`, shown in the panel; returns what was shown. */
+async function showLifecycle(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport, line: number, expand: readonly RequestLayer[]): Promise<{ chains: RequestChain[]; graphs: LifecycleGraph[] }> {
+  const chains = await deps.engine.request('requestChains', { doc: view.session, line, maxNodes: 400 });
+  const graphs: LifecycleGraph[] = [];
+  for (const c of chains.slice(0, MAX_GRAPHS)) {
+    const g = await deps.engine.request('lifecycleGraph', { doc: view.session, request: c.root, expand });
+    if (g) graphs.push(g);
+  }
+  const p = SummaryPanel.of(view.session) ?? panel(deps, view, report);
+  p.post({ kind: 'notify', method: 'showLifecycle', params: { file: view.sourceFile, line, chains, graphs, expand } });
+  p.post({ kind: 'notify', method: 'focus', params: { section: 'lifecycle' } });
+  return { chains, graphs };
+}
+
+/** Lifecycle graphs drawn for one line (a line may start several requests). */
+const MAX_GRAPHS = 4;
 
 /** A trace with requests shows its latency distributions in the panel without being asked. */
 function withLatency(deps: PanelCommandDeps, p: SummaryPanel, view: TraceView, report: AnalysisReport): void {
@@ -57,7 +87,7 @@ function panelSerializer(deps: PanelCommandDeps): vscode.Disposable {
         if (state === undefined) throw new Error('the panel was saved by another version of iolens');
         const { view } = await commandTarget(deps.views, state.file);
         const report = await analyse(deps, view);
-        const p = SummaryPanel.revive(webviewPanel, deps.extensionUri, { key: view.session, title: view.label, report }, (file, line) => void deps.views.revealFile(file, line));
+        const p = SummaryPanel.revive(webviewPanel, deps.extensionUri, { key: view.session, title: view.label, report }, actions(deps, view, report));
         withLatency(deps, p, view, report);
       } catch (err) {
         webviewPanel.webview.options = { enableScripts: false };
@@ -99,13 +129,11 @@ export function panelCommands(deps: PanelCommandDeps): vscode.Disposable[] {
       const line = targetLine(target, lineArg);
       if (line === undefined) throw new NoTarget('place the cursor on an event line first.');
       const report = await analyse(deps, target.view);
-      const chains = await deps.engine.request('requestChains', { doc: target.view.session, line, maxNodes: 400 });
+      panel(deps, target.view, report);
+      const { chains, graphs } = await showLifecycle(deps, target.view, report, line, []);
       if (chains.length === 0) void vscode.window.showInformationMessage(`iolens: line ${line} of ${target.view.label} belongs to no request.`);
-      const p = panel(deps, target.view, report);
-      p.post({ kind: 'notify', method: 'showLifecycle', params: { file: target.view.sourceFile, line, chains } });
-      p.post({ kind: 'notify', method: 'focus', params: { section: 'lifecycle' } });
       const nodes = chains.flatMap((c) => c.nodes);
-      return { line, requests: nodes.length, layers: [...new Set(nodes.map((n) => n.layer))], roots: chains.map((c) => c.root) };
+      return { line, requests: nodes.length, layers: [...new Set(nodes.map((n) => n.layer))], roots: chains.map((c) => c.root), graphNodes: graphs.reduce((n, g) => n + g.nodes.length, 0) };
     }),
 
     registerCommand('iolens.showBlockedTasks', async (arg?: unknown) => {

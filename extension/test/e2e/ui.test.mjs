@@ -137,6 +137,7 @@ test('the panel of a trace shows its latency: the block Q2C row and histogram ag
   await closeAllEditors();
   await quickInput(keys.quickOpen, 'kernel.trace', 'kernel.trace');
   await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await page.locator(wb.statusItem, { hasText: /iolens: [\d,]+ events/ }).first().waitFor();
   await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
   await page.locator(wb.editorTab, { hasText: iolens.summaryTitle('kernel.trace') }).waitFor();
   const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
@@ -178,6 +179,7 @@ async function openKernelLogSummary(fixture, { keepEditors = false } = {}) {
   await quickInput(keys.quickOpen, fixture, fixture);
   await page.locator(wb.activeEditorTab, { hasText: fixture }).waitFor();
   await page.locator(wb.statusLanguageMode, { hasText: iolens.kernelLogAlias }).waitFor();
+  await page.locator(wb.statusItem, { hasText: /iolens: [\d,]+ task report/ }).first().waitFor();
   await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
   await page.locator(wb.editorTab, { hasText: iolens.summaryTitle(fixture) }).waitFor();
   // The newest webview frame is the summary just opened (earlier panels were closed above).
@@ -447,6 +449,36 @@ test('hover on the short io_uring read (line 734): the task name [pwn](command:â
   await page.waitForTimeout(300);
   await shot('11-hover-uring-hostile');
   await drv.mouseAway();
+});
+
+test('the panel draws the lifecycle graph of a finding\'s request (hostile-names.trace): syscall -> fs -> block, the short read marked, names as text; a node reveals its line', async () => {
+  await closeAllEditors();
+  await quickInput(keys.quickOpen, HOSTILE.file, HOSTILE.file);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  // iolens's status bar item: the extension serves the file (its commands are offered from then on).
+  await page.locator(wb.statusItem, { hasText: /iolens: [\d,]+ events/ }).first().waitFor();
+  await quickInput(keys.commandPalette, `>${iolens.commands.showSummary}`, iolens.commands.showSummary);
+  await page.locator(wb.editorTab, { hasText: iolens.summaryTitle(HOSTILE.file) }).waitFor();
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  const finding = view.locator('#iolens-findings .finding', { hasText: `line ${HOSTILE.short.line}` }).first();
+  await finding.waitFor();
+  await finding.locator('vscode-link', { hasText: 'lifecycle' }).click();
+  const graph = view.locator('#iolens-lifecycle .lc-graph svg.lc-svg').first();
+  await graph.waitFor({ timeout: 30_000 });
+  const nodes = view.locator('#iolens-lifecycle .lc-graph').first().locator('g.lc-gnode');
+  const layers = await nodes.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-layer')));
+  for (const l of ['syscall', 'fs', 'block']) if (!layers.includes(l)) throw new Error(`no ${l} node in the lifecycle graph: ${layers.join(', ')}`);
+  const sys = nodes.and(view.locator('[data-layer="syscall"]')).first();
+  if (Number(await sys.getAttribute('data-line')) !== HOSTILE.enterLine) throw new Error(`the syscall node starts at line ${await sys.getAttribute('data-line')}, the preadv2 entry is line ${HOSTILE.enterLine}`);
+  if (!/\blc-gshort\b/.test((await sys.getAttribute('class')) ?? '')) throw new Error('the short preadv2 is not marked short');
+  if ((await view.locator('img').count()) !== 0) throw new Error('an <img> element appeared in the panel');
+  if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
+  await view.locator('#iolens-lifecycle').scrollIntoViewIfNeeded();
+  await shot('09c-lifecycle-graph');
+  const block = nodes.and(view.locator('[data-layer="block"]')).first();
+  const blockLine = Number(await block.getAttribute('data-line'));
+  await block.click();
+  await page.locator(wb.statusSelection, { hasText: new RegExp(`^Ln ${blockLine}, Col`) }).waitFor();
 });
 
 test('Outline of a trace (samples/10 report.txt, opened by absolute path) lists Findings, Devices, Tasks and CPUs', async () => {
