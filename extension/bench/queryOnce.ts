@@ -3,7 +3,9 @@
  * (dist/engineWorker.js), opens a trace in it, then times a few hundred random queries of each kind round
  * trip (the host posts a request, the worker answers from the retained model): a hover's event and chains
  * (two requests, and `lineInfo` in one), CodeLenses and inlay hints of 200-line windows, pages, first
- * filter scans and latency histograms. Prints one JSON line with p50/p95/max per query kind and the time
+ * filter scans, text filters (first scan, then pages), the row of an editor line under a filter, the
+ * request timeline (index build, whole trace and zoomed windows at 1200 px), the overview and latency
+ * histograms. Prints one JSON line with p50/p95/max per query kind and the time
  * the `open` took.
  *
  *   node dist/bench-query.js FILE
@@ -96,12 +98,86 @@ async function run(): Promise<void> {
     const [ms] = await time(() => call('eventsPage', { doc: doc.key, filter: { pids: [i + 12000], events: [`block_rq_issue`] }, offset: 0, limit: 200 }));
     firstFilterMs.push(ms);
   }
+  // The event table (webview/DESIGN.md step 8): the first scan of a text filter (every line read again), then
+  // pages of 200 rows of it at random offsets, alone and with an event filter; the row of an editor line.
+  const textFilters = [{ text: 'RS 4096' }, { events: ['block_rq_issue'], text: 'RS 4096' }, { text: 'fio-12060' }];
+  const firstTextScanMs: number[] = [];
+  const textTotals: number[] = [];
+  for (const filter of textFilters) {
+    const [ms, p] = await time(() => call('eventsPage', { doc: doc.key, filter, offset: 0, limit: 200 }));
+    firstTextScanMs.push(ms);
+    textTotals.push(p?.total ?? 0);
+  }
+  const pageText: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const k = i % textFilters.length;
+    const offset = Math.floor(rnd() * Math.max(1, textTotals[k]! - 200));
+    const [ms] = await time(() => call('eventsPage', { doc: doc.key, filter: textFilters[k]!, offset, limit: 200 }));
+    pageText.push(ms);
+  }
+  const rowIndex: number[] = [];
+  const rowFilters = [{}, { events: ['block_rq_issue'] }, textFilters[0]!];
+  for (let i = 0; i < 300; i++) {
+    const line = 1 + Math.floor(rnd() * lines);
+    const [ms] = await time(() => call('rowIndexOfLine', { doc: doc.key, filter: rowFilters[i % rowFilters.length]!, line }));
+    rowIndex.push(ms);
+  }
+  // The timeline (step 12): lanes (the first call builds the index), the whole trace at 1200 px by device and
+  // by task, random zoomed windows, and the overview (each bin count is a new pass over the time column).
+  const [timelineIndexMs, devLanes] = await time(() => call('timelineLanes', { doc: doc.key, by: 'device' }));
+  const [taskIndexMs] = await time(() => call('timelineLanes', { doc: doc.key, by: 'task' }));
+  const fromNs = devLanes?.startNs ?? 0;
+  const toNs = devLanes?.endNs ?? 0;
+  const timelineFull: number[] = [];
+  const timelineTask: number[] = [];
+  let fullBars = 0;
+  let fullTotal = 0;
+  for (let i = 0; i < 50; i++) {
+    const [ms, b] = await time(() => call('timeline', { doc: doc.key, by: 'device', fromNs, toNs, widthPx: 1200 }));
+    timelineFull.push(ms);
+    fullBars = b?.lane.length ?? 0;
+    fullTotal = b?.total ?? 0;
+    const [tms] = await time(() => call('timeline', { doc: doc.key, by: 'task', fromNs, toNs, widthPx: 1200 }));
+    timelineTask.push(tms);
+  }
+  const timelineZoomed: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const span = (toNs - fromNs) / 10 ** (1 + Math.floor(rnd() * 4));
+    const from = fromNs + rnd() * (toNs - fromNs - span);
+    const [ms] = await time(() => call('timeline', { doc: doc.key, by: 'device', fromNs: from, toNs: from + span, widthPx: 1200 }));
+    timelineZoomed.push(ms);
+  }
+  const overview: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const [ms] = await time(() => call('overview', { doc: doc.key, bins: 1000 + i }));
+    overview.push(ms);
+  }
   const hist: number[] = [];
   for (let i = 0; i < 20; i++) {
     const [ms] = await time(() => call('latency', { doc: doc.key, query: i % 2 === 0 ? { layer: 'block' } : {} }));
     hist.push(ms);
   }
-  process.stdout.write(JSON.stringify({ openMs, lines, eventAndChain: pct(hover), lineInfo: pct(info), lenses200: pct(lens), inlayHints200: pct(hints), page200: pct(page), firstFilterScan: pct(firstFilterMs), latencyHistogram: pct(hist) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      openMs,
+      lines,
+      eventAndChain: pct(hover),
+      lineInfo: pct(info),
+      lenses200: pct(lens),
+      inlayHints200: pct(hints),
+      page200: pct(page),
+      firstFilterScan: pct(firstFilterMs),
+      firstTextScan: { ...pct(firstTextScanMs), totals: textTotals },
+      page200Text: pct(pageText),
+      rowIndexOfLine: pct(rowIndex),
+      timelineIndexBuild: { device: +timelineIndexMs.toFixed(3), task: +taskIndexMs.toFixed(3), lanes: devLanes?.key.length ?? 0 },
+      timelineFull: { ...pct(timelineFull), bars: fullBars, requests: fullTotal },
+      timelineTaskFull: pct(timelineTask),
+      timelineZoomed: pct(timelineZoomed),
+      overview: pct(overview),
+      latencyHistogram: pct(hist),
+    }) + '\n',
+  );
   await worker.terminate();
 }
 

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { AnalysisController } from './analysisController';
 import { filterCommand } from './commands/filterCommand';
 import { navigationCommands } from './commands/navigationCommands';
-import { panelCommands } from './commands/panelCommands';
+import { editorSync, panelCommands } from './commands/panelCommands';
 import { onDidChangeConfig, readConfig } from './config';
 import { EngineClient } from './engineClient';
 import { FilteredViews } from './filteredViews';
@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): IolensApi {
       }
     }),
     ...panelCommands({ views, engine, extensionUri: context.extensionUri }),
+    editorSync(views),
     ...navigationCommands({ views, engine, timings }),
     filterCommand(views, engine),
   );

@@ -9,7 +9,7 @@
 import type { AnalysisReport, RequestLayer } from '../engine/contracts/report';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseFromWebview, type ToWebviewMessage } from '../protocol/webviewProtocol';
+import { parseFromWebview, type PanelRequest, type ToWebviewMessage } from '../protocol/webviewProtocol';
 
 /** What a panel shows: a session (its key), a title and the session's report. */
 export interface PanelSource {
@@ -24,6 +24,8 @@ export interface PanelActions {
   readonly reveal: (file: string, line: number) => void;
   /** Shows the lifecycle of the requests of a line of the panel's source file, layers `expand` unfolded. */
   readonly lifecycle: (file: string, line: number, expand: readonly RequestLayer[]) => void;
+  /** Answers a request of the page (the event table) from the panel's session. */
+  readonly query: (request: PanelRequest) => Promise<unknown>;
 }
 
 export class SummaryPanel implements vscode.Disposable {
@@ -69,6 +71,11 @@ export class SummaryPanel implements vscode.Disposable {
     return revived;
   }
 
+  /** Every open panel with its session key. */
+  static all(): readonly SummaryPanel[] {
+    return [...SummaryPanel.panels.values()];
+  }
+
   /** The open panel of a session, if any. */
   static of(key: string): SummaryPanel | undefined {
     return SummaryPanel.panels.get(key);
@@ -89,7 +96,7 @@ export class SummaryPanel implements vscode.Disposable {
 
   show(source: PanelSource): void {
     this.report = source.report;
-    this.pending = this.pending.filter((m) => m.method !== 'showReport');
+    this.pending = this.pending.filter((m) => m.kind !== 'notify' || m.method !== 'showReport');
     this.post({ kind: 'notify', method: 'showReport', params: { title: source.title, report: source.report } });
   }
 
@@ -114,6 +121,14 @@ export class SummaryPanel implements vscode.Disposable {
         return;
       case 'showLifecycleAt':
         if (this.known(msg.params.file, msg.params.line)) this.actions.lifecycle(msg.params.file, msg.params.line, msg.params.expand);
+        return;
+      case 'eventsPage':
+      case 'rowIndexOfLine':
+        if (msg.kind !== 'request') return;
+        this.actions.query(msg).then(
+          (result) => void this.panel.webview.postMessage({ kind: 'reply', id: msg.id, ok: true, result }),
+          (err: unknown) => void this.panel.webview.postMessage({ kind: 'reply', id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
         return;
     }
   }
@@ -179,6 +194,23 @@ export class SummaryPanel implements vscode.Disposable {
   .lc-gshort .lc-gshape { stroke: var(--vscode-editorWarning-foreground); stroke-width: 2.5; }
   .lc-glabel { font-size: 12px; fill: var(--vscode-foreground); }
   .lc-gdetail { font-size: 11px; fill: var(--vscode-descriptionForeground); }
+  .ev-filter { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 4px 0; }
+  .ev-field { display: inline-flex; gap: 4px; align-items: center; }
+  .ev-field input { font: inherit; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
+  .ev-filter-text input { width: 18em; } .ev-filter-events input { width: 14em; } .ev-filter-pid input, .ev-filter-cpu input { width: 5em; }
+  .ev-status { margin: 2px 0 4px; }
+  .ev-grid { border: 1px solid var(--vscode-panel-border); font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); overflow-x: auto; }
+  .ev-head, .ev-viewport { min-width: 72em; }
+  .ev-grid:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .ev-viewport { position: relative; overflow-y: auto; overflow-x: hidden; }
+  .ev-layer { position: absolute; top: 0; left: 0; right: 0; }
+  .ev-row { display: flex; height: 22px; line-height: 22px; white-space: nowrap; cursor: pointer; }
+  .ev-head { cursor: default; font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); }
+  .ev-row:hover:not(.ev-head) { background: var(--vscode-list-hoverBackground); }
+  .ev-selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
+  .ev-cell { padding: 0 6px; overflow: hidden; text-overflow: ellipsis; flex: none; }
+  .ev-c-time-s- { width: 9em; text-align: right; } .ev-c-delta { width: 8em; text-align: right; } .ev-c-cpu { width: 3em; text-align: right; }
+  .ev-c-task { width: 12em; } .ev-c-event { width: 13em; } .ev-c-fields { flex: 1; }
   .lat-row { cursor: pointer; }
   .lat-row[aria-selected="true"] { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
   .lat-row:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
@@ -242,6 +274,10 @@ export class SummaryPanel implements vscode.Disposable {
 <section id="iolens-graph" hidden>
 <h3>Wait-for graph</h3>
 <div id="iolens-wait-graph"></div>
+</section>
+<section id="iolens-table" hidden>
+<h3>Event table</h3>
+<div id="iolens-table-body"></div>
 </section>
 <h3 id="iolens-events">Events</h3>
 <table id="iolens-summary"><thead><tr><th>event</th><th>count</th></tr></thead><tbody></tbody></table>

@@ -13,6 +13,7 @@ import type {
   FindingRef,
   FoldRange,
   InlayInfo,
+  LaneBy,
   LatencyGroup,
   LensInfo,
   LineInfo,
@@ -22,6 +23,10 @@ import type {
   OutlineItem,
   RelatedLine,
   RequestChain,
+  RowIndex,
+  TimelineBars,
+  TimelineLanes,
+  TimelineOverview,
 } from '../engine/contracts/query';
 import type { AnalysisReport, RequestLayer, WaitGraph } from '../engine/contracts/report';
 import type { NotifyOf, RequestOf } from './envelope';
@@ -74,6 +79,14 @@ export interface EngineMethods {
   readonly findingsInRange: { readonly params: { readonly doc: string; readonly from: number; readonly to: number }; readonly result: FindingRef[] };
   readonly nextFinding: { readonly params: DocLine & { readonly dir: 1 | -1; readonly kind?: string }; readonly result: FindingRef | null };
   readonly eventsPage: { readonly params: { readonly doc: string; readonly filter: EventFilter; readonly offset: number; readonly limit: number; readonly withFields?: boolean }; readonly result: EventPage | null };
+  /** Where a source line falls among the events matching a filter: the matching event at or before it (editor -> table). */
+  readonly rowIndexOfLine: { readonly params: { readonly doc: string; readonly filter: EventFilter; readonly line: number }; readonly result: RowIndex | null };
+  /** The request timeline's lanes (block devices or tasks) with their counts. */
+  readonly timelineLanes: { readonly params: { readonly doc: string; readonly by: LaneBy }; readonly result: TimelineLanes | null };
+  /** The timeline's bars in [fromNs, toNs] (ns since the first event) at `widthPx` columns, short requests merged into density buckets; all lanes when `lanes` is omitted. */
+  readonly timeline: { readonly params: { readonly doc: string; readonly by: LaneBy; readonly fromNs: number; readonly toNs: number; readonly widthPx: number; readonly lanes?: readonly number[] }; readonly result: TimelineBars | null };
+  /** Event density of the whole trace in `bins` bins, and the times of its findings. */
+  readonly overview: { readonly params: { readonly doc: string; readonly bins: number }; readonly result: TimelineOverview | null };
   readonly latency: { readonly params: { readonly doc: string; readonly query: LatencyQuery }; readonly result: LatencyGroup[] };
   readonly lifecycleGraph: { readonly params: { readonly doc: string; readonly request: number; readonly expand?: readonly RequestLayer[] }; readonly result: LifecycleGraph | null };
   readonly waitGraph: { readonly params: { readonly doc: string }; readonly result: WaitGraph };

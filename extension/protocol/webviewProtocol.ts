@@ -1,12 +1,13 @@
 /**
  * The typed protocol between the extension host and the iolens webview panel, on the shared envelope
  * (envelope.ts): the host notifies the page what to show; the page notifies the host when it is ready
- * and asks it to reveal lines. The host validates everything that comes from the webview
- * (`parseFromWebview`): the page is untrusted territory (it renders text from traces).
+ * and asks it to reveal lines, and requests pages of the event table (replies carry typed-array columns).
+ * The host validates everything that comes from the webview (`parseFromWebview`): the page is untrusted
+ * territory (it renders text from traces).
  */
-import type { LatencyGroup, LifecycleGraph, RequestChain } from '../engine/contracts/query';
+import type { EventFilter, EventPage, LatencyGroup, LifecycleGraph, RequestChain, RowIndex } from '../engine/contracts/query';
 import type { AnalysisReport, RequestLayer } from '../engine/contracts/report';
-import type { NotifyOf } from './envelope';
+import type { NotifyOf, ReplyMessage, RequestOf } from './envelope';
 
 /** The protocol version the page and the host must agree on (sent with `ready`). */
 export const WEBVIEW_PROTOCOL_VERSION = 3;
@@ -24,6 +25,16 @@ export interface ToWebviewNotifications {
   readonly showLatency: { readonly groups: readonly LatencyGroup[] };
   /** Scroll a section into view. */
   readonly focus: { readonly section: PanelSection };
+  /** The editor's cursor moved to `line` of `file` (the event table selects the event there). */
+  readonly cursor: { readonly file: string; readonly line: number };
+}
+
+/** Webview -> host requests (the event table), answered with a reply of the same id. */
+export interface PanelMethods {
+  /** A page of the events matching `filter`, as columns. */
+  readonly eventsPage: { readonly params: { readonly filter: EventFilter; readonly offset: number; readonly limit: number }; readonly result: EventPage | null };
+  /** Where source line `line` falls among the events matching `filter`. */
+  readonly rowIndexOfLine: { readonly params: { readonly filter: EventFilter; readonly line: number }; readonly result: RowIndex | null };
 }
 
 /** Webview -> host notifications. */
@@ -36,8 +47,74 @@ export interface FromWebviewNotifications {
   readonly showLifecycleAt: { readonly file: string; readonly line: number; readonly expand: readonly RequestLayer[] };
 }
 
-export type ToWebviewMessage = NotifyOf<ToWebviewNotifications>;
-export type FromWebviewMessage = NotifyOf<FromWebviewNotifications>;
+export type ToWebviewMessage = NotifyOf<ToWebviewNotifications> | ReplyMessage;
+export type FromWebviewMessage = NotifyOf<FromWebviewNotifications> | RequestOf<PanelMethods>;
+export type PanelRequest = RequestOf<PanelMethods>;
+
+/** Rows a page may ask for. */
+export const MAX_PAGE_ROWS = 1000;
+const MAX_LIST = 1000;
+const MAX_TEXT = 4096;
+
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** An event filter from the page: every field checked for type and size; unknown fields dropped. */
+export function parseEventFilter(raw: unknown): EventFilter | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const f = raw as Record<string, unknown>;
+  const out: { -readonly [K in keyof EventFilter]: EventFilter[K] } = {};
+  const strings = (k: 'events' | 'comms' | 'devices'): boolean => {
+    const v = f[k];
+    if (v === undefined) return true;
+    if (!Array.isArray(v) || v.length > MAX_LIST || !v.every((x) => typeof x === 'string' && x.length <= MAX_TEXT)) return false;
+    out[k] = v as string[];
+    return true;
+  };
+  const ints = (k: 'pids' | 'cpus' | 'inodes' | 'requests' | 'findings'): boolean => {
+    const v = f[k];
+    if (v === undefined) return true;
+    if (!Array.isArray(v) || v.length > MAX_LIST || !v.every((x) => isInt(x, k === 'pids' ? -1 : 0))) return false;
+    out[k] = v as number[];
+    return true;
+  };
+  if (!strings('events') || !strings('comms') || !strings('devices')) return undefined;
+  if (!ints('pids') || !ints('cpus') || !ints('inodes') || !ints('requests') || !ints('findings')) return undefined;
+  for (const k of ['from', 'to'] as const) {
+    const v = f[k];
+    if (v === undefined) continue;
+    if (!isFiniteNumber(v)) return undefined;
+    out[k] = v;
+  }
+  for (const k of ['fromLine', 'toLine'] as const) {
+    const v = f[k];
+    if (v === undefined) continue;
+    if (!isInt(v, 1)) return undefined;
+    out[k] = v;
+  }
+  if (f['text'] !== undefined) {
+    if (typeof f['text'] !== 'string' || f['text'].length > MAX_TEXT) return undefined;
+    out.text = f['text'];
+  }
+  if (f['textIgnoreCase'] !== undefined) {
+    if (typeof f['textIgnoreCase'] !== 'boolean') return undefined;
+    out.textIgnoreCase = f['textIgnoreCase'];
+  }
+  return out;
+}
+
+/** Validates an untrusted request of the page (shape and sizes; the host checks the meaning). */
+function parseRequest(m: Record<string, unknown>, p: Record<string, unknown>): PanelRequest | undefined {
+  const id = m['id'];
+  if (!isInt(id, 1)) return undefined;
+  const filter = parseEventFilter(p['filter']);
+  if (filter === undefined) return undefined;
+  if (m['method'] === 'eventsPage' && isInt(p['offset'], 0, 2 ** 32) && isInt(p['limit'], 1, MAX_PAGE_ROWS)) {
+    return { kind: 'request', id, method: 'eventsPage', params: { filter, offset: p['offset'], limit: p['limit'] } };
+  }
+  if (m['method'] === 'rowIndexOfLine' && isInt(p['line'], 1)) return { kind: 'request', id, method: 'rowIndexOfLine', params: { filter, line: p['line'] } };
+  return undefined;
+}
 
 /** What a view calls to ask the host to reveal a line. */
 export type RevealLine = (file: string, line: number) => void;
@@ -49,8 +126,9 @@ const LAYERS: readonly RequestLayer[] = ['syscall', 'io_uring', 'fs', 'block', '
 export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {
   if (typeof msg !== 'object' || msg === null) return undefined;
   const m = msg as Record<string, unknown>;
-  if (m['kind'] !== 'notify' || typeof m['params'] !== 'object' || m['params'] === null) return undefined;
+  if ((m['kind'] !== 'notify' && m['kind'] !== 'request') || typeof m['params'] !== 'object' || m['params'] === null) return undefined;
   const p = m['params'] as Record<string, unknown>;
+  if (m['kind'] === 'request') return parseRequest(m, p);
   if (m['method'] === 'ready' && typeof p['version'] === 'number') return { kind: 'notify', method: 'ready', params: { version: p['version'] } };
   const fileLine = typeof p['file'] === 'string' && p['file'].length < 4096 && typeof p['line'] === 'number' && Number.isInteger(p['line']) && p['line'] > 0;
   if (m['method'] === 'revealLine' && fileLine) return { kind: 'notify', method: 'revealLine', params: { file: p['file'] as string, line: p['line'] as number } };

@@ -98,9 +98,19 @@ export class EngineService {
       const s = this.session(p.doc);
       return s.findings.next(s.lease.model.path, p.line, p.dir, p.kind) ?? null;
     },
-    eventsPage: (p) => {
+    eventsPage: async (p, signal) => {
       const s = this.session(p.doc);
-      return s.lease.queries.eventsPage(p.filter, p.offset, p.limit, p.withFields === true, s.report.findings) ?? null;
+      return (await s.lease.queries.eventsPageAsync(p.filter, p.offset, p.limit, p.withFields === true, s.report.findings, signal)) ?? null;
+    },
+    rowIndexOfLine: async (p, signal) => {
+      const s = this.session(p.doc);
+      return (await s.lease.queries.rowIndexOfLine(p.filter, p.line, s.report.findings, signal)) ?? null;
+    },
+    timelineLanes: (p) => this.session(p.doc).lease.queries.timelineLanes(p.by) ?? null,
+    timeline: (p) => this.session(p.doc).lease.queries.timeline(p.by, p.fromNs, p.toNs, p.widthPx, p.lanes) ?? null,
+    overview: (p) => {
+      const s = this.session(p.doc);
+      return s.lease.queries.overview(p.bins, s.report.findings) ?? null;
     },
     latency: (p) => this.session(p.doc).lease.queries.latency(p.query),
     lifecycleGraph: (p) => this.session(p.doc).lease.queries.lifecycleGraph(p.request, p.expand ?? []) ?? null,

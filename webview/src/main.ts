@@ -4,7 +4,8 @@
  * be called `<img onerror=...>`).
  */
 import { el } from './el';
-import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelSection, type PanelState, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
+import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelMethods, type PanelSection, type PanelState, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
+import { createEventTable, type EventTable } from './eventTable';
 import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderLatency } from './renderLatency';
 import { renderLifecycle } from './renderLifecycle';
@@ -19,6 +20,20 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+
+/** Requests to the host (the event table's pages), answered by replies with the same id. */
+let nextId = 1;
+const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+function request<M extends keyof PanelMethods>(method: M, params: PanelMethods[M]['params']): Promise<PanelMethods[M]['result']> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    vscode.postMessage({ kind: 'request', id, method, params } as FromWebviewMessage);
+  });
+}
+
+/** The event table of the trace shown (none for a kernel log). */
+let table: { file: string; t: EventTable } | undefined;
 const reveal: RevealLine = (file, line) => vscode.postMessage({ kind: 'notify', method: 'revealLine', params: { file, line } });
 
 type ShowReport = Extract<ToWebviewMessage, { method: 'showReport' }>;
@@ -56,6 +71,19 @@ function render(msg: ShowReport): void {
   }
   const findings = document.getElementById('iolens-findings');
   if (findings) renderFindings(findings, report.findings, new Set(report.files.filter((f) => f.format !== 'kernel-log').map((f) => f.path)));
+  const tableSection = document.getElementById('iolens-table');
+  const tableBody = document.getElementById('iolens-table-body');
+  const trace = report.files.find((f) => f.format !== 'kernel-log' && f.events > 0);
+  if (tableSection && tableBody) {
+    tableSection.hidden = trace === undefined;
+    if (trace === undefined) {
+      tableBody.replaceChildren();
+      table = undefined;
+    } else if (table?.file !== trace.path || !tableBody.hasChildNodes()) {
+      table = { file: trace.path, t: createEventTable(trace.path, { request, reveal }) };
+      tableBody.replaceChildren(table.t.element);
+    }
+  }
   const blocked = document.getElementById('iolens-blocked');
   const groups = document.getElementById('iolens-task-groups');
   if (blocked && groups) blocked.hidden = !renderBlockedTasks(groups, report, reveal);
@@ -139,8 +167,21 @@ function focus(section: PanelSection): void {
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data as ToWebviewMessage | undefined;
-  if (!msg || msg.kind !== 'notify') return;
+  if (!msg) return;
+  if (msg.kind === 'reply') {
+    const w = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    if (w) {
+      if (msg.ok) w.resolve(msg.result);
+      else w.reject(new Error(msg.error));
+    }
+    return;
+  }
+  if (msg.kind !== 'notify') return;
   switch (msg.method) {
+    case 'cursor':
+      if (table?.file === msg.params.file) table.t.cursor(msg.params.line);
+      return;
     case 'showReport':
       render(msg);
       return;

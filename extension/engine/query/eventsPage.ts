@@ -1,16 +1,47 @@
 /**
  * eventsPage: the events of a trace model under a filter (event names, tasks, CPUs, devices, inodes,
- * requests, a time or line range, finding evidence), as pages of columns plus the total that matches.
- * The filter runs over the event store's typed-array columns chunk by chunk; the matching rows of the
- * last few filters are cached, so scrolling pages through a filter costs a slice, not a scan.
+ * requests, a time or line range, finding evidence, text of the line), as pages of columns plus the total
+ * that matches, and where a source line falls among the matches (`rowIndexOfLine`, for the table to follow
+ * the editor). The column conditions run over the event store's typed-array columns chunk by chunk; the
+ * text condition then reads the lines the others left (textFilter.ts), in slices when asked
+ * asynchronously (`rowsAsync`: the engine worker yields between slices and stops when cancelled). The
+ * matching rows of the last few filters are cached, so scrolling pages through a filter costs a slice, not
+ * a scan, and a text that extends a cached one (typing) only reads the lines that matched before.
  */
 import type { Finding } from '../contracts/finding';
-import type { EventFilter, EventPage, FieldView } from '../contracts/query';
+import type { EventFilter, EventPage, FieldView, RowIndex } from '../contracts/query';
 import { clockScale, type TraceModel } from '../model/fileModel';
+import type { RequestView } from '../requests/requestView';
+import { LineHeader } from '../scan/lineHeader';
+import { scanEventLine } from '../scan/lineScanner';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
+import type { EventStore } from '../store/eventStore';
 import type { EventDecoder } from './eventDecoder';
+import type { LineReader } from './lineReader';
+import { visitLines } from './pageLines';
+import { matchText } from './textFilter';
 
 const CACHED_FILTERS = 4;
+/** Pages of at most this many rows carry the payload text (a table's page; not a filtered view's window). */
+const PAYLOAD_PAGE_ROWS = 1000;
+/** Payload characters kept per row. */
+const PAYLOAD_CHARS = 160;
+/** Work between two yields to the event loop of an asynchronous scan, ms. */
+const SLICE_MS = 8;
+const utf8 = new TextDecoder('utf-8');
+
+/** The matching rows of a filter, with the filter (a later text filter may start from them). */
+interface CachedRows {
+  readonly filter: EventFilter;
+  readonly rows: Uint32Array;
+}
+
+/** A text scan in flight, shared by the requests that wait for the same filter; stopped when all of them gave up. */
+interface ScanJob {
+  readonly result: Promise<Uint32Array>;
+  readonly abort: AbortController;
+  waiters: number;
+}
 
 /** A compiled filter over the store's ids: null conditions are absent. */
 interface Compiled {
@@ -34,45 +65,98 @@ function parseDev(text: string): number {
 }
 
 export class EventsQuery {
-  private readonly cache = new Map<string, Uint32Array>();
+  private readonly cache = new Map<string, CachedRows>();
+  private readonly jobs = new Map<string, ScanJob>();
   private readonly tsScratch = new Float64Array(CHUNK_ROWS);
   private readonly lineScratch = new Uint32Array(CHUNK_ROWS);
+  private readonly header = new LineHeader();
 
+  /** `assertCurrent` throws when the source changed since the model was built (called before reading it again). */
   constructor(
     private readonly model: TraceModel,
     private readonly decoder: EventDecoder,
+    private readonly reader: LineReader,
+    private readonly assertCurrent: () => void = () => undefined,
   ) {}
 
-  /** Rows matching `filter` (cached); undefined for the empty filter (every row). */
+  /** Rows matching `filter` (cached); undefined for the empty filter (every row). A text condition is scanned at once. */
   rows(filter: EventFilter, findings: readonly Finding[] = []): Uint32Array | undefined {
     if (isEmptyFilter(filter)) return undefined;
     const key = JSON.stringify(filter);
-    const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
+    const hit = this.cached(key);
+    if (hit) return hit;
+    const scan = this.compute(filter, findings);
+    let step = scan.next();
+    while (!step.done) step = scan.next();
+    return this.remember(key, filter, step.value);
+  }
+
+  /**
+   * Rows matching `filter`, like `rows`, but a text condition is read in slices of a few ms with the event
+   * loop free between them; rejects with `cancelled` when `signal` fires. Requests for the same filter
+   * share one scan, which stops when every one of them was cancelled.
+   */
+  rowsAsync(filter: EventFilter, findings: readonly Finding[] = [], signal?: AbortSignal): Promise<Uint32Array | undefined> {
+    if (!hasText(filter)) return Promise.resolve(this.rows(filter, findings));
+    const key = JSON.stringify(filter);
+    const hit = this.cached(key);
+    if (hit) return Promise.resolve(hit);
+    let job = this.jobs.get(key);
+    if (job === undefined) {
+      const abort = new AbortController();
+      const result = this.drive(this.compute(filter, findings), abort.signal).then((rows) => this.remember(key, filter, rows));
+      job = { result, abort, waiters: 0 };
+      this.jobs.set(key, job);
+      const done = (): void => {
+        if (this.jobs.get(key) === job) this.jobs.delete(key);
+      };
+      result.then(done, done);
     }
-    const rows = this.scan(this.compile(filter, findings));
-    this.cache.set(key, rows);
-    if (this.cache.size > CACHED_FILTERS) this.cache.delete(this.cache.keys().next().value!);
-    return rows;
+    return this.wait(key, job, signal);
   }
 
   /** Matching events in [offset, offset + limit), with the total. */
   page(filter: EventFilter, offset: number, limit: number, withFields = false, findings: readonly Finding[] = []): EventPage {
+    return this.pageOf(this.rows(filter, findings), offset, limit, withFields);
+  }
+
+  /** `page`, with a text condition scanned asynchronously (see `rowsAsync`). */
+  async pageAsync(filter: EventFilter, offset: number, limit: number, withFields = false, findings: readonly Finding[] = [], signal?: AbortSignal): Promise<EventPage> {
+    return this.pageOf(await this.rowsAsync(filter, findings, signal), offset, limit, withFields);
+  }
+
+  /**
+   * Where `line` falls among the matches: the position of the matching event at `line` or the last one
+   * before it. O(log N) once the filter's rows are known (a binary search of the line map for the row at
+   * or before the line, then of the matching rows).
+   */
+  async rowIndexOfLine(filter: EventFilter, line: number, findings: readonly Finding[] = [], signal?: AbortSignal): Promise<RowIndex> {
+    const rows = await this.rowsAsync(filter, findings, signal);
     const store = this.model.events;
-    const rows = this.rows(filter, findings);
+    const total = rows ? rows.length : store.count;
+    const row = rowAtOrBefore(store, line);
+    const index = row < 0 ? -1 : rows ? upperBound(rows, row) - 1 : row;
+    if (index < 0) return { index: -1, exact: false, line: 0, total };
+    const at = store.lineOf(rows ? rows[index]! : index);
+    return { index, exact: at === line, line: at, total };
+  }
+
+  private pageOf(rows: Uint32Array | undefined, offset: number, limit: number, withFields: boolean): EventPage {
+    const store = this.model.events;
     const total = rows ? rows.length : store.count;
     const from = Math.max(0, Math.min(offset, total));
     const n = Math.max(0, Math.min(limit, total - from));
     const rowCol = new Uint32Array(n);
     const line = new Uint32Array(n);
     const tsNs = new Float64Array(n);
+    const sinceStartNs = new Float64Array(n);
+    const deltaNs = new Float64Array(n);
     const cpu = new Uint16Array(n);
     const pid = new Int32Array(n);
     const comm = new Uint32Array(n);
     const event = new Uint32Array(n);
+    const dev = new Uint32Array(n);
+    const ino = new Float64Array(n);
     const strings: string[] = [];
     const local = new Map<string, number>();
     const idOf = (s: string): number => {
@@ -85,18 +169,155 @@ export class EventsQuery {
       return id;
     };
     const fields: FieldView[][] = [];
+    // The match before the page, for the first row's delta.
+    let prevTs = from > 0 ? store.tsAt(rows ? rows[from - 1]! : from - 1) : Number.NaN;
     for (let i = 0; i < n; i++) {
       const row = rows ? rows[from + i]! : from + i;
+      const ts = store.tsAt(row);
       rowCol[i] = row;
       line[i] = store.lineOf(row);
-      tsNs[i] = store.absoluteNs(store.tsAt(row));
+      tsNs[i] = store.absoluteNs(ts);
+      sinceStartNs[i] = ts;
+      deltaNs[i] = ts - prevTs;
+      prevTs = ts;
       cpu[i] = store.cpuAt(row);
       pid[i] = store.pidAt(row);
       comm[i] = idOf(store.strings.get(store.commAt(row)));
       event[i] = idOf(store.typeName(store.typeAt(row)));
+      const d = store.devAt(row);
+      dev[i] = d < 0 ? 0xffffffff : d;
+      const k = store.inoAt(row);
+      ino[i] = k < 0 ? Number.NaN : k;
       if (withFields) fields.push(this.decoder.fieldViewsOf(row));
     }
-    return { file: this.model.path, total, offset: from, row: rowCol, line, tsNs, cpu, pid, comm, event, strings, ...(withFields ? { fields } : {}) };
+    const request = requestsOfLines(this.model.requests, line);
+    return {
+      file: this.model.path,
+      total,
+      offset: from,
+      row: rowCol,
+      line,
+      tsNs,
+      cpu,
+      pid,
+      comm,
+      event,
+      strings,
+      sinceStartNs,
+      deltaNs,
+      request,
+      dev,
+      ino,
+      ...(n <= PAYLOAD_PAGE_ROWS ? { payload: n > 0 ? this.payloads(line) : [] } : {}),
+      ...(withFields ? { fields } : {}),
+    };
+  }
+
+  /** The payload text of each line (after `event_name:`), cut to PAYLOAD_CHARS. */
+  private payloads(lines: Uint32Array): string[] {
+    this.assertCurrent();
+    const out = new Array<string>(lines.length).fill('');
+    const h = this.header;
+    visitLines(this.reader, this.model.source, lines, (i, bytes, cut) => {
+      if (!scanEventLine(bytes, 0, bytes.length, h)) return;
+      // Four bytes per character at most: enough bytes for PAYLOAD_CHARS characters.
+      const end = Math.min(h.payloadEnd, h.payloadStart + PAYLOAD_CHARS * 4 + 4);
+      const text = utf8.decode(bytes.subarray(h.payloadStart, end)).trim();
+      out[i] = text.length > PAYLOAD_CHARS || end < h.payloadEnd || cut ? `${text.slice(0, PAYLOAD_CHARS)}…` : text;
+    });
+    return out;
+  }
+
+  private cached(key: string): Uint32Array | undefined {
+    const hit = this.cache.get(key);
+    if (hit === undefined) return undefined;
+    this.cache.delete(key);
+    this.cache.set(key, hit);
+    return hit.rows;
+  }
+
+  private remember(key: string, filter: EventFilter, rows: Uint32Array): Uint32Array {
+    this.cache.delete(key);
+    this.cache.set(key, { filter, rows });
+    if (this.cache.size > CACHED_FILTERS) this.cache.delete(this.cache.keys().next().value!);
+    return rows;
+  }
+
+  /**
+   * The scan of a filter: the column conditions at once, then the text condition step by step (a
+   * generator: `rows` runs it to the end, `rowsAsync` in slices). The text is matched only on the rows of
+   * the column conditions, or, when a cached filter with the same other conditions matched a part of the
+   * text, on its rows.
+   */
+  private *compute(filter: EventFilter, findings: readonly Finding[]): Generator<void, Uint32Array, void> {
+    const { text, textIgnoreCase, ...columns } = filter;
+    const cond = hasText(filter) ? { text: text!, ignoreCase: textIgnoreCase === true } : undefined;
+    if (cond === undefined) return this.scan(this.compile(columns, findings));
+    this.assertCurrent();
+    const narrower = this.narrowerTextRows(columns, cond.text, cond.ignoreCase);
+    const candidates = narrower ?? (isEmptyFilter(columns) ? undefined : this.rows(columns, findings));
+    return yield* matchText(this.model.events, this.reader, this.model.source, candidates, cond);
+  }
+
+  /** Cached rows of a filter with the same column conditions whose text is part of `text` (so every match of `text` is among them). */
+  private narrowerTextRows(columns: EventFilter, text: string, ignoreCase: boolean): Uint32Array | undefined {
+    const want = JSON.stringify(columns);
+    let best: Uint32Array | undefined;
+    for (const { filter, rows } of this.cache.values()) {
+      if (!hasText(filter) || (filter.textIgnoreCase === true) !== ignoreCase) continue;
+      const { text: t, textIgnoreCase: _c, ...rest } = filter;
+      const part = ignoreCase ? t!.toLowerCase() : t!;
+      if (!(ignoreCase ? text.toLowerCase() : text).includes(part) || JSON.stringify(rest) !== want) continue;
+      if (best === undefined || rows.length < best.length) best = rows;
+    }
+    return best;
+  }
+
+  /** Runs a scan in slices of SLICE_MS, yielding to the event loop between them; stops when `signal` fires. */
+  private async drive(scan: Generator<void, Uint32Array, void>, signal: AbortSignal): Promise<Uint32Array> {
+    let t0 = performance.now();
+    for (;;) {
+      const step = scan.next();
+      if (step.done) return step.value;
+      if (performance.now() - t0 >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (signal.aborted) throw new Error('cancelled');
+        t0 = performance.now();
+      }
+    }
+  }
+
+  /** Waits for a shared scan; a waiter that is cancelled leaves it, and the last one to leave stops it. */
+  private wait(key: string, job: ScanJob, signal: AbortSignal | undefined): Promise<Uint32Array> {
+    if (signal?.aborted) return Promise.reject(new Error('cancelled'));
+    job.waiters++;
+    return new Promise<Uint32Array>((resolve, reject) => {
+      let left = false;
+      const leave = (cancelled: boolean): void => {
+        if (left) return;
+        left = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (--job.waiters === 0 && cancelled && this.jobs.get(key) === job) {
+          this.jobs.delete(key);
+          job.abort.abort();
+        }
+      };
+      const onAbort = (): void => {
+        leave(true);
+        reject(new Error('cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      job.result.then(
+        (rows) => {
+          leave(false);
+          resolve(rows);
+        },
+        (err: unknown) => {
+          leave(false);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
   }
 
   private compile(f: EventFilter, findings: readonly Finding[]): Compiled {
@@ -244,6 +465,84 @@ export function isEmptyFilter(f: EventFilter): boolean {
     f.from === undefined &&
     f.to === undefined &&
     f.fromLine === undefined &&
-    f.toLine === undefined
+    f.toLine === undefined &&
+    !hasText(f)
   );
+}
+
+/** True when the filter has a text condition. */
+function hasText(f: EventFilter): boolean {
+  return f.text !== undefined && f.text !== '';
+}
+
+/** The last row whose line is at or before `line` (rows are in line order), -1 when none. O(log N). */
+export function rowAtOrBefore(store: EventStore, line: number): number {
+  let lo = 0;
+  let hi = store.count - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (store.lineOf(mid) <= line) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/** Index of the first value greater than `x` in an ascending array. */
+function upperBound(a: Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Among requests that share a line, the lowest layer's is the line's: block, fs, ordered extent, io_uring, syscall (rank by layer code). */
+const LINE_OWNER_RANK = [0, 1, 3, 4, 2];
+
+/**
+ * The request whose event each line is (ascending lines), -1 for none: from the view's line index (line,
+ * request) sorted by line, searched from where the previous line was found. When several requests hold a
+ * line, a request with a stage of its own there comes first (a syscall's exit, not the `parent-complete`
+ * of the fs request it ends; a block completion, not the plug line of a request), then the lowest layer (a
+ * block completion that also ends an ordered extent). O(n log R).
+ */
+function requestsOfLines(v: RequestView, lines: Uint32Array): Int32Array {
+  const out = new Int32Array(lines.length).fill(-1);
+  if (lines.length === 0 || v.count === 0) return out;
+  const index = v.lineIndex();
+  const keys = index.lines;
+  let lo = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < line) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
+    let bestRank = -1;
+    for (let k = lo; k < keys.length && keys[k] === line; k++) {
+      const r = index.requests[k]!;
+      const rank = (ownStage(v, r, line) ? 8 : 0) + LINE_OWNER_RANK[v.layerCode(r)]!;
+      if (rank > bestRank) {
+        best = r;
+        bestRank = rank;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** True when request `r` has a stage of its own on `line` (`parent-complete` is its caller's event). */
+function ownStage(v: RequestView, r: number, line: number): boolean {
+  for (let k = 0; k < v.stageCount(r); k++) if (v.stageLine(r, k) === line && v.stageName(r, k) !== 'parent-complete') return true;
+  return false;
 }

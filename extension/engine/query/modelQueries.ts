@@ -7,12 +7,32 @@
  * service from these answers and the session's FindingIndex.
  */
 import type { Finding } from '../contracts/finding';
-import type { EventDetail, EventFilter, FieldView, EventPage, FoldRange, InlayInfo, LatencyGroup, LatencyQuery, LifecycleGraph, LineWindow, OutlineItem, RelatedLine, RequestChain } from '../contracts/query';
+import type {
+  EventDetail,
+  EventFilter,
+  FieldView,
+  EventPage,
+  FoldRange,
+  InlayInfo,
+  LaneBy,
+  LatencyGroup,
+  LatencyQuery,
+  LifecycleGraph,
+  LineWindow,
+  OutlineItem,
+  RelatedLine,
+  RequestChain,
+  RowIndex,
+  TimelineBars,
+  TimelineLanes,
+  TimelineOverview,
+} from '../contracts/query';
 import type { RequestLayer } from '../contracts/report';
 import { clockScale, lineCountOf, lineIndexOf, type FileModel, type TraceModel } from '../model/fileModel';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
 import type { TimeColumn } from '../store/timeColumn';
 import { EventDecoder } from './eventDecoder';
+import { EventDensity } from './eventDensity';
 import { EventsQuery } from './eventsPage';
 import { inlayHints } from './inlayHints';
 import { collectLatencies, groupsOf } from './latencyGroups';
@@ -20,6 +40,7 @@ import { lifecycleGraph } from './lifecycleGraph';
 import { LineReader } from './lineReader';
 import { logFolding, logOutline } from './logOutline';
 import { relatedLines, requestChainsAt } from './requestChains';
+import { TimelineIndex } from './timelineIndex';
 import { traceFolding, traceOutline } from './traceOutline';
 
 /** Lines `lines` and `linesAt` return at most (the largest window of a view). */
@@ -34,6 +55,8 @@ export class ModelQueries {
   private events: EventsQuery | undefined;
   private cells: ReturnType<typeof collectLatencies> | undefined;
   private timeSorted: boolean | undefined;
+  private timelineIndex: TimelineIndex | undefined;
+  private density: EventDensity | undefined;
 
   constructor(readonly model: FileModel) {}
 
@@ -115,6 +138,47 @@ export class ModelQueries {
     if (!m) return undefined;
     if (withFields) this.assertCurrent();
     return this.eventsQuery(m).page(filter, offset, limit, withFields, findings);
+  }
+
+  /**
+   * `eventsPage` for the engine worker: a text condition is read in slices with the event loop free
+   * between them, and stops (rejects with `cancelled`) when `signal` fires.
+   */
+  async eventsPageAsync(filter: EventFilter, offset: number, limit: number, withFields = false, findings: readonly Finding[] = [], signal?: AbortSignal): Promise<EventPage | undefined> {
+    const m = this.trace();
+    if (!m) return undefined;
+    if (withFields) this.assertCurrent();
+    return this.eventsQuery(m).pageAsync(filter, offset, limit, withFields, findings, signal);
+  }
+
+  /** Where a source line falls among the events matching a filter (the matching event at or before it), for the table to follow the editor. */
+  async rowIndexOfLine(filter: EventFilter, line: number, findings: readonly Finding[] = [], signal?: AbortSignal): Promise<RowIndex | undefined> {
+    const m = this.trace();
+    if (!m) return undefined;
+    return this.eventsQuery(m).rowIndexOfLine(filter, line, findings, signal);
+  }
+
+  /** The lanes of the request timeline (the lane index is built on first use). */
+  timelineLanes(by: LaneBy): TimelineLanes | undefined {
+    const m = this.trace();
+    return m ? this.timelineOf(m).lanes(by) : undefined;
+  }
+
+  /** The bars of the request timeline in [fromNs, toNs] (ns since the first event) at `widthPx` columns, for the given lanes (all when omitted). */
+  timeline(by: LaneBy, fromNs: number, toNs: number, widthPx: number, lanes?: readonly number[]): TimelineBars | undefined {
+    const m = this.trace();
+    return m ? this.timelineOf(m).bars(by, fromNs, toNs, widthPx, lanes) : undefined;
+  }
+
+  /** Event density over the whole trace in `bins` bins, and the times of the file's findings. */
+  overview(bins: number, findings: readonly Finding[] = []): TimelineOverview | undefined {
+    const m = this.trace();
+    return m ? (this.density ??= new EventDensity(m)).overview(bins, findings) : undefined;
+  }
+
+  /** Bytes held by the query caches built on first use (the timeline index, density histograms). */
+  get cacheBytes(): number {
+    return (this.timelineIndex?.byteLength ?? 0) + (this.density?.byteLength ?? 0);
   }
 
   /** Latency groups; the model's latencies are collected once, then each query only groups and bins. */
@@ -203,7 +267,11 @@ export class ModelQueries {
   }
 
   private eventsQuery(m: TraceModel): EventsQuery {
-    return (this.events ??= new EventsQuery(m, this.eventDecoder(m)));
+    return (this.events ??= new EventsQuery(m, this.eventDecoder(m), this.lineReader(), () => this.assertCurrent()));
+  }
+
+  private timelineOf(m: TraceModel): TimelineIndex {
+    return (this.timelineIndex ??= new TimelineIndex(m));
   }
 }
 

@@ -43,7 +43,36 @@ function actions(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport
       if (file !== view.sourceFile) return;
       void showLifecycle(deps, view, report, line, expand).catch(() => undefined);
     },
+    query: async (req) => {
+      const f = report.files.find((x) => x.path === view.sourceFile);
+      if (f === undefined || f.format === 'kernel-log') return null;
+      switch (req.method) {
+        case 'eventsPage':
+          return deps.engine.request('eventsPage', { doc: view.session, filter: req.params.filter, offset: req.params.offset, limit: req.params.limit });
+        case 'rowIndexOfLine':
+          if (req.params.line > f.lines) throw new Error(`line ${req.params.line} is past the end of ${view.label}`);
+          return deps.engine.request('rowIndexOfLine', { doc: view.session, filter: req.params.filter, line: req.params.line });
+      }
+    },
   };
+}
+
+/**
+ * The event table follows the editor: when the cursor moves in a view of a session whose panel is open,
+ * the panel is told the source line (debounced; a move made by the panel's own reveal selects the row
+ * that is already selected).
+ */
+export function editorSync(views: TraceViews): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return vscode.window.onDidChangeTextEditorSelection((e) => {
+    const view = views.get(e.textEditor.document);
+    const p = view ? SummaryPanel.of(view.session) : undefined;
+    if (!view || !p) return;
+    const line = view.toSource(e.selections[0]?.active.line ?? 0);
+    if (line === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => p.post({ kind: 'notify', method: 'cursor', params: { file: view.sourceFile, line } }), 120);
+  });
 }
 
 /** The chains and lifecycle graphs of the requests of `line`, shown in the panel; returns what was shown. */

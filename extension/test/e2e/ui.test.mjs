@@ -163,6 +163,45 @@ test('the panel of a trace shows its latency: the block Q2C row and histogram ag
   await shot('04b-latency');
 });
 
+test('the event table of kernel.trace: every event, a text filter with grep\'s count, a row reveals its line, the editor\'s cursor selects its row', async () => {
+  // Ground truth from the raw file: event lines (not comments), and those containing the text.
+  const raw = readFileSync(path.join(paths.fixtures, 'kernel.trace'), 'utf8').split('\n');
+  const eventLines = raw.map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => /^\s*\S.*-\d+\s+\[\d{3}\]\s+\S+\s+\d+\.\d+: /.test(l));
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  const tableRoot = view.locator('#iolens-table .ev-table');
+  await until('the table total', async () => ((await tableRoot.getAttribute('data-total')) === String(eventLines.length) ? true : undefined), 30_000).catch(async () => {
+    throw new Error(`the table has ${await tableRoot.getAttribute('data-total')} rows, kernel.trace has ${eventLines.length} events`);
+  });
+  const grid = view.locator('#iolens-table [role="grid"]');
+  if ((await grid.getAttribute('aria-rowcount')) !== String(eventLines.length + 1)) throw new Error(`aria-rowcount ${await grid.getAttribute('aria-rowcount')}`);
+  const firstRow = view.locator('#iolens-table .ev-layer .ev-row').first();
+  if (Number(await firstRow.getAttribute('data-line')) !== eventLines[0].n) throw new Error(`the first row is line ${await firstRow.getAttribute('data-line')}, the first event is line ${eventLines[0].n}`);
+  // A text filter: the count grep -F gives.
+  const needle = 'sys_read';
+  const want = eventLines.filter(({ l }) => l.includes(needle));
+  await view.locator('#iolens-table .ev-filter-text input').fill(needle);
+  await view.locator('#iolens-table .ev-filter-text input').press('Enter');
+  await until('the filtered total', async () => ((await tableRoot.getAttribute('data-total')) === String(want.length) ? true : undefined), 30_000).catch(async () => {
+    throw new Error(`filtered by "${needle}": ${await tableRoot.getAttribute('data-total')} rows, grep -F counts ${want.length}`);
+  });
+  await view.locator('#iolens-table .ev-status', { hasText: `${want.length} events match` }).waitFor();
+  // Clicking the third row reveals its line in the editor.
+  const third = view.locator('#iolens-table .ev-layer .ev-row[data-index="2"]');
+  await third.waitFor();
+  const line = Number(await third.getAttribute('data-line'));
+  if (line !== want[2].n) throw new Error(`the third match is line ${line}, grep's third is line ${want[2].n}`);
+  await third.click();
+  await page.locator(wb.statusSelection, { hasText: new RegExp(`^Ln ${line}, Col`) }).waitFor();
+  // The editor's cursor on a later match selects that row in the table.
+  const target = want[want.length - 2];
+  await drv.goToLine(target.n);
+  await until('the row of the cursor selected', async () => ((await tableRoot.getAttribute('data-selected')) === String(want.length - 2) ? true : undefined), 15_000).catch(async () => {
+    throw new Error(`cursor on line ${target.n}: the table selects row ${await tableRoot.getAttribute('data-selected')}, expected ${want.length - 2}`);
+  });
+  await view.locator('#iolens-table').scrollIntoViewIfNeeded();
+  await shot('04c-event-table');
+});
+
 test('dmesg.log is sniffed as a kernel log (language mode "Kernel log")', async () => {
   await quickInput(keys.quickOpen, 'dmesg.log', 'dmesg.log');
   await page.locator(wb.activeEditorTab, { hasText: 'dmesg.log' }).waitFor();
@@ -989,6 +1028,36 @@ test('"iolens: Show Next Lines of the Large Trace" moves the window: the first l
   if (w.total !== LARGE.total) throw new Error(`the status bar says ${w.total} lines, the file has ${LARGE.total}`);
   // After the short first window, a full one that overlaps it by 100 lines.
   if (w.from !== HEAD - 99 || w.to - w.from + 1 !== Math.min(WINDOW, LARGE.total - w.from + 1)) throw new Error(`the next window is lines ${w.from}–${w.to}; expected ${HEAD - 99}–${HEAD - 100 + WINDOW}`);
+});
+
+test('the panel of the large-trace view: its event table holds every event of the 56 MB file; End shows the last one', async () => {
+  // trace-cmd report: no flags column (an optional one is allowed).
+  const header = /^\s*\S.*-\d+\s+\[\d{3}\](?:\s+\S+)?\s+\d+\.\d+: /;
+  let events = 0;
+  let last = 0;
+  LARGE.lines.forEach((l, i) => {
+    // report.txt spelling: `nw:` instance prefix, then the task.
+    if (header.test(l.replace(/^\S+:\s/, ' '))) {
+      events++;
+      last = i + 1;
+    }
+  });
+  await drv.command(iolens.commands.showSummary);
+  await page.locator(wb.editorTab, { hasText: iolens.summaryTitle(LARGE.name) }).waitFor({ timeout: 60_000 });
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  const tableRoot = view.locator('#iolens-table .ev-table');
+  await until('the table total', async () => ((await tableRoot.getAttribute('data-total')) === String(events) ? true : undefined), 60_000).catch(async () => {
+    throw new Error(`the table has ${await tableRoot.getAttribute('data-total')} rows, the file has ${events} events`);
+  });
+  await view.locator('#iolens-table [role="grid"]').focus();
+  const t0 = performance.now();
+  await page.keyboard.press('End');
+  const lastRow = view.locator(`#iolens-table .ev-layer .ev-row[data-index="${events - 1}"]`);
+  await lastRow.waitFor({ timeout: 30_000 });
+  timings.tableEnd56MB = { rows: events, endToLastRowMs: Math.round(performance.now() - t0) };
+  if (Number(await lastRow.getAttribute('data-line')) !== last) throw new Error(`the last row is line ${await lastRow.getAttribute('data-line')}, the last event is line ${last}`);
+  await view.locator('#iolens-table').scrollIntoViewIfNeeded();
+  await shot('18-large-view-table-end');
 });
 
 // ---------------------------------------------------------------------------------------------------------
