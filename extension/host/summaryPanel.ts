@@ -124,6 +124,9 @@ export class SummaryPanel implements vscode.Disposable {
         return;
       case 'eventsPage':
       case 'rowIndexOfLine':
+      case 'timelineLanes':
+      case 'timeline':
+      case 'overview':
         if (msg.kind !== 'request') return;
         this.actions.query(msg).then(
           (result) => void this.panel.webview.postMessage({ kind: 'reply', id: msg.id, ok: true, result }),
@@ -194,6 +197,14 @@ export class SummaryPanel implements vscode.Disposable {
   .lc-gshort .lc-gshape { stroke: var(--vscode-editorWarning-foreground); stroke-width: 2.5; }
   .lc-glabel { font-size: 12px; fill: var(--vscode-foreground); }
   .lc-gdetail { font-size: 11px; fill: var(--vscode-descriptionForeground); }
+  .tl { position: relative; }
+  .tl-bar { display: flex; gap: 6px; align-items: center; margin: 4px 0; flex-wrap: wrap; }
+  .tl-bar button { font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: none; padding: 1px 8px; cursor: pointer; }
+  .tl-bar button[aria-pressed="true"] { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
+  .tl-overview, .tl-canvas { display: block; }
+  .tl-canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .tl-lanes-box { max-height: 420px; overflow-y: auto; border: 1px solid var(--vscode-panel-border); }
+  .tl-tip { position: absolute; z-index: 2; pointer-events: none; padding: 3px 6px; background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground); border: 1px solid var(--vscode-editorHoverWidget-border); font-size: 12px; white-space: nowrap; }
   .ev-filter { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 4px 0; }
   .ev-field { display: inline-flex; gap: 4px; align-items: center; }
   .ev-field input { font: inherit; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
@@ -274,6 +285,10 @@ export class SummaryPanel implements vscode.Disposable {
 <section id="iolens-graph" hidden>
 <h3>Wait-for graph</h3>
 <div id="iolens-wait-graph"></div>
+</section>
+<section id="iolens-timeline" hidden>
+<h3>Timeline</h3>
+<div id="iolens-timeline-body"></div>
 </section>
 <section id="iolens-table" hidden>
 <h3>Event table</h3>

@@ -5,7 +5,7 @@
  * The host validates everything that comes from the webview (`parseFromWebview`): the page is untrusted
  * territory (it renders text from traces).
  */
-import type { EventFilter, EventPage, LatencyGroup, LifecycleGraph, RequestChain, RowIndex } from '../engine/contracts/query';
+import type { EventFilter, EventPage, LaneBy, LatencyGroup, LifecycleGraph, RequestChain, RowIndex, TimelineBars, TimelineLanes, TimelineOverview } from '../engine/contracts/query';
 import type { AnalysisReport, RequestLayer } from '../engine/contracts/report';
 import type { NotifyOf, ReplyMessage, RequestOf } from './envelope';
 
@@ -35,6 +35,12 @@ export interface PanelMethods {
   readonly eventsPage: { readonly params: { readonly filter: EventFilter; readonly offset: number; readonly limit: number }; readonly result: EventPage | null };
   /** Where source line `line` falls among the events matching `filter`. */
   readonly rowIndexOfLine: { readonly params: { readonly filter: EventFilter; readonly line: number }; readonly result: RowIndex | null };
+  /** The timeline's lanes (block devices or tasks). */
+  readonly timelineLanes: { readonly params: { readonly by: LaneBy }; readonly result: TimelineLanes | null };
+  /** The bars of a window of the timeline (ns since the first event) at `widthPx` columns. */
+  readonly timeline: { readonly params: { readonly by: LaneBy; readonly fromNs: number; readonly toNs: number; readonly widthPx: number }; readonly result: TimelineBars | null };
+  /** Event density over the whole trace and the findings' times. */
+  readonly overview: { readonly params: { readonly bins: number }; readonly result: TimelineOverview | null };
 }
 
 /** Webview -> host notifications. */
@@ -107,6 +113,13 @@ export function parseEventFilter(raw: unknown): EventFilter | undefined {
 function parseRequest(m: Record<string, unknown>, p: Record<string, unknown>): PanelRequest | undefined {
   const id = m['id'];
   if (!isInt(id, 1)) return undefined;
+  const by = p['by'];
+  const lanesBy = by === 'device' || by === 'task';
+  if (m['method'] === 'timelineLanes' && lanesBy) return { kind: 'request', id, method: 'timelineLanes', params: { by } };
+  if (m['method'] === 'timeline' && lanesBy && isFiniteNumber(p['fromNs']) && isFiniteNumber(p['toNs']) && p['fromNs'] < p['toNs'] && isInt(p['widthPx'], 1, 8192)) {
+    return { kind: 'request', id, method: 'timeline', params: { by, fromNs: p['fromNs'], toNs: p['toNs'], widthPx: p['widthPx'] } };
+  }
+  if (m['method'] === 'overview' && isInt(p['bins'], 1, 4096)) return { kind: 'request', id, method: 'overview', params: { bins: p['bins'] } };
   const filter = parseEventFilter(p['filter']);
   if (filter === undefined) return undefined;
   if (m['method'] === 'eventsPage' && isInt(p['offset'], 0, 2 ** 32) && isInt(p['limit'], 1, MAX_PAGE_ROWS)) {

@@ -6,6 +6,7 @@
 import { el } from './el';
 import { WEBVIEW_PROTOCOL_VERSION, type FromWebviewMessage, type PanelMethods, type PanelSection, type PanelState, type RevealLine, type ToWebviewMessage } from '../../extension/protocol/webviewProtocol';
 import { createEventTable, type EventTable } from './eventTable';
+import { createTimeline } from './timelineView';
 import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderLatency } from './renderLatency';
 import { renderLifecycle } from './renderLifecycle';
@@ -82,8 +83,13 @@ function render(msg: ShowReport): void {
     } else if (table?.file !== trace.path || !tableBody.hasChildNodes()) {
       table = { file: trace.path, t: createEventTable(trace.path, { request, reveal }) };
       tableBody.replaceChildren(table.t.element);
+      const timelineBody = document.getElementById('iolens-timeline-body');
+      const lifecycle = (file: string, line: number): void => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [] } });
+      if (timelineBody) timelineBody.replaceChildren(createTimeline(trace.path, { request, reveal, lifecycle }));
     }
   }
+  const timelineSection = document.getElementById('iolens-timeline');
+  if (timelineSection) timelineSection.hidden = trace === undefined || !report.files.some((f) => (f.requests?.total ?? 0) > 0);
   const blocked = document.getElementById('iolens-blocked');
   const groups = document.getElementById('iolens-task-groups');
   if (blocked && groups) blocked.hidden = !renderBlockedTasks(groups, report, reveal);

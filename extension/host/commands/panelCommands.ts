@@ -52,6 +52,12 @@ function actions(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport
         case 'rowIndexOfLine':
           if (req.params.line > f.lines) throw new Error(`line ${req.params.line} is past the end of ${view.label}`);
           return deps.engine.request('rowIndexOfLine', { doc: view.session, filter: req.params.filter, line: req.params.line });
+        case 'timelineLanes':
+          return deps.engine.request('timelineLanes', { doc: view.session, by: req.params.by });
+        case 'timeline':
+          return deps.engine.request('timeline', { doc: view.session, ...req.params });
+        case 'overview':
+          return deps.engine.request('overview', { doc: view.session, bins: req.params.bins });
       }
     },
   };

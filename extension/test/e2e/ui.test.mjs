@@ -202,6 +202,29 @@ test('the event table of kernel.trace: every event, a text filter with grep\'s c
   await shot('04c-event-table');
 });
 
+test('the timeline of kernel.trace: one device lane with every issued block request; ] selects the first, Enter shows its lifecycle and line', async () => {
+  const raw = readFileSync(path.join(paths.fixtures, 'kernel.trace'), 'utf8').split('\n');
+  const issues = raw.map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => /: block_rq_issue: 7,0 /.test(l));
+  if (issues.length === 0) throw new Error('kernel.trace has no block_rq_issue');
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  const tl = view.locator('#iolens-timeline .tl');
+  await until('the timeline bars', async () => ((await tl.getAttribute('data-total')) !== null ? true : undefined), 30_000);
+  if ((await tl.getAttribute('data-lanes')) !== '1') throw new Error(`${await tl.getAttribute('data-lanes')} device lanes, kernel.trace has one device`);
+  if (Number(await tl.getAttribute('data-total')) !== issues.length) throw new Error(`the timeline shows ${await tl.getAttribute('data-total')} requests, the trace issued ${issues.length}`);
+  const canvas = view.locator('#iolens-timeline canvas.tl-canvas');
+  if (!/\d+ requests in view/.test((await canvas.getAttribute('aria-label')) ?? '')) throw new Error(`the canvas has no text summary: ${await canvas.getAttribute('aria-label')}`);
+  await canvas.focus();
+  await page.keyboard.press(']');
+  await until('a selected bar', async () => ((await tl.getAttribute('data-selected-line')) === String(issues[0].n) ? true : undefined), 10_000).catch(async () => {
+    throw new Error(`] selects line ${await tl.getAttribute('data-selected-line')}, the first issue is line ${issues[0].n}`);
+  });
+  await view.locator('#iolens-timeline').scrollIntoViewIfNeeded();
+  await shot('04d-timeline');
+  await page.keyboard.press('Enter');
+  await page.locator(wb.statusSelection, { hasText: new RegExp(`^Ln ${issues[0].n}, Col`) }).waitFor();
+  await view.locator('#iolens-lifecycle .lc-graph svg.lc-svg').first().waitFor({ timeout: 30_000 });
+});
+
 test('dmesg.log is sniffed as a kernel log (language mode "Kernel log")', async () => {
   await quickInput(keys.quickOpen, 'dmesg.log', 'dmesg.log');
   await page.locator(wb.activeEditorTab, { hasText: 'dmesg.log' }).waitFor();
