@@ -208,6 +208,8 @@ export class SummaryPanel implements vscode.Disposable {
   .ev-filter { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 4px 0; }
   .ev-field { display: inline-flex; gap: 4px; align-items: center; }
   .ev-field input { font: inherit; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
+  .ev-filter-dev input, .ev-filter-ino input, .ev-filter-from input, .ev-filter-to input { width: 7em; }
+  .findings-filter input { width: 24em; }
   .ev-filter-text input { width: 18em; } .ev-filter-events input { width: 14em; } .ev-filter-pid input, .ev-filter-cpu input { width: 5em; }
   .ev-status { margin: 2px 0 4px; }
   .ev-grid { border: 1px solid var(--vscode-panel-border); font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); overflow-x: auto; }

@@ -161,6 +161,8 @@ export interface PanelState {
   readonly kind: 'iolens-panel';
   readonly file: string;
   readonly title: string;
+  /** The event table's filter inputs as typed (the page restores them itself; the host ignores them). */
+  readonly table?: Readonly<Record<string, string>>;
 }
 
 /** Validates a state restored by VS Code (it comes from the untrusted page). */

@@ -2,7 +2,8 @@
  * eventTable: a virtual table over every event of a trace (1.6 M rows for corpus 06), as an ARIA grid.
  * The page never holds the trace: rows come in pages of PAGE_ROWS from the host (the engine worker), as
  * typed-array columns, kept in a small LRU cache; only the rows in view are in the DOM. A filter bar
- * (text as `grep -F`, event names, pid, CPU) sets the engine's filter and shows the matching total.
+ * (text as `grep -F`, event names, pid, CPU, device, inode, a time range from the first event) sets the
+ * engine's filter and shows the matching total; its inputs are kept across a reload.
  * Browsers cap an element's height (about 16.7 M px in Chromium; 1.6 M rows x 22 px is 35 M), so the
  * scroll range is capped at MAX_SCROLL_PX and mapped linearly onto the rows. Selecting a row (click, or
  * Enter after moving with the arrow keys, Page Up/Down, Home/End) reveals its line in the editor; moving
@@ -25,6 +26,9 @@ export interface TableHost {
   reveal(file: string, line: number): void;
 }
 
+/** The filter bar's inputs as typed (kept across a reload with the page's state). */
+export type TableInputs = Partial<Record<'text' | 'events' | 'pid' | 'cpu' | 'dev' | 'ino' | 'from' | 'to', string>>;
+
 export interface EventTable {
   readonly element: HTMLElement;
   /** The editor's cursor is on `line`: select the event there (or the last matching one before it). */
@@ -33,14 +37,22 @@ export interface EventTable {
 
 const COLUMNS = ['time (s)', 'delta', 'CPU', 'task', 'event', 'fields'] as const;
 
-export function createEventTable(file: string, host: TableHost): EventTable {
+export function createEventTable(file: string, host: TableHost, initial: TableInputs = {}, onInputs: (inputs: TableInputs) => void = () => undefined): EventTable {
   const root = el('div', undefined, 'ev-table');
   const bar = el('div', undefined, 'ev-filter');
   const text = filterInput('text', 'text in the line (like grep -F)', 'ev-filter-text');
   const events = filterInput('events', 'event names, comma-separated', 'ev-filter-events');
   const pid = filterInput('pid', 'pid', 'ev-filter-pid');
   const cpu = filterInput('CPU', 'CPU', 'ev-filter-cpu');
-  bar.append(text.box, events.box, pid.box, cpu.box);
+  const dev = filterInput('device', 'MAJ:MIN', 'ev-filter-dev');
+  const ino = filterInput('inode', 'inode (decimal or 0x)', 'ev-filter-ino');
+  const from = filterInput('from', 's since start', 'ev-filter-from');
+  const to = filterInput('to', 's since start', 'ev-filter-to');
+  bar.append(text.box, events.box, pid.box, cpu.box, dev.box, ino.box, from.box, to.box);
+  const inputs = { text, events, pid, cpu, dev, ino, from, to } as const;
+  for (const [k, f] of Object.entries(inputs)) f.input.value = initial[k as keyof TableInputs] ?? '';
+  /** Absolute ns of the first event (times in the filter are absolute; the table shows them from the start). */
+  let startAbsNs: number | undefined;
   const status = el('div', 'Loading events…', 'ev-status muted');
   status.setAttribute('aria-live', 'polite');
 
@@ -103,6 +115,7 @@ export function createEventTable(file: string, host: TableHost): EventTable {
         loading.delete(index);
         if (mine !== generation || !p) return;
         pages.set(index, p);
+        if (startAbsNs === undefined && p.tsNs.length > 0) startAbsNs = p.tsNs[0]! - p.sinceStartNs[0]!;
         while (pages.size > CACHED_PAGES) pages.delete(pages.keys().next().value!);
         if (p.total !== total) setTotal(p.total);
         render();
@@ -212,6 +225,17 @@ export function createEventTable(file: string, host: TableHost): EventTable {
     if (pids.length > 0) f.pids = pids;
     const cpus = cpu.input.value.split(/[\s,]+/).filter((x) => /^\d+$/.test(x)).map(Number);
     if (cpus.length > 0) f.cpus = cpus;
+    const devs = dev.input.value.split(/[\s;]+/).map((x) => /^(\d+)[:,](\d+)$/.exec(x)).filter((m) => m !== null).map((m) => `${m[1]}:${m[2]}`);
+    if (devs.length > 0) f.devices = devs;
+    const inos = ino.input.value.split(/[\s,]+/).filter((x) => /^(0x[0-9a-f]+|\d+)$/i.test(x)).map(Number);
+    if (inos.length > 0) f.inodes = inos;
+    // From / to: seconds since the first event, as the table shows them (the filter wants absolute seconds).
+    const base = (startAbsNs ?? 0) / 1e9;
+    const fromS = Number(from.input.value);
+    if (from.input.value.trim() !== '' && Number.isFinite(fromS)) f.from = base + fromS;
+    const toS = Number(to.input.value);
+    if (to.input.value.trim() !== '' && Number.isFinite(toS)) f.to = base + toS;
+    onInputs(Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, x.input.value]).filter(([, v]) => v !== '')));
     filter = f;
     generation++;
     pages.clear();
@@ -222,7 +246,7 @@ export function createEventTable(file: string, host: TableHost): EventTable {
     load(0);
   }
   let debounce: ReturnType<typeof setTimeout> | undefined;
-  for (const f of [text, events, pid, cpu]) {
+  for (const f of Object.values(inputs)) {
     f.input.addEventListener('input', () => {
       clearTimeout(debounce);
       debounce = setTimeout(apply, 350);
@@ -235,7 +259,13 @@ export function createEventTable(file: string, host: TableHost): EventTable {
     });
   }
 
-  load(0);
+  // Restored inputs (after a reload) apply once the first page has told the trace's start time.
+  if (Object.values(initial).some((v) => v !== undefined && v !== '')) {
+    void host.request('eventsPage', { filter: {}, offset: 0, limit: 1 }).then((p) => {
+      if (p && p.tsNs.length > 0) startAbsNs = p.tsNs[0]! - p.sinceStartNs[0]!;
+      apply();
+    });
+  } else load(0);
   return {
     element: root,
     cursor(line: number): void {

@@ -81,7 +81,15 @@ function render(msg: ShowReport): void {
       tableBody.replaceChildren();
       table = undefined;
     } else if (table?.file !== trace.path || !tableBody.hasChildNodes()) {
-      table = { file: trace.path, t: createEventTable(trace.path, { request, reveal }) };
+      const saved = vscode.getState() as PanelState | undefined;
+      const initial = saved?.file === trace.path ? (saved.table ?? {}) : {};
+      table = {
+        file: trace.path,
+        t: createEventTable(trace.path, { request, reveal }, initial, (inputs) => {
+          const cur = vscode.getState() as PanelState | undefined;
+          if (cur) vscode.setState({ ...cur, table: inputs } satisfies PanelState);
+        }),
+      };
       tableBody.replaceChildren(table.t.element);
       const timelineBody = document.getElementById('iolens-timeline-body');
       const lifecycle = (file: string, line: number): void => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [] } });
@@ -102,7 +110,8 @@ function render(msg: ShowReport): void {
   }
   // Only what brings the panel back after a reload: the host analyses the file again (the report can be large).
   const file = report.files[0]?.path;
-  if (file !== undefined) vscode.setState({ kind: 'iolens-panel', file, title } satisfies PanelState);
+  const before = vscode.getState() as PanelState | undefined;
+  if (file !== undefined) vscode.setState({ kind: 'iolens-panel', file, title, ...(before?.file === file && before.table ? { table: before.table } : {}) } satisfies PanelState);
 }
 
 const SEVERITY_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
@@ -119,6 +128,33 @@ function renderFindings(container: HTMLElement, all: ShowReport['params']['repor
     container.append(el('div', 'No findings.', 'muted'));
     return;
   }
+  // A filter over kind, severity and message (case-insensitive), for reports with many findings.
+  const box = el('label', undefined, 'ev-field findings-filter');
+  const input = el('input');
+  input.type = 'text';
+  input.placeholder = 'filter findings (kind, severity, words of the message)';
+  input.setAttribute('aria-label', 'filter findings');
+  const count = el('span', '', 'muted findings-count');
+  count.setAttribute('aria-live', 'polite');
+  box.append(input, count);
+  const groups = el('div', undefined, 'findings-groups');
+  container.append(box, groups);
+  const show = (): void => {
+    const q = input.value.trim().toLowerCase();
+    const shown = q === '' ? all : all.filter((f) => `${f.kind} ${f.severity} ${f.message}`.toLowerCase().includes(q));
+    count.textContent = q === '' ? ` ${all.length} findings` : ` ${shown.length} of ${all.length} findings`;
+    renderFindingGroups(groups, shown, traces);
+  };
+  let t: ReturnType<typeof setTimeout> | undefined;
+  input.addEventListener('input', () => {
+    clearTimeout(t);
+    t = setTimeout(show, 150);
+  });
+  show();
+}
+
+function renderFindingGroups(container: HTMLElement, all: ShowReport['params']['report']['findings'], traces: ReadonlySet<string>): void {
+  container.replaceChildren();
   const byKind = new Map<string, typeof all>();
   for (const f of all) {
     const list = byKind.get(f.kind);

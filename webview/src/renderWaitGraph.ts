@@ -36,16 +36,20 @@ export async function renderWaitGraph(container: HTMLElement, report: AnalysisRe
   const culprits = new Map<string, string>();
   for (const t of report.tasks) if (t.blocked && t.culprit !== undefined && !culprits.has(t.node)) culprits.set(t.node, t.culprit);
   const shown = collapseWaitGraph(graph, (n) => culprits.get(n.id), expanded);
-  container.replaceChildren(el('div', `Laying out ${shown.nodes.length.toLocaleString()} nodes…`, 'muted'));
+  // The drawing in place stays until the new one is laid out (a group opened redraws the whole graph).
+  if (container.querySelector('svg.wg') === null) container.replaceChildren(el('div', `Laying out ${shown.nodes.length.toLocaleString()} nodes…`, 'muted'));
+  container.setAttribute('aria-busy', 'true');
   let layout: WaitGraphLayout;
   try {
     layout = await layoutWaitGraph(shown);
   } catch (err) {
     if (mine !== generation) return;
+    container.setAttribute('aria-busy', 'false');
     container.replaceChildren(el('div', `The wait-for graph could not be laid out: ${err instanceof Error ? err.message : String(err)}`, 'sev-error'));
     return;
   }
   if (mine !== generation) return;
+  container.setAttribute('aria-busy', 'false');
   container.setAttribute('data-layout-ms', String(Math.round(layout.layoutMs)));
   container.setAttribute('data-nodes', String(shown.nodes.length));
   const parts: Node[] = [];

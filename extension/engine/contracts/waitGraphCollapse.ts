@@ -58,8 +58,16 @@ export function collapseWaitGraph(graph: WaitGraph, culpritOf: (node: WaitNode) 
   }
   const mergeable = (n: WaitNode): string | undefined => (n.kind === 'task' && !onCycle.has(n.id) ? culpritOf(n) : undefined);
 
-  let shown = merge(graph, mergeable, (n, c) => groupId(c, [...new Set(targets.get(n.id) ?? [])].sort().join(',')), expanded);
-  if (shown.nodes.length > limits.maxDrawn) shown = merge(graph, mergeable, (_n, c) => groupId(c, ''), expanded);
+  const byTargets = (n: WaitNode, c: string): string => groupId(c, [...new Set(targets.get(n.id) ?? [])].sort().join(','));
+  let shown = merge(graph, mergeable, byTargets, expanded);
+  if (shown.nodes.length > limits.maxDrawn) {
+    // By culprit alone, but a group the user opened stays open (its tasks are not merged again).
+    const stillMergeable = (n: WaitNode): string | undefined => {
+      const c = mergeable(n);
+      return c !== undefined && !expanded.has(byTargets(n, c)) ? c : undefined;
+    };
+    shown = merge(graph, stillMergeable, (_n, c) => groupId(c, ''), expanded);
+  }
   return shown;
 }
 

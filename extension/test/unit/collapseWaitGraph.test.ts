@@ -81,3 +81,24 @@ test('400 blocked tasks of four culprits: collapsed to a few groups (no cut), ev
   assert.equal(g.nodes.filter((n) => n.kind === 'task').length, blockedInRaw);
   assert.ok(shown.nodes.length <= 300 && shown.groups >= 1 && shown.groups <= 8, `${shown.nodes.length} nodes, ${shown.groups} groups`);
 });
+
+test('groups the user opened stay open, also when merging by culprit alone', () => {
+  const text = manyHungTasks(readFileSync(path.join(__dirname, '..', 'e2e', 'fixtures', 'hung-tasks.log'), 'utf8'), 100);
+  const report = reportOf('many-hung-tasks.log', text);
+  const g = report.waitGraph;
+  const culpritOf = culprits(report);
+  const limits = { collapseAbove: 60, maxDrawn: 150 };
+  const expanded = new Set<string>();
+  let shown = collapseWaitGraph(g, culpritOf, expanded, limits);
+  // Open every group, one after the other, as the user clicks them: in the end every node is drawn.
+  for (let guard = 0; guard < 20 && shown.groups > 0; guard++) {
+    const group = shown.nodes.find((n) => n.members)!;
+    expanded.add(group.id);
+    const next = collapseWaitGraph(g, culpritOf, expanded, limits);
+    checkInvariants(g, next, culpritOf);
+    for (const id of group.members!) assert.ok(next.nodes.some((n) => n.id === id), `${id} of the opened ${group.id} is drawn`);
+    shown = next;
+  }
+  assert.equal(shown.groups, 0);
+  assert.equal(shown.nodes.length, g.nodes.length);
+});
