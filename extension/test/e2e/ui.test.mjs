@@ -812,6 +812,35 @@ async function hideSideBar() {
 }
 
 const scenes = {
+  /** The panel of samples/10: findings, the lifecycle graph of the short preadv2, latency, timeline. */
+  'panel-trace': async () => {
+    await closeAllEditors();
+    await hidePanel();
+    await openFile(HOSTILE.file);
+    await analysed();
+    await drv.command(iolens.commands.showSummary);
+    const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+    const finding = view.locator('#iolens-findings .finding', { hasText: `line ${HOSTILE.short.line}` }).first();
+    await finding.waitFor();
+    await finding.locator('vscode-link', { hasText: 'lifecycle' }).click();
+    await view.locator('#iolens-lifecycle .lc-graph svg.lc-svg').first().waitFor({ timeout: 30_000 });
+    await view.locator('#iolens-timeline .tl[data-total]').waitFor({ timeout: 30_000 });
+    await view.locator('#iolens-title').scrollIntoViewIfNeeded();
+  },
+  /** The panel's timeline and event table (samples/10). */
+  'panel-timeline-table': async () => {
+    const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+    await view.locator('#iolens-timeline .tl[data-total]').waitFor({ timeout: 30_000 });
+    await view.locator('#iolens-timeline').scrollIntoViewIfNeeded();
+  },
+  /** The collapsed wait-for graph of 400 blocked tasks and their rows. */
+  'panel-wait-graph': async () => {
+    await closeAllEditors();
+    await openKernelLogSummary('many-hung-tasks.log', { keepEditors: true });
+    const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+    await view.locator('#iolens-wait-graph[aria-busy="false"] svg.wg').waitFor({ timeout: 60_000 });
+    await view.locator('#iolens-blocked').scrollIntoViewIfNeeded();
+  },
   /** The hover of the short read with its request lifecycle (samples/10 trace.txt line 369). */
   'hover-request': async () => {
     await closeAllEditors();
