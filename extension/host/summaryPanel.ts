@@ -212,6 +212,11 @@ export class SummaryPanel implements vscode.Disposable {
   .findings-filter input { width: 24em; }
   .ev-filter-text input { width: 18em; } .ev-filter-events input { width: 14em; } .ev-filter-pid input, .ev-filter-cpu input { width: 5em; }
   .ev-status { margin: 2px 0 4px; }
+  .ev-chip { display: inline-flex; gap: 6px; align-items: center; margin: 2px 0; padding: 1px 8px; border-radius: 10px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+  .ev-chip[hidden] { display: none; }
+  .ev-chip-clear { font: inherit; background: none; border: none; color: inherit; cursor: pointer; }
+  .lat-bar[role="button"] { cursor: pointer; }
+  .lat-bar:focus-visible { outline: 2px solid var(--vscode-focusBorder); }
   .ev-grid { border: 1px solid var(--vscode-panel-border); font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); overflow-x: auto; }
   .ev-head, .ev-viewport { min-width: 72em; }
   .ev-grid:focus-visible { outline: 1px solid var(--vscode-focusBorder); }

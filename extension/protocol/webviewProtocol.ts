@@ -106,6 +106,16 @@ export function parseEventFilter(raw: unknown): EventFilter | undefined {
     if (typeof f['textIgnoreCase'] !== 'boolean') return undefined;
     out.textIgnoreCase = f['textIgnoreCase'];
   }
+  if (f['latency'] !== undefined) {
+    const l = f['latency'] as Record<string, unknown> | null;
+    if (typeof l !== 'object' || l === null) return undefined;
+    const layer = l['layer'];
+    if (typeof layer !== 'string' || !(LAYERS as readonly string[]).includes(layer)) return undefined;
+    if (typeof l['op'] !== 'string' || l['op'].length > 200 || typeof l['device'] !== 'string' || l['device'].length > 64) return undefined;
+    if (typeof l['stage'] !== 'string' || !STAGES.includes(l['stage'])) return undefined;
+    if (!isFiniteNumber(l['loNs']) || !isFiniteNumber(l['hiNs']) || l['loNs'] < 0 || l['hiNs'] <= l['loNs']) return undefined;
+    out.latency = { layer: layer as RequestLayer, op: l['op'], device: l['device'], stage: l['stage'], loNs: l['loNs'], hiNs: l['hiNs'] };
+  }
   return out;
 }
 
@@ -132,8 +142,10 @@ function parseRequest(m: Record<string, unknown>, p: Record<string, unknown>): P
 /** What a view calls to ask the host to reveal a line. */
 export type RevealLine = (file: string, line: number) => void;
 
-/** The request layers a page may ask to expand (RequestLayer). */
+/** The request layers a page may name (RequestLayer). */
 const LAYERS: readonly RequestLayer[] = ['syscall', 'io_uring', 'fs', 'block', 'ordered-extent'];
+/** Latency stages: a request's total, or a btt stage. */
+const STAGES: readonly string[] = ['total', 'Q2G', 'G2I', 'I2D', 'Q2D', 'D2C', 'Q2C'];
 
 /** Validates an untrusted message from the webview; undefined when it is not one we know. */
 export function parseFromWebview(msg: unknown): FromWebviewMessage | undefined {

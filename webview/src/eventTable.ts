@@ -10,7 +10,7 @@
  * the editor's cursor selects the row of the event at or before it (`cursor`). Text is set with
  * `textContent` only.
  */
-import type { EventFilter, EventPage } from '../../extension/engine/contracts/query';
+import type { EventFilter, EventPage, LatencyBin } from '../../extension/engine/contracts/query';
 import type { PanelMethods } from '../../extension/protocol/webviewProtocol';
 import { el } from './el';
 import { ns } from './renderLatency';
@@ -33,6 +33,8 @@ export interface EventTable {
   readonly element: HTMLElement;
   /** The editor's cursor is on `line`: select the event there (or the last matching one before it). */
   cursor(line: number): void;
+  /** Only the events of the requests of a latency bin (undefined: all again), shown as a removable chip. */
+  setLatency(bin: LatencyBin | undefined, label?: string): void;
 }
 
 const COLUMNS = ['time (s)', 'delta', 'CPU', 'task', 'event', 'fields'] as const;
@@ -53,6 +55,8 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   for (const [k, f] of Object.entries(inputs)) f.input.value = initial[k as keyof TableInputs] ?? '';
   /** Absolute ns of the first event (times in the filter are absolute; the table shows them from the start). */
   let startAbsNs: number | undefined;
+  const chip = el('div', undefined, 'ev-chip');
+  chip.hidden = true;
   const status = el('div', 'Loading events…', 'ev-status muted');
   status.setAttribute('aria-live', 'polite');
 
@@ -75,7 +79,8 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   const layer = el('div', undefined, 'ev-layer');
   viewport.append(spacer, layer);
   grid.append(head, viewport);
-  root.append(bar, status, grid);
+  root.append(bar, chip, status, grid);
+  let latency: LatencyBin | undefined;
 
   let filter: EventFilter = {};
   let generation = 0;
@@ -235,6 +240,7 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     if (from.input.value.trim() !== '' && Number.isFinite(fromS)) f.from = base + fromS;
     const toS = Number(to.input.value);
     if (to.input.value.trim() !== '' && Number.isFinite(toS)) f.to = base + toS;
+    if (latency !== undefined) f.latency = latency;
     onInputs(Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, x.input.value]).filter(([, v]) => v !== '')));
     filter = f;
     generation++;
@@ -268,6 +274,19 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   } else load(0);
   return {
     element: root,
+    setLatency(bin: LatencyBin | undefined, label = ''): void {
+      latency = bin;
+      chip.replaceChildren();
+      chip.hidden = bin === undefined;
+      if (bin !== undefined) {
+        const clear = el('button', '✕', 'ev-chip-clear');
+        clear.type = 'button';
+        clear.setAttribute('aria-label', 'show all requests again');
+        clear.addEventListener('click', () => this.setLatency(undefined));
+        chip.append(el('span', `requests of the latency bin ${label} `), clear);
+      }
+      apply();
+    },
     cursor(line: number): void {
       const mine = generation;
       void host.request('rowIndexOfLine', { filter, line }).then((r) => {

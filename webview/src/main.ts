@@ -241,7 +241,11 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       const section = document.getElementById('iolens-latency');
       const body = document.getElementById('iolens-latency-body');
       if (section && body) {
-        renderLatency(body, msg.params.groups);
+        renderLatency(body, msg.params.groups, (bin, label) => {
+          if (!table) return;
+          table.t.setLatency(bin, label);
+          document.getElementById('iolens-table')?.scrollIntoView({ block: 'start' });
+        });
         section.hidden = false;
       }
       return;

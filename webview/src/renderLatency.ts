@@ -3,9 +3,10 @@
  * `total` or a btt stage Q2G, G2I, I2D, Q2D, D2C, Q2C) with its count and percentiles, block requests and
  * their btt stages first; selecting a row (click, or Enter / Space on the focused row) draws its histogram:
  * log-scale bins as SVG bars with the p50 / p90 / p99 marks, `role="img"` with a summary in words, and the
- * bins' numbers as a table for screen readers (and for the tests). Values are nanoseconds from the engine.
+ * bins' numbers as a table for screen readers (and for the tests). Selecting a bar (click, Enter) filters
+ * the event table to the events of that bin's requests. Values are nanoseconds from the engine.
  */
-import type { LatencyGroup } from '../../extension/engine/contracts/query';
+import type { LatencyBin, LatencyGroup } from '../../extension/engine/contracts/query';
 import { el, svgEl } from './el';
 
 export function ns(v: number): string {
@@ -29,7 +30,10 @@ function order(a: LatencyGroup, b: LatencyGroup): number {
 }
 
 /** Fills `container`; returns the number of distributions. */
-export function renderLatency(container: HTMLElement, groups: readonly LatencyGroup[]): number {
+/** Called with a bin the user selected and its words (`block read 7:0 Q2C 100.0 µs–177.8 µs`). */
+export type OnBin = (bin: LatencyBin, label: string) => void;
+
+export function renderLatency(container: HTMLElement, groups: readonly LatencyGroup[], onBin: OnBin = () => undefined): number {
   container.replaceChildren();
   if (groups.length === 0) {
     container.append(el('div', 'No completed requests with latencies in this trace.', 'muted'));
@@ -46,7 +50,7 @@ export function renderLatency(container: HTMLElement, groups: readonly LatencyGr
   const rows: HTMLTableRowElement[] = [];
   const select = (i: number): void => {
     for (const [k, r] of rows.entries()) r.setAttribute('aria-selected', String(k === i));
-    drawHistogram(chart, sorted[i]!);
+    drawHistogram(chart, sorted[i]!, onBin);
   };
   for (const [i, g] of sorted.entries()) {
     const tr = el('tr', undefined, 'lat-row');
@@ -86,7 +90,7 @@ const H = 180;
 const PAD = { left: 44, right: 12, top: 12, bottom: 36 };
 
 /** The histogram of one distribution: bars per bin (equal widths: the bins are log-scale), percentile marks. */
-function drawHistogram(container: HTMLElement, g: LatencyGroup): void {
+function drawHistogram(container: HTMLElement, g: LatencyGroup, onBin: OnBin): void {
   container.replaceChildren();
   const title = `${g.layer} ${g.op} ${g.device} ${g.stage}`;
   container.append(el('h4', `${title}: ${g.count.toLocaleString()} requests, p50 ${ns(g.p50)}, p90 ${ns(g.p90)}, p99 ${ns(g.p99)}, max ${ns(g.max)}`, 'lat-title'));
@@ -106,9 +110,24 @@ function drawHistogram(container: HTMLElement, g: LatencyGroup): void {
     const h = (b.count / max) * plotH;
     const bar = svgEl('rect', { x: PAD.left + i * bw + 1, y: PAD.top + plotH - h, width: Math.max(1, bw - 2), height: h, class: 'lat-bar' });
     bar.setAttribute('data-count', String(b.count));
+    bar.setAttribute('data-lo', String(b.lo));
+    bar.setAttribute('data-hi', String(b.hi));
     const t = svgEl('title');
-    t.textContent = `${ns(b.lo)} – ${ns(b.hi)}: ${b.count} request${b.count === 1 ? '' : 's'}`;
+    t.textContent = `${ns(b.lo)} – ${ns(b.hi)}: ${b.count} request${b.count === 1 ? '' : 's'} (select to list their events)`;
     bar.append(t);
+    if (b.count > 0) {
+      bar.setAttribute('tabindex', '0');
+      bar.setAttribute('role', 'button');
+      bar.setAttribute('aria-label', `${ns(b.lo)} to ${ns(b.hi)}: ${b.count} requests; show their events`);
+      const pick = (): void => onBin({ layer: g.layer, op: g.op, device: g.device, stage: g.stage, loNs: b.lo, hiNs: b.hi }, `${title} ${ns(b.lo)}–${ns(b.hi)}`);
+      bar.addEventListener('click', pick);
+      bar.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          pick();
+        }
+      });
+    }
     svg.append(bar);
     if (i % Math.max(1, Math.ceil(bins.length / 8)) === 0) {
       const tick = svgEl('text', { x: PAD.left + i * bw, y: PAD.top + plotH + 14, class: 'lat-tick', 'text-anchor': 'start' });

@@ -148,6 +148,20 @@ export interface EventFilter {
   readonly text?: string;
   /** Match `text` ignoring case (Unicode lower case of both). */
   readonly textIgnoreCase?: boolean;
+  /** The events of the requests of one latency histogram bin (and their child requests). */
+  readonly latency?: LatencyBin;
+}
+
+/** One bin of a latency distribution (LatencyGroup): its keys and its range [loNs, hiNs). */
+export interface LatencyBin {
+  readonly layer: RequestLayer;
+  readonly op: string;
+  /** `7:0`, `unknown`, or `all`. */
+  readonly device: string;
+  /** `total` or a btt stage. */
+  readonly stage: string;
+  readonly loNs: number;
+  readonly hiNs: number;
 }
 
 /** A page of events as columns (typed arrays travel without per-row objects). */

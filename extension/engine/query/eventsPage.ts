@@ -12,6 +12,7 @@ import type { Finding } from '../contracts/finding';
 import type { EventFilter, EventPage, FieldView, RowIndex } from '../contracts/query';
 import { clockScale, type TraceModel } from '../model/fileModel';
 import type { RequestView } from '../requests/requestView';
+import { requestsInBin } from './latencyGroups';
 import { LineHeader } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
 import { CHUNK_ROWS } from '../store/chunkedColumn';
@@ -355,10 +356,11 @@ export class EventsQuery {
         if (r >= 0) rows!.add(r);
       }
     };
-    if ((f.requests && f.requests.length > 0) || (f.findings && f.findings.length > 0)) {
+    if ((f.requests && f.requests.length > 0) || (f.findings && f.findings.length > 0) || f.latency !== undefined) {
       rows = new Set();
       const v = this.model.requests;
-      for (const id of f.requests ?? []) {
+      const ids = f.latency !== undefined ? [...(f.requests ?? []), ...requestsInBin(v, f.latency)] : (f.requests ?? []);
+      for (const id of ids) {
         if (!(id >= 0 && id < v.count)) continue;
         const visit = (r: number, depth: number): void => {
           addLines(v.lines(r));
@@ -462,6 +464,7 @@ export function isEmptyFilter(f: EventFilter): boolean {
     !(f.inodes && f.inodes.length > 0) &&
     !(f.requests && f.requests.length > 0) &&
     !(f.findings && f.findings.length > 0) &&
+    f.latency === undefined &&
     f.from === undefined &&
     f.to === undefined &&
     f.fromLine === undefined &&

@@ -5,7 +5,7 @@
  * log-scale bins (a fixed number per decade, edges at powers of 10^(1/n) ns). Block requests merged into
  * another (block_rq_merge) are left out, as in the report's btt table.
  */
-import type { LatencyGroup, LatencyQuery } from '../contracts/query';
+import type { LatencyBin, LatencyGroup, LatencyQuery } from '../contracts/query';
 import type { RequestLayer } from '../contracts/report';
 import { devName } from '../lifecycle/devName';
 import { LAYER_CODE, LAYERS, requestLatency, type RequestView } from '../requests/requestView';
@@ -172,4 +172,26 @@ export function groupsOf(cells: readonly Cell[], q: LatencyQuery = {}): LatencyG
 /** The latency groups of one or several files' requests that match the query. */
 export function latencyGroups(views: readonly RequestView[], q: LatencyQuery = {}): LatencyGroup[] {
   return groupsOf(collectLatencies(views), q);
+}
+
+/**
+ * The requests of one histogram bin: those the latency groups count in (layer, op, device or `all`, stage)
+ * with a latency in [loNs, hiNs), by the same rules (merged block requests left out).
+ */
+export function requestsInBin(v: RequestView, bin: LatencyBin): number[] {
+  const out: number[] = [];
+  const code = LAYER_CODE[bin.layer as keyof typeof LAYER_CODE];
+  if (code === undefined) return out;
+  for (let r = 0; r < v.count; r++) {
+    if (v.layerCode(r) !== code || v.op(r) !== bin.op) continue;
+    if (code === LAYER_CODE.block && v.block.get(r, 'mergedInto') !== undefined) continue;
+    if (requestLatency(v, r) === undefined) continue;
+    if (bin.device !== 'all') {
+      const dev = v.dev(r);
+      if ((dev >= 0 ? devName(dev) : 'unknown') !== bin.device) continue;
+    }
+    const x = bin.stage === 'total' ? requestLatency(v, r) : code === LAYER_CODE.block && (BTT as readonly string[]).includes(bin.stage) ? v.block.get(r, bin.stage as (typeof BTT)[number]) : undefined;
+    if (x !== undefined && x >= bin.loNs && x < bin.hiNs) out.push(r);
+  }
+  return out;
 }

@@ -125,12 +125,16 @@ test('the panel of a trace shows its latency: the block Q2C row and histogram ag
   const raw = readFileSync(path.join(paths.fixtures, 'kernel.trace'), 'utf8').split('\n');
   const queued = new Map();
   const q2c = [];
+  const bySector = [];
   for (const l of raw) {
     const m = /\s(\d+\.\d+): block_(bio_queue|rq_complete): 7,0 (R\w*) (?:\(\) )?(\d+) \+ \d+/.exec(l);
     if (!m) continue;
     const t = Math.round(Number(m[1]) * 1e6) * 1e3;
     if (m[2] === 'bio_queue') queued.set(m[4], t);
-    else if (queued.has(m[4])) q2c.push(t - queued.get(m[4]));
+    else if (queued.has(m[4])) {
+      q2c.push(t - queued.get(m[4]));
+      bySector.push({ sector: m[4], q2c: t - queued.get(m[4]) });
+    }
   }
   if (q2c.length === 0) throw new Error('kernel.trace has no read completions');
   q2c.sort((a, b) => a - b);
@@ -161,6 +165,28 @@ test('the panel of a trace shows its latency: the block Q2C row and histogram ag
   await view.locator('#iolens-latency').scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   await shot('04b-latency');
+  // The bin of the fastest read lists its request's events in the event table: the raw block lines of that
+  // request (its sector and size on every block event).
+  const fastest = bySector.reduce((a, b) => (b.q2c < a.q2c ? b : a));
+  const bar = await view.locator('#iolens-latency svg.lat-hist rect.lat-bar[role="button"]').evaluateAll(
+    (rs, x) => rs.findIndex((r) => Number(r.getAttribute('data-lo')) <= x && x < Number(r.getAttribute('data-hi'))),
+    fastest.q2c,
+  );
+  if (bar < 0) throw new Error(`no histogram bar holds ${fmtNs(fastest.q2c)}`);
+  const barEl = view.locator('#iolens-latency svg.lat-hist rect.lat-bar[role="button"]').nth(bar);
+  const [lo, hi] = [Number(await barEl.getAttribute('data-lo')), Number(await barEl.getAttribute('data-hi'))];
+  const inBin = bySector.filter((r) => lo <= r.q2c && r.q2c < hi);
+  const lines = raw.filter((l) => inBin.some((r) => new RegExp(`: block_\\w+: 7,0 .*\\b${r.sector} \\+ \\d+`).test(l))).length;
+  await view.locator('#iolens-latency svg.lat-hist rect.lat-bar[role="button"]').nth(bar).click();
+  await view.locator('#iolens-table .ev-chip', { hasText: 'requests of the latency bin' }).waitFor();
+  const tableRoot = view.locator('#iolens-table .ev-table');
+  const binCount = Number(await view.locator('#iolens-latency svg.lat-hist rect.lat-bar[role="button"]').nth(bar).getAttribute('data-count'));
+  if (binCount !== inBin.length) throw new Error(`the bin holds ${binCount} requests; the raw timestamps put ${inBin.length} there`);
+  await until('the bin\'s events in the table', async () => ((await tableRoot.getAttribute('data-total')) === String(lines) ? true : undefined), 30_000).catch(async () => {
+    throw new Error(`the table lists ${await tableRoot.getAttribute('data-total')} events for the bin, the raw file has ${lines} block lines of its request`);
+  });
+  await view.locator('#iolens-table .ev-chip-clear').click();
+  await view.locator('#iolens-table .ev-chip').waitFor({ state: 'hidden' });
 });
 
 test('the event table of kernel.trace: every event, a text filter with grep\'s count, a row reveals its line, the editor\'s cursor selects its row', async () => {

@@ -24,6 +24,15 @@ test('eventsPage and rowIndexOfLine requests: accepted when well formed, refused
   for (const m of bad) assert.equal(parseFromWebview(m), undefined, JSON.stringify(m).slice(0, 120));
 });
 
+test('filters: a latency bin is accepted with a known layer and stage and a range only', () => {
+  const latency = { layer: 'block', op: 'read', device: '7:0', stage: 'Q2C', loNs: 100_000, hiNs: 177_828 };
+  assert.deepEqual(parseEventFilter({ latency }), { latency });
+  assert.equal(parseEventFilter({ latency: { ...latency, layer: 'kernel' } }), undefined);
+  assert.equal(parseEventFilter({ latency: { ...latency, stage: 'X2Y' } }), undefined);
+  assert.equal(parseEventFilter({ latency: { ...latency, hiNs: 50 } }), undefined);
+  assert.equal(parseEventFilter({ latency: null }), undefined);
+});
+
 test('filters: unknown fields dropped, types enforced', () => {
   assert.deepEqual(parseEventFilter({ text: 'a', textIgnoreCase: true, fromLine: 3, evil: '<img>' }), { text: 'a', textIgnoreCase: true, fromLine: 3 });
   assert.equal(parseEventFilter({ textIgnoreCase: 'yes' }), undefined);
