@@ -571,7 +571,7 @@ test('hover on the short io_uring read (line 734): the task name [pwn](command:â
   await drv.mouseAway();
 });
 
-test('the panel draws the lifecycle graph of a finding\'s request (hostile-names.trace): syscall -> fs -> block, the short read marked, names as text; a node reveals its line', async () => {
+test('the panel draws the lifecycle graph of a finding\'s request (hostile-names.trace): syscall -> fs -> block, the short read marked, names as text in the graph, the table and the timeline; a node reveals its line', async () => {
   await closeAllEditors();
   await quickInput(keys.quickOpen, HOSTILE.file, HOSTILE.file);
   await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
@@ -605,6 +605,18 @@ test('the panel draws the lifecycle graph of a finding\'s request (hostile-names
   if (dialogs.length > 0) throw new Error(`dialogs opened: ${dialogs.join(' | ')}`);
   await view.locator('#iolens-lifecycle').scrollIntoViewIfNeeded();
   await shot('09c-lifecycle-graph');
+  // The event table and the timeline show the hostile task names as text too.
+  await view.locator('#iolens-table .ev-filter-pid input').fill(String(HOSTILE.short.pid));
+  await view.locator('#iolens-table .ev-filter-pid input').press('Enter');
+  const taskCell = view.locator('#iolens-table .ev-layer .ev-row[data-index="0"] .ev-c-task');
+  await until('a row of the renamed task', async () => ((await taskCell.textContent()) === `${HOSTILE.short.comm}:${HOSTILE.short.pid}` ? true : undefined), 30_000).catch(async () => {
+    throw new Error(`the task cell reads ${JSON.stringify(await taskCell.textContent())}, expected ${JSON.stringify(`${HOSTILE.short.comm}:${HOSTILE.short.pid}`)}`);
+  });
+  await view.locator('#iolens-timeline .tl-by', { hasText: 'by task' }).click();
+  await until('task lanes', async () => (Number(await view.locator('#iolens-timeline .tl').getAttribute('data-lanes')) > 1 ? true : undefined), 30_000);
+  if ((await view.locator('img').count()) !== 0 || dialogs.length > 0) throw new Error('the table or the timeline turned a task name into markup');
+  await view.locator('#iolens-table .ev-filter-pid input').fill('');
+  await view.locator('#iolens-table .ev-filter-pid input').press('Enter');
   const block = nodes.and(view.locator('[data-layer="block"]')).first();
   const blockLine = Number(await block.getAttribute('data-line'));
   await block.click();
