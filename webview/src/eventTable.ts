@@ -11,9 +11,9 @@
  * `textContent` only.
  */
 import type { EventFilter, EventPage, LatencyBin } from '../../extension/engine/contracts/query';
-import type { PanelMethods } from '../../extension/protocol/webviewProtocol';
 import { el } from './el';
-import { ns } from './renderLatency';
+import { ns } from './format';
+import type { PanelHost } from './panelHost';
 
 const ROW_H = 22;
 const PAGE_ROWS = 200;
@@ -21,10 +21,7 @@ const CACHED_PAGES = 40;
 const MAX_SCROLL_PX = 8_000_000;
 const VIEW_ROWS = 18;
 
-export interface TableHost {
-  request<M extends keyof PanelMethods>(method: M, params: PanelMethods[M]['params']): Promise<PanelMethods[M]['result']>;
-  reveal(file: string, line: number): void;
-}
+export type TableHost = PanelHost;
 
 /** The filter bar's inputs as typed (kept across a reload with the page's state). */
 export type TableInputs = Partial<Record<'text' | 'events' | 'pid' | 'cpu' | 'dev' | 'ino' | 'from' | 'to', string>>;

@@ -7,6 +7,8 @@ import type { WaitGraph } from '../../extension/engine/contracts/report';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
 import type { ShownEdge, ShownGraph, ShownNode } from '../../extension/engine/contracts/waitGraphCollapse';
 import { layoutInWorker } from './elkClient';
+import { textMeasurer } from './format';
+import { GRAPH_LAYOUT_OPTIONS } from '../../extension/engine/contracts/graphLayout';
 /** Labels longer than this are shortened in the drawing (the full text is in the tooltip). */
 export const MAX_LABEL_CHARS = 40;
 
@@ -73,16 +75,7 @@ export async function layoutWaitGraph(graph: ShownGraph): Promise<WaitGraphLayou
   const texts = new Map(kept.map((n) => [n.id, shortLabel(n.label)]));
   const root: ElkNode = {
     id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.spacing.nodeNode': '18',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
-      'elk.spacing.edgeLabel': '2',
-      'elk.spacing.componentComponent': '24',
-      'elk.padding': '[top=8,left=8,bottom=8,right=8]',
-    },
+    layoutOptions: { ...GRAPH_LAYOUT_OPTIONS },
     children: kept.map((n) => ({
       id: n.id,
       width: Math.ceil(measure(texts.get(n.id) ?? '', FONT_PX)) + 2 * NODE_PADDING_X + (n.kind === 'resource' ? NODE_HEIGHT / 2 : 0) + (n.members ? 8 : 0),
@@ -119,15 +112,4 @@ export async function layoutWaitGraph(graph: ShownGraph): Promise<WaitGraphLayou
     placedEdges.push({ edge, points, labelAt, inCycle: cycles.edges.has(`${edge.from}\u0000${edge.to}`) });
   }
   return { width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), nodes, edges: placedEdges, layoutMs: ms };
-}
-
-/** Text width in the panel's font (canvas measureText), or an estimate when no 2D context exists. */
-function textMeasurer(): (text: string, px: number) => number {
-  const ctx = document.createElement('canvas').getContext('2d');
-  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
-  return (text, px) => {
-    if (!ctx) return text.length * px * 0.6;
-    ctx.font = `${px}px ${family}`;
-    return ctx.measureText(text).width;
-  };
 }

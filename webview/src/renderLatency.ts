@@ -8,13 +8,8 @@
  */
 import type { LatencyBin, LatencyGroup } from '../../extension/engine/contracts/query';
 import { el, svgEl } from './el';
+import { ns } from './format';
 
-export function ns(v: number): string {
-  if (v < 1e3) return `${Math.round(v)} ns`;
-  if (v < 1e6) return `${(v / 1e3).toFixed(1)} µs`;
-  if (v < 1e9) return `${(v / 1e6).toFixed(2)} ms`;
-  return `${(v / 1e9).toFixed(2)} s`;
-}
 
 const LAYER_ORDER: Readonly<Record<string, number>> = { block: 0, bio: 1, iomap: 2, fs: 3, 'ordered-extent': 4, io_uring: 5, syscall: 6 };
 const STAGE_ORDER: Readonly<Record<string, number>> = { Q2C: 0, Q2D: 1, D2C: 2, Q2G: 3, G2I: 4, I2D: 5, total: 6 };

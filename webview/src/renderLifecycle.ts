@@ -10,6 +10,7 @@ import type { RequestLayer } from '../../extension/engine/contracts/report';
 import { renderLifecycleGraph } from './renderLifecycleGraph';
 import type { RevealLine } from '../../extension/protocol/webviewProtocol';
 import { el } from './el';
+import { ns } from './format';
 import { link } from './toolkit';
 
 const MAX_NODES = 400;
@@ -60,13 +61,6 @@ export function renderLifecycle(container: HTMLElement, shown: LifecycleShown, r
     if (chain.nodes.length > MAX_NODES) container.append(el('div', `… and ${chain.nodes.length - MAX_NODES} more requests.`, 'muted'));
   }
   return shownRows;
-}
-
-function ns(v: number): string {
-  if (v < 1e3) return `${Math.round(v)} ns`;
-  if (v < 1e6) return `${(v / 1e3).toFixed(1)} µs`;
-  if (v < 1e9) return `${(v / 1e6).toFixed(2)} ms`;
-  return `${(v / 1e9).toFixed(2)} s`;
 }
 
 function nodeRow(n: RequestNode, file: string, reveal: RevealLine): HTMLElement {

@@ -12,6 +12,7 @@ import type { RequestLayer } from '../../extension/engine/contracts/report';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import { el, svgEl } from './el';
 import { layoutInWorker } from './elkClient';
+import { textMeasurer } from './format';
 
 const NODE_H = 40;
 const PAD_X = 10;
@@ -118,15 +119,4 @@ function drawNode(n: LifecycleNode, x: number, y: number, w: number, file: strin
     }
   });
   return g;
-}
-
-/** Text width in the panel's font (canvas measureText), or an estimate when no 2D context exists. */
-function textMeasurer(): (text: string, px: number) => number {
-  const ctx = document.createElement('canvas').getContext('2d');
-  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
-  return (text, px) => {
-    if (!ctx) return text.length * px * 0.6;
-    ctx.font = `${px}px ${family}`;
-    return ctx.measureText(text).width;
-  };
 }

@@ -11,18 +11,17 @@
  * selected bar.
  */
 import type { LaneBy, TimelineBars, TimelineLanes, TimelineOverview } from '../../extension/engine/contracts/query';
-import type { PanelMethods } from '../../extension/protocol/webviewProtocol';
 import { el } from './el';
-import { ns } from './renderLatency';
+import { ns } from './format';
+import type { PanelHost } from './panelHost';
 
 const LANE_H = 20;
 const LABEL_W = 130;
 const OVERVIEW_H = 34;
 const MAX_LANES_DRAWN = 60;
 
-export interface TimelineHost {
-  request<M extends keyof PanelMethods>(method: M, params: PanelMethods[M]['params']): Promise<PanelMethods[M]['result']>;
-  reveal(file: string, line: number): void;
+export interface TimelineHost extends PanelHost {
+  /** Shows the lifecycle of the requests of a line in the panel. */
   lifecycle(file: string, line: number): void;
 }
 

@@ -28,9 +28,10 @@ async function analyse(deps: PanelCommandDeps, view: TraceView): Promise<Analysi
   return (await view.ready()).report;
 }
 
-function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport): SummaryPanel {
+/** The panel of `view`, shown with `report`; its latency is asked for unless the caller sends it (`latency: false`). */
+function panel(deps: PanelCommandDeps, view: TraceView, report: AnalysisReport, { latency = true } = {}): SummaryPanel {
   const p = SummaryPanel.createOrShow(deps.extensionUri, { key: view.session, title: view.label, report }, actions(deps, view, report));
-  withLatency(deps, p, view, report);
+  if (latency) withLatency(deps, p, view, report);
   return p;
 }
 
@@ -186,7 +187,7 @@ export function panelCommands(deps: PanelCommandDeps): vscode.Disposable[] {
       const report = await analyse(deps, view);
       const groups = await deps.engine.request('latency', { doc: view.session, query: {} });
       if (groups.length === 0) void vscode.window.showInformationMessage(`iolens: no completed requests with latencies in ${view.label}.`);
-      const p = panel(deps, view, report);
+      const p = panel(deps, view, report, { latency: false });
       p.post({ kind: 'notify', method: 'showLatency', params: { groups } });
       p.post({ kind: 'notify', method: 'focus', params: { section: 'latency' } });
       return { groups: groups.length, requests: groups.filter((g) => g.stage === 'total' && g.device === 'all').reduce((n, g) => n + g.count, 0) };

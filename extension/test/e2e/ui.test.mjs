@@ -112,7 +112,7 @@ test('"iolens: Show Panel" opens the summary webview with the event counts', asy
   await shot('04-summary-webview');
 });
 
-/** The panel's duration format (webview/src/renderLatency.ts `ns`), for comparing with raw timestamps. */
+/** The panel's duration format (webview/src/format.ts `ns`), for comparing with raw timestamps. */
 function fmtNs(v) {
   if (v < 1e3) return `${Math.round(v)} ns`;
   if (v < 1e6) return `${(v / 1e3).toFixed(1)} µs`;
