@@ -199,7 +199,7 @@ export class SummaryPanel implements vscode.Disposable {
   .lc-gdetail { font-size: 11px; fill: var(--vscode-descriptionForeground); }
   .tl { position: relative; }
   .tl-bar { display: flex; gap: 6px; align-items: center; margin: 4px 0; flex-wrap: wrap; }
-  .tl-bar button { font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: none; padding: 1px 8px; cursor: pointer; }
+  .tl-bar button { font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: 1px solid var(--vscode-button-border, transparent); padding: 1px 8px; cursor: pointer; }
   .tl-bar button[aria-pressed="true"] { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
   .tl-overview, .tl-canvas { display: block; }
   .tl-canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
@@ -208,7 +208,7 @@ export class SummaryPanel implements vscode.Disposable {
   .ev-filter { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 4px 0; }
   .ev-field { display: inline-flex; gap: 4px; align-items: center; }
   .ev-field input { font: inherit; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
-  .ev-filter-dev input, .ev-filter-ino input, .ev-filter-from input, .ev-filter-to input { width: 7em; }
+  .ev-filter-dev input, .ev-filter-ino input, .ev-filter-req input, .ev-filter-from input, .ev-filter-to input { width: 7em; }
   .findings-filter input { width: 24em; }
   .ev-filter-text input { width: 18em; } .ev-filter-events input { width: 14em; } .ev-filter-pid input, .ev-filter-cpu input { width: 5em; }
   .ev-status { margin: 2px 0 4px; }
@@ -226,9 +226,22 @@ export class SummaryPanel implements vscode.Disposable {
   .ev-head { cursor: default; font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); }
   .ev-row:hover:not(.ev-head) { background: var(--vscode-list-hoverBackground); }
   .ev-selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
+  /* High-contrast themes draw selection and focus as borders (their selection backgrounds may be none). */
+  body.vscode-high-contrast .ev-selected, body.vscode-high-contrast-light .ev-selected,
+  body.vscode-high-contrast .lat-row[aria-selected="true"], body.vscode-high-contrast-light .lat-row[aria-selected="true"] {
+    outline: 1px dashed var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -1px;
+  }
+  body.vscode-high-contrast .ev-grid, body.vscode-high-contrast-light .ev-grid, body.vscode-high-contrast .tl-canvas, body.vscode-high-contrast-light .tl-canvas {
+    border: 1px solid var(--vscode-contrastBorder);
+  }
+  body.vscode-high-contrast .tl-bar button[aria-pressed="true"], body.vscode-high-contrast-light .tl-bar button[aria-pressed="true"] {
+    outline: 2px solid var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -2px;
+  }
   .ev-cell { padding: 0 6px; overflow: hidden; text-overflow: ellipsis; flex: none; }
   .ev-c-time-s- { width: 9em; text-align: right; } .ev-c-delta { width: 8em; text-align: right; } .ev-c-cpu { width: 3em; text-align: right; }
-  .ev-c-task { width: 12em; } .ev-c-event { width: 13em; } .ev-c-fields { flex: 1; }
+  .ev-c-task { width: 12em; } .ev-c-event { width: 13em; } .ev-c-req { width: 5em; } .ev-c-fields { flex: 1; }
+  .ev-req { cursor: pointer; color: var(--vscode-textLink-foreground); }
+  .ev-req:hover { text-decoration: underline; }
   .lat-row { cursor: pointer; }
   .lat-row[aria-selected="true"] { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
   .lat-row:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
@@ -249,7 +262,7 @@ export class SummaryPanel implements vscode.Disposable {
   .wg-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--vscode-panel-border); }
   svg.wg { display: block; font-family: var(--vscode-font-family); max-width: 100%; height: auto; }
   .wg-scroll.wg-full svg.wg { max-width: none; }
-  .wg-size { margin: 4px 0; font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: none; padding: 2px 8px; cursor: pointer; }
+  .wg-size { margin: 4px 0; font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: 1px solid var(--vscode-button-border, transparent); padding: 2px 8px; cursor: pointer; }
   .wg-size:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .wg-group .wg-shape { fill: var(--vscode-charts-blue); stroke: var(--vscode-charts-blue); }
   .wg-node-label { font-size: 12px; fill: var(--vscode-foreground); pointer-events: none; }

@@ -175,6 +175,10 @@ export interface PanelState {
   readonly title: string;
   /** The event table's filter inputs as typed (the page restores them itself; the host ignores them). */
   readonly table?: Readonly<Record<string, string>>;
+  /** The line of the table's selected row (restored by the page: the row of that line is selected again). */
+  readonly selectedLine?: number;
+  /** The line whose request lifecycle was shown (the page asks for it again with `showLifecycleAt`). */
+  readonly lifecycleLine?: number;
 }
 
 /** Validates a state restored by VS Code (it comes from the untrusted page). */

@@ -2,11 +2,14 @@
  * eventTable: a virtual table over every event of a trace (1.6 M rows for corpus 06), as an ARIA grid.
  * The page never holds the trace: rows come in pages of PAGE_ROWS from the host (the engine worker), as
  * typed-array columns, kept in a small LRU cache; only the rows in view are in the DOM. A filter bar
- * (text as `grep -F`, event names, pid, CPU, device, inode, a time range from the first event) sets the
- * engine's filter and shows the matching total; its inputs are kept across a reload.
+ * (text as `grep -F`, event names, pid, CPU, device, inode, request ids, a time range from the first event)
+ * sets the engine's filter and shows the matching total; its inputs are kept across a reload. The `req`
+ * column names the request an event belongs to (the lowest layer when several share the line); clicking it
+ * lists that request's events and those of the requests below it (its bios, block requests).
  * Browsers cap an element's height (about 16.7 M px in Chromium; 1.6 M rows x 22 px is 35 M), so the
  * scroll range is capped at MAX_SCROLL_PX and mapped linearly onto the rows. Selecting a row (click, or
- * Enter after moving with the arrow keys, Page Up/Down, Home/End) reveals its line in the editor; moving
+ * Enter after moving with the arrow keys, Page Up/Down, Home/End) reveals its line in the editor (`r` lists
+ * its request's events); moving
  * the editor's cursor selects the row of the event at or before it (`cursor`). Text is set with
  * `textContent` only.
  */
@@ -24,7 +27,7 @@ const VIEW_ROWS = 18;
 export type TableHost = PanelHost;
 
 /** The filter bar's inputs as typed (kept across a reload with the page's state). */
-export type TableInputs = Partial<Record<'text' | 'events' | 'pid' | 'cpu' | 'dev' | 'ino' | 'from' | 'to', string>>;
+export type TableInputs = Partial<Record<'text' | 'events' | 'pid' | 'cpu' | 'dev' | 'ino' | 'req' | 'from' | 'to', string>>;
 
 export interface EventTable {
   readonly element: HTMLElement;
@@ -32,11 +35,24 @@ export interface EventTable {
   cursor(line: number): void;
   /** Only the events of the requests of a latency bin (undefined: all again), shown as a removable chip. */
   setLatency(bin: LatencyBin | undefined, label?: string): void;
+  /** Only the events of these requests and of the requests below them (a chain's root: the whole chain). */
+  showRequests(ids: readonly number[]): void;
 }
 
-const COLUMNS = ['time (s)', 'delta', 'CPU', 'task', 'event', 'fields'] as const;
+const COLUMNS = ['time (s)', 'delta', 'CPU', 'task', 'event', 'req', 'fields'] as const;
+const REQ_COLUMN = COLUMNS.indexOf('req');
 
-export function createEventTable(file: string, host: TableHost, initial: TableInputs = {}, onInputs: (inputs: TableInputs) => void = () => undefined): EventTable {
+/** What the table restores after a reload and reports as it changes (kept in the page's state by main). */
+export interface TableMemory {
+  readonly inputs?: TableInputs;
+  /** The line of the row selected before (selected again once the restored filter has its first page). */
+  readonly selectedLine?: number;
+  onInputs?(inputs: TableInputs): void;
+  onSelect?(line: number): void;
+}
+
+export function createEventTable(file: string, host: TableHost, memory: TableMemory = {}): EventTable {
+  const initial = memory.inputs ?? {};
   const root = el('div', undefined, 'ev-table');
   const bar = el('div', undefined, 'ev-filter');
   const text = filterInput('text', 'text in the line (like grep -F)', 'ev-filter-text');
@@ -45,10 +61,11 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   const cpu = filterInput('CPU', 'CPU', 'ev-filter-cpu');
   const dev = filterInput('device', 'MAJ:MIN', 'ev-filter-dev');
   const ino = filterInput('inode', 'inode (decimal or 0x)', 'ev-filter-ino');
+  const req = filterInput('request', 'request ids', 'ev-filter-req');
   const from = filterInput('from', 's since start', 'ev-filter-from');
   const to = filterInput('to', 's since start', 'ev-filter-to');
-  bar.append(text.box, events.box, pid.box, cpu.box, dev.box, ino.box, from.box, to.box);
-  const inputs = { text, events, pid, cpu, dev, ino, from, to } as const;
+  bar.append(text.box, events.box, pid.box, cpu.box, dev.box, ino.box, req.box, from.box, to.box);
+  const inputs = { text, events, pid, cpu, dev, ino, req, from, to } as const;
   for (const [k, f] of Object.entries(inputs)) f.input.value = initial[k as keyof TableInputs] ?? '';
   /** Absolute ns of the first event (times in the filter are absolute; the table shows them from the start). */
   let startAbsNs: number | undefined;
@@ -84,6 +101,10 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   let total = 0;
   let selected = -1;
   const pages = new Map<number, EventPage>();
+  /** How long the last pages took from request to reply (ms, as the page sees it: host and worker), for the timing tests. */
+  const pageMs: number[] = [];
+  /** The row to select again after a reload, once the restored filter has its first page. */
+  let restoreLine = memory.selectedLine;
   const loading = new Set<number>();
 
   const maxFirst = (): number => Math.max(0, total - VIEW_ROWS);
@@ -112,15 +133,24 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     if (loading.has(index) || pages.has(index)) return;
     loading.add(index);
     const mine = generation;
+    const t0 = performance.now();
     host.request('eventsPage', { filter, offset: index * PAGE_ROWS, limit: PAGE_ROWS }).then(
       (p) => {
         loading.delete(index);
+        pageMs.push(Math.round((performance.now() - t0) * 10) / 10);
+        if (pageMs.length > 64) pageMs.shift();
+        root.setAttribute('data-page-ms', pageMs.join(','));
         if (mine !== generation || !p) return;
         pages.set(index, p);
         if (startAbsNs === undefined && p.tsNs.length > 0) startAbsNs = p.tsNs[0]! - p.sinceStartNs[0]!;
         while (pages.size > CACHED_PAGES) pages.delete(pages.keys().next().value!);
         if (p.total !== total) setTotal(p.total);
         render();
+        if (restoreLine !== undefined) {
+          const line = restoreLine;
+          restoreLine = undefined;
+          cursor(line);
+        }
       },
       (err: unknown) => {
         loading.delete(index);
@@ -170,17 +200,27 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     tr.setAttribute('data-line', String(p.line[i]));
     tr.setAttribute('data-index', String(r));
     const delta = p.deltaNs[i]!;
+    const request = p.request[i]!;
     const cells = [
       (p.sinceStartNs[i]! / 1e9).toFixed(6),
       Number.isNaN(delta) ? '' : `+${ns(delta)}`,
       String(p.cpu[i]),
       `${p.strings[p.comm[i]!] ?? ''}:${p.pid[i]}`,
       p.strings[p.event[i]!] ?? '',
+      request >= 0 ? `#${request}` : '',
       p.payload?.[i] ?? '',
     ];
     for (const [k, c] of cells.entries()) {
       const td = el('div', c, `ev-cell ev-c-${cssName(COLUMNS[k]!)}`);
       td.setAttribute('role', 'gridcell');
+      if (k === REQ_COLUMN && request >= 0) {
+        td.classList.add('ev-req');
+        td.title = `Only the events of request #${request} and of the requests below it`;
+        td.addEventListener('click', (e) => {
+          e.stopPropagation();
+          showRequests([request]);
+        });
+      }
       tr.append(td);
     }
     tr.addEventListener('click', () => {
@@ -198,6 +238,8 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
   function select(r: number): void {
     selected = Math.max(0, Math.min(total - 1, r));
     root.setAttribute('data-selected', String(selected));
+    const line = lineOf(selected);
+    if (line !== undefined) memory.onSelect?.(line);
     const first = firstRow();
     if (selected < first || selected >= first + VIEW_ROWS - 1) scrollToRow(Math.max(0, selected - Math.floor(VIEW_ROWS / 3)));
     render();
@@ -208,6 +250,12 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     if (total === 0) return;
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: VIEW_ROWS - 1, PageUp: -(VIEW_ROWS - 1) };
     if (e.key in moves) select((selected < 0 ? firstRow() - 1 : selected) + moves[e.key]!);
+    else if (e.key === 'r' && selected >= 0) {
+      const p = page(Math.floor(selected / PAGE_ROWS));
+      const id = p ? p.request[selected - p.offset] : undefined;
+      if (id === undefined || id < 0) return;
+      showRequests([id]);
+    }
     else if (e.key === 'Home') select(0);
     else if (e.key === 'End') select(total - 1);
     else if (e.key === 'Enter' && selected >= 0) {
@@ -231,6 +279,8 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     if (devs.length > 0) f.devices = devs;
     const inos = ino.input.value.split(/[\s,]+/).filter((x) => /^(0x[0-9a-f]+|\d+)$/i.test(x)).map(Number);
     if (inos.length > 0) f.inodes = inos;
+    const reqs = req.input.value.split(/[\s,]+/).map((x) => x.replace(/^#/, '')).filter((x) => /^\d+$/.test(x)).map(Number);
+    if (reqs.length > 0) f.requests = reqs;
     // From / to: seconds since the first event, as the table shows them (the filter wants absolute seconds).
     const base = (startAbsNs ?? 0) / 1e9;
     const fromS = Number(from.input.value);
@@ -238,7 +288,7 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
     const toS = Number(to.input.value);
     if (to.input.value.trim() !== '' && Number.isFinite(toS)) f.to = base + toS;
     if (latency !== undefined) f.latency = latency;
-    onInputs(Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, x.input.value]).filter(([, v]) => v !== '')));
+    memory.onInputs?.(Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, x.input.value]).filter(([, v]) => v !== '')));
     filter = f;
     generation++;
     pages.clear();
@@ -260,6 +310,21 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
         apply();
       }
     });
+  }
+
+  function cursor(line: number): void {
+    const mine = generation;
+    void host.request('rowIndexOfLine', { filter, line }).then((r) => {
+      if (mine !== generation || !r || r.index < 0) return;
+      if (r.total !== total) setTotal(r.total);
+      select(r.index);
+    });
+  }
+
+  function showRequests(ids: readonly number[]): void {
+    req.input.value = ids.map((id) => `#${id}`).join(', ');
+    apply();
+    grid.focus();
   }
 
   // Restored inputs (after a reload) apply once the first page has told the trace's start time.
@@ -284,14 +349,8 @@ export function createEventTable(file: string, host: TableHost, initial: TableIn
       }
       apply();
     },
-    cursor(line: number): void {
-      const mine = generation;
-      void host.request('rowIndexOfLine', { filter, line }).then((r) => {
-        if (mine !== generation || !r || r.index < 0) return;
-        if (r.total !== total) setTotal(r.total);
-        select(r.index);
-      });
-    },
+    showRequests,
+    cursor,
   };
 }
 

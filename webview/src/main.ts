@@ -22,6 +22,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 
+/**
+ * Timing marks of the first paint, ms since this page's navigation started (performance.timeOrigin, an
+ * epoch time, is kept too): the script ran, the report arrived, the first frame with it was painted. The
+ * end-to-end tests read them from `<html data-t-*>` to break the panel's first paint down.
+ */
+const marks = document.documentElement;
+marks.setAttribute('data-t-origin', String(performance.timeOrigin));
+marks.setAttribute('data-t-script', String(Math.round(performance.now())));
+
 /** Requests to the host (the event table's pages), answered by replies with the same id. */
 let nextId = 1;
 const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -82,14 +91,18 @@ function render(msg: ShowReport): void {
       table = undefined;
     } else if (table?.file !== trace.path || !tableBody.hasChildNodes()) {
       const saved = vscode.getState() as PanelState | undefined;
-      const initial = saved?.file === trace.path ? (saved.table ?? {}) : {};
+      const mine = saved?.file === trace.path ? saved : undefined;
       table = {
         file: trace.path,
-        t: createEventTable(trace.path, { request, reveal }, initial, (inputs) => {
-          const cur = vscode.getState() as PanelState | undefined;
-          if (cur) vscode.setState({ ...cur, table: inputs } satisfies PanelState);
+        t: createEventTable(trace.path, { request, reveal }, {
+          inputs: mine?.table ?? {},
+          ...(mine?.selectedLine !== undefined && Number.isInteger(mine.selectedLine) ? { selectedLine: mine.selectedLine } : {}),
+          onInputs: (inputs) => saveState({ table: inputs }),
+          onSelect: (line) => saveState({ selectedLine: line }),
         }),
       };
+      // The lifecycle shown before a reload is asked for again.
+      if (Number.isInteger(mine?.lifecycleLine) && mine?.lifecycleLine !== undefined) vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file: trace.path, line: mine.lifecycleLine, expand: [] } });
       tableBody.replaceChildren(table.t.element);
       const timelineBody = document.getElementById('iolens-timeline-body');
       const lifecycle = (file: string, line: number): void => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [] } });
@@ -111,7 +124,13 @@ function render(msg: ShowReport): void {
   // Only what brings the panel back after a reload: the host analyses the file again (the report can be large).
   const file = report.files[0]?.path;
   const before = vscode.getState() as PanelState | undefined;
-  if (file !== undefined) vscode.setState({ kind: 'iolens-panel', file, title, ...(before?.file === file && before.table ? { table: before.table } : {}) } satisfies PanelState);
+  if (file !== undefined) vscode.setState(before?.file === file ? { ...before, kind: 'iolens-panel', file, title } : ({ kind: 'iolens-panel', file, title } satisfies PanelState));
+}
+
+/** Merges `patch` into the page's saved state (what a reload restores). */
+function saveState(patch: Partial<Pick<PanelState, 'table' | 'selectedLine' | 'lifecycleLine'>>): void {
+  const cur = vscode.getState() as PanelState | undefined;
+  if (cur) vscode.setState({ ...cur, ...patch } satisfies PanelState);
 }
 
 const SEVERITY_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
@@ -224,15 +243,27 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
     case 'cursor':
       if (table?.file === msg.params.file) table.t.cursor(msg.params.line);
       return;
-    case 'showReport':
+    case 'showReport': {
+      const first = !marks.hasAttribute('data-t-report');
+      if (first) marks.setAttribute('data-t-report', String(Math.round(performance.now())));
       render(msg);
+      if (first) requestAnimationFrame(() => setTimeout(() => marks.setAttribute('data-t-painted', String(Math.round(performance.now()))), 0));
       return;
+    }
     case 'showLifecycle': {
       const section = document.getElementById('iolens-lifecycle');
       const body = document.getElementById('iolens-lifecycle-body');
       if (section && body) {
         const { file, line } = msg.params;
-        renderLifecycle(body, msg.params, reveal, (expand) => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [...expand] } }));
+        saveState({ lifecycleLine: line });
+        const eventsOf =
+          table?.file === file
+            ? (root: number): void => {
+                table?.t.showRequests([root]);
+                document.getElementById('iolens-table')?.scrollIntoView({ block: 'start' });
+              }
+            : undefined;
+        renderLifecycle(body, msg.params, reveal, (expand) => vscode.postMessage({ kind: 'notify', method: 'showLifecycleAt', params: { file, line, expand: [...expand] } }), eventsOf);
         section.hidden = false;
       }
       return;

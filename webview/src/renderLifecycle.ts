@@ -26,14 +26,33 @@ export interface LifecycleShown {
   readonly expand: readonly RequestLayer[];
 }
 
-/** Draws `shown`; `expand` asks the host for the same line with more layers unfolded. */
-export function renderLifecycle(container: HTMLElement, shown: LifecycleShown, reveal: RevealLine, expand: (layers: readonly RequestLayer[]) => void): number {
+/**
+ * Draws `shown`; `expand` asks the host for the same line with more layers unfolded; `eventsOf` (when the
+ * panel has an event table for the file) lists a chain's events there.
+ */
+export function renderLifecycle(
+  container: HTMLElement,
+  shown: LifecycleShown,
+  reveal: RevealLine,
+  expand: (layers: readonly RequestLayer[]) => void,
+  eventsOf?: (root: number) => void,
+): number {
   const { file, line, chains, graphs } = shown;
   const mine = ++generation;
   container.replaceChildren();
   if (chains.length === 0) {
     container.append(el('div', `Line ${line} belongs to no request.`, 'muted'));
     return 0;
+  }
+  if (eventsOf) {
+    const actions = el('div', undefined, 'lc-actions');
+    for (const chain of chains) {
+      const a = link(chains.length === 1 ? 'Show its events in the event table' : `Show the events of request #${chain.root}'s chain in the event table`, () => eventsOf(chain.root));
+      a.classList.add('lc-events');
+      a.setAttribute('data-root', String(chain.root));
+      actions.append(a, el('span', ' '));
+    }
+    container.append(actions);
   }
   const graphBox = el('div', undefined, 'lc-graphs');
   container.append(graphBox);

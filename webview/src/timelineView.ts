@@ -127,6 +127,12 @@ export function createTimeline(file: string, host: TimelineHost): HTMLElement {
   }
 
   function draw(): void {
+    const t0 = performance.now();
+    paint();
+    root.setAttribute('data-paint-ms', String(Math.round((performance.now() - t0) * 10) / 10));
+  }
+
+  function paint(): void {
     const w = width();
     const fg = css('--vscode-foreground', '#ccc');
     const muted = css('--vscode-descriptionForeground', '#999');
@@ -325,6 +331,8 @@ export function createTimeline(file: string, host: TimelineHost): HTMLElement {
     void loadLanes();
   });
   new ResizeObserver(() => draw()).observe(root);
+  // A theme change (light, dark, high contrast) changes the --vscode-* colours the canvas is painted with.
+  new MutationObserver(() => draw()).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
   void loadLanes();
   return root;
 }

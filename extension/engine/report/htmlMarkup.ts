@@ -5,6 +5,10 @@
  * the five HTML metacharacters and shows control characters as `\x1b`-style escapes (they are not allowed
  * in HTML text and could hide in a bug report).
  */
+import { escapeHtml } from '../contracts/escapeHtml';
+
+export { escapeHtml };
+
 
 /** A piece of markup built by `html` (or a constant of the report): never made from input text. */
 export class Html {
@@ -22,15 +26,6 @@ export class Html {
 
 /** What `html` accepts: markup, text (escaped), numbers, lists of these, and nothing (`undefined`, `false`). */
 export type HtmlValue = Html | string | number | undefined | null | false | readonly HtmlValue[];
-
-const META = /[&<>"']/g;
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text (or an attribute value) as HTML: metacharacters as entities, control characters as visible escapes. */
-export function escapeHtml(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(META, (c) => ENTITY[c]!);
-}
 
 function render(v: HtmlValue): string {
   if (v === undefined || v === null || v === false) return '';

@@ -9,6 +9,7 @@ import type { LifecycleGraph, RequestChain } from '../../engine/contracts/query'
 import type { AnalysisReport, RequestLayer } from '../../engine/contracts/report';
 import type { EngineClient } from '../engineClient';
 import { FileView } from '../fileView';
+import { escapeHtml } from '../../engine/contracts/escapeHtml';
 import { parsePanelState } from '../../protocol/webviewProtocol';
 import { type PanelActions, SummaryPanel } from '../summaryPanel';
 import type { TraceView } from '../traceView';
@@ -132,10 +133,6 @@ function panelSerializer(deps: PanelCommandDeps): vscode.Disposable {
       }
     },
   });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function panelCommands(deps: PanelCommandDeps): vscode.Disposable[] {

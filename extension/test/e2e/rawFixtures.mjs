@@ -43,6 +43,39 @@ export function countLines(file) {
 }
 
 /**
+ * The event lines of a trace-cmd report (`comm-pid [cpu] ts: event:`, read line by line from the raw file in
+ * 1 MiB chunks): how many, and the line number of the last one.
+ */
+export function reportEventLines(file) {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  const event = /^\s*\S.*-\d+\s+\[\d{3}\]\s+\d+\.\d+: [\w:]+:/;
+  let events = 0;
+  let line = 0;
+  let last = 0;
+  let rest = '';
+  try {
+    for (;;) {
+      const got = readSync(fd, buf, 0, buf.length, null);
+      const text = rest + (got > 0 ? buf.toString('latin1', 0, got) : '');
+      const lines = text.split('\n');
+      rest = got > 0 ? lines.pop() : '';
+      for (const l of lines) {
+        line++;
+        if (event.test(l)) {
+          events++;
+          last = line;
+        }
+      }
+      if (got === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { events, lastEventLine: last };
+}
+
+/**
  * An event line of a trace, kernel spelling (`comm-pid [cpu] flags ts: event: ...`) or trace-cmd report
  * spelling (optionally with an instance prefix `nw:`): its task, pid, CPU and event name.
  */

@@ -15,6 +15,7 @@ export const iolens = {
     filterEvents: 'iolens: Filter Events…',
     nextWindow: 'iolens: Show Next Lines of the Large Trace',
     previousWindow: 'iolens: Show Previous Lines of the Large Trace',
+    showRequestLifecycle: 'iolens: Show Request Lifecycle',
   },
   summaryTitle: (fileName) => `iolens: ${fileName}`,
   /** The first choice of Filter Events… (its icon is a codicon, not text). */
@@ -121,6 +122,11 @@ export const wb = {
   themes: {
     light: { name: 'Light Modern', workbenchClass: 'vscode-theme-defaults-themes-light_modern-json' },
     dark: { name: 'Dark Modern', workbenchClass: 'vscode-theme-defaults-themes-dark_modern-json' },
+  },
+  /** High-contrast themes: the panel's scenes are shot in these too (not the whole set of scenes). */
+  highContrast: {
+    hcDark: { name: 'Dark High Contrast', workbenchClass: 'vscode-theme-defaults-themes-hc_black-json' },
+    hcLight: { name: 'Light High Contrast', workbenchClass: 'vscode-theme-defaults-themes-hc_light-json' },
   },
 };
 
