@@ -199,22 +199,20 @@ export class SummaryPanel implements vscode.Disposable {
   .lc-gdetail { font-size: 11px; fill: var(--vscode-descriptionForeground); }
   .tl { position: relative; }
   .tl-bar { display: flex; gap: 6px; align-items: center; margin: 4px 0; flex-wrap: wrap; }
-  .tl-bar button { font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: 1px solid var(--vscode-button-border, transparent); padding: 1px 8px; cursor: pointer; }
-  .tl-bar button[aria-pressed="true"] { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
   .tl-overview, .tl-canvas { display: block; }
   .tl-canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .tl-lanes-box { max-height: 420px; overflow-y: auto; border: 1px solid var(--vscode-panel-border); }
   .tl-tip { position: absolute; z-index: 2; pointer-events: none; padding: 3px 6px; background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground); border: 1px solid var(--vscode-editorHoverWidget-border); font-size: 12px; white-space: nowrap; }
   .ev-filter { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 4px 0; }
   .ev-field { display: inline-flex; gap: 4px; align-items: center; }
-  .ev-field input { font: inherit; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
-  .ev-filter-dev input, .ev-filter-ino input, .ev-filter-req input, .ev-filter-from input, .ev-filter-to input { width: 7em; }
-  .findings-filter input { width: 24em; }
-  .ev-filter-text input { width: 18em; } .ev-filter-events input { width: 14em; } .ev-filter-pid input, .ev-filter-cpu input { width: 5em; }
+  .ev-filter-dev vscode-text-field, .ev-filter-ino vscode-text-field, .ev-filter-req vscode-text-field, .ev-filter-from vscode-text-field, .ev-filter-to vscode-text-field { width: 8em; }
+  .ev-field vscode-text-field { --input-min-width: 3em; }
+  .findings-filter vscode-text-field { width: 24em; }
+  .ev-filter-text vscode-text-field { width: 18em; } .ev-filter-events vscode-text-field { width: 14em; } .ev-filter-pid vscode-text-field, .ev-filter-cpu vscode-text-field { width: 6em; }
   .ev-status { margin: 2px 0 4px; }
   .ev-chip { display: inline-flex; gap: 6px; align-items: center; margin: 2px 0; padding: 1px 8px; border-radius: 10px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
   .ev-chip[hidden] { display: none; }
-  .ev-chip-clear { font: inherit; background: none; border: none; color: inherit; cursor: pointer; }
+  .ev-chip-clear { height: 18px; }
   .lat-bar[role="button"] { cursor: pointer; }
   .lat-bar:focus-visible { outline: 2px solid var(--vscode-focusBorder); }
   .ev-grid { border: 1px solid var(--vscode-panel-border); font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); overflow-x: auto; }
@@ -234,7 +232,7 @@ export class SummaryPanel implements vscode.Disposable {
   body.vscode-high-contrast .ev-grid, body.vscode-high-contrast-light .ev-grid, body.vscode-high-contrast .tl-canvas, body.vscode-high-contrast-light .tl-canvas {
     border: 1px solid var(--vscode-contrastBorder);
   }
-  body.vscode-high-contrast .tl-bar button[aria-pressed="true"], body.vscode-high-contrast-light .tl-bar button[aria-pressed="true"] {
+  body.vscode-high-contrast .tl-bar vscode-button[aria-pressed="true"], body.vscode-high-contrast-light .tl-bar vscode-button[aria-pressed="true"] {
     outline: 2px solid var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -2px;
   }
   .ev-cell { padding: 0 6px; overflow: hidden; text-overflow: ellipsis; flex: none; }
@@ -262,8 +260,7 @@ export class SummaryPanel implements vscode.Disposable {
   .wg-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--vscode-panel-border); }
   svg.wg { display: block; font-family: var(--vscode-font-family); max-width: 100%; height: auto; }
   .wg-scroll.wg-full svg.wg { max-width: none; }
-  .wg-size { margin: 4px 0; font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: 1px solid var(--vscode-button-border, transparent); padding: 2px 8px; cursor: pointer; }
-  .wg-size:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .wg-size { margin: 4px 0; }
   .wg-group .wg-shape { fill: var(--vscode-charts-blue); stroke: var(--vscode-charts-blue); }
   .wg-node-label { font-size: 12px; fill: var(--vscode-foreground); pointer-events: none; }
   .wg-edge-label { font-size: 10px; fill: var(--vscode-descriptionForeground); }

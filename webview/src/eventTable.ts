@@ -17,6 +17,7 @@ import type { EventFilter, EventPage, LatencyBin } from '../../extension/engine/
 import { el } from './el';
 import { ns } from './format';
 import type { PanelHost } from './panelHost';
+import { button, textField, type TextField } from './toolkit';
 
 const ROW_H = 22;
 const PAGE_ROWS = 200;
@@ -341,10 +342,7 @@ export function createEventTable(file: string, host: TableHost, memory: TableMem
       chip.replaceChildren();
       chip.hidden = bin === undefined;
       if (bin !== undefined) {
-        const clear = el('button', '✕', 'ev-chip-clear');
-        clear.type = 'button';
-        clear.setAttribute('aria-label', 'show all requests again');
-        clear.addEventListener('click', () => this.setLatency(undefined));
+        const clear = button('✕', () => this.setLatency(undefined), { className: 'ev-chip-clear', ariaLabel: 'show all requests again' });
         chip.append(el('span', `requests of the latency bin ${label} `), clear);
       }
       apply();
@@ -354,12 +352,9 @@ export function createEventTable(file: string, host: TableHost, memory: TableMem
   };
 }
 
-function filterInput(label: string, placeholder: string, cls: string): { box: HTMLElement; input: HTMLInputElement } {
+function filterInput(label: string, placeholder: string, cls: string): { box: HTMLElement; input: TextField } {
   const box = el('label', undefined, `ev-field ${cls}`);
-  const input = el('input');
-  input.type = 'text';
-  input.placeholder = placeholder;
-  input.setAttribute('aria-label', `filter: ${placeholder}`);
+  const input = textField(placeholder, `filter: ${placeholder}`);
   box.append(el('span', label), input);
   return { box, input };
 }

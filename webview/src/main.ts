@@ -11,7 +11,7 @@ import { renderBlockedTasks } from './renderBlockedTasks';
 import { renderLatency } from './renderLatency';
 import { renderLifecycle } from './renderLifecycle';
 import { renderWaitGraph } from './renderWaitGraph';
-import { badge, divider, link } from './toolkit';
+import { badge, divider, link, textField } from './toolkit';
 
 interface VsCodeApi {
   postMessage(msg: FromWebviewMessage): void;
@@ -149,10 +149,7 @@ function renderFindings(container: HTMLElement, all: ShowReport['params']['repor
   }
   // A filter over kind, severity and message (case-insensitive), for reports with many findings.
   const box = el('label', undefined, 'ev-field findings-filter');
-  const input = el('input');
-  input.type = 'text';
-  input.placeholder = 'filter findings (kind, severity, words of the message)';
-  input.setAttribute('aria-label', 'filter findings');
+  const input = textField('filter findings (kind, severity, words of the message)', 'filter findings');
   const count = el('span', '', 'muted findings-count');
   count.setAttribute('aria-live', 'polite');
   box.append(input, count);

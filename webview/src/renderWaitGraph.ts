@@ -14,6 +14,7 @@
  */
 import type { AnalysisReport, WaitNode, WaitNodeKind } from '../../extension/engine/contracts/report';
 import { el, svgEl } from './el';
+import { button } from './toolkit';
 import type { RevealLine } from '../../extension/protocol/webviewProtocol';
 import { collapseWaitGraph, type ShownGraph, type ShownNode } from '../../extension/engine/contracts/waitGraphCollapse';
 import { layoutWaitGraph, type PlacedEdge, type PlacedNode, type WaitGraphLayout } from './layoutWaitGraph';
@@ -70,14 +71,12 @@ export async function renderWaitGraph(container: HTMLElement, report: AnalysisRe
       ),
     );
   }
-  const toggle = el('button', fullSize ? 'Fit to width' : 'Full size', 'wg-size');
-  toggle.type = 'button';
   const scroller = el('div', undefined, `wg-scroll${fullSize ? ' wg-full' : ''}`);
-  toggle.addEventListener('click', () => {
+  const toggle = button(fullSize ? 'Fit to width' : 'Full size', () => {
     fullSize = !fullSize;
     scroller.classList.toggle('wg-full', fullSize);
     toggle.textContent = fullSize ? 'Fit to width' : 'Full size';
-  });
+  }, { className: 'wg-size' });
   parts.push(toggle);
   scroller.append(drawSvg(layout, shown, reveal, () => void renderWaitGraph(container, report, reveal)));
   parts.push(scroller);

@@ -14,6 +14,7 @@ import type { LaneBy, TimelineBars, TimelineLanes, TimelineOverview } from '../.
 import { el } from './el';
 import { ns } from './format';
 import type { PanelHost } from './panelHost';
+import { button, setPressed } from './toolkit';
 
 const LANE_H = 20;
 const LABEL_W = 130;
@@ -28,15 +29,12 @@ export interface TimelineHost extends PanelHost {
 export function createTimeline(file: string, host: TimelineHost): HTMLElement {
   const root = el('div', undefined, 'tl');
   const bar = el('div', undefined, 'tl-bar');
-  const byDevice = el('button', 'by device', 'tl-by');
-  const byTask = el('button', 'by task', 'tl-by');
-  const zoomIn = el('button', '+', 'tl-zoom');
-  const zoomOut = el('button', '−', 'tl-zoom');
-  const reset = el('button', 'all', 'tl-zoom');
-  for (const b of [byDevice, byTask, zoomIn, zoomOut, reset]) b.type = 'button';
-  zoomIn.setAttribute('aria-label', 'zoom in');
-  zoomOut.setAttribute('aria-label', 'zoom out');
-  reset.setAttribute('aria-label', 'show the whole trace');
+  // Their handlers are attached at the end (they use the view's state).
+  const byDevice = button('by device', undefined, { className: 'tl-by' });
+  const byTask = button('by task', undefined, { className: 'tl-by' });
+  const zoomIn = button('+', undefined, { className: 'tl-zoom', ariaLabel: 'zoom in' });
+  const zoomOut = button('−', undefined, { className: 'tl-zoom', ariaLabel: 'zoom out' });
+  const reset = button('all', undefined, { className: 'tl-zoom', ariaLabel: 'show the whole trace' });
   const status = el('span', 'Loading…', 'tl-status muted');
   bar.append(byDevice, byTask, zoomIn, zoomOut, reset, status);
   const overview = el('canvas', undefined, 'tl-overview');
@@ -72,8 +70,8 @@ export function createTimeline(file: string, host: TimelineHost): HTMLElement {
     if (mine !== generation) return;
     lanes = l ?? undefined;
     ov = o ?? undefined;
-    byDevice.setAttribute('aria-pressed', String(by === 'device'));
-    byTask.setAttribute('aria-pressed', String(by === 'task'));
+    setPressed(byDevice, by === 'device');
+    setPressed(byTask, by === 'task');
     if (!lanes || lanes.label.length === 0) {
       status.textContent = by === 'device' ? 'No block requests issued to a device in this trace.' : 'No requests of tasks in this trace.';
       bars = undefined;
