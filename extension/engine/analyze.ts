@@ -5,9 +5,10 @@
  * `analyzeInput` dispatches once on the input layer's decision (input/openInput.ts), reading the source
  * once: a kernel log goes to the kernel-log parser alone; text goes through the trace ingest with the
  * trackers and detectors attached, while every line that is not an event is handed to the kernel-log
- * parser in the same pass (a text with no events but dumps is a kernel log); a trace.dat gives its
- * "not supported yet" message (the binary reader plugs in here). `assemble` runs the cross-file analyses
- * (kernel logs with traces) over models and builds the report.
+ * parser in the same pass (a text with no events but dumps or I/O error lines is a kernel log); a
+ * trace.dat gives its "not supported yet" message (the binary reader plugs in here). `assemble` runs the
+ * cross-file analyses (kernel logs with traces: blocked tasks, I/O errors) over models and builds the
+ * report.
  */
 import { FileAnalysis } from './analysis/fileAnalysis';
 import type { Finding } from './contracts/finding';
@@ -19,6 +20,7 @@ import type { MemorySource } from './input/byteSource';
 import { openBytes, openInput, traceDatError, type OpenedInput } from './input/openInput';
 import { KernelLogParser, type KernelLogResult, type LogDiagnostic } from './klog/kernelLogParser';
 import { parseKernelLogSource, readKernelLogBytes } from './klog/readKernelLog';
+import { analyzeLogIoErrors, type TraceIoInput } from './logio/logIoErrorAnalysis';
 import type { FileModel, KernelLogModel, TraceModel } from './model/fileModel';
 import { buildReport } from './report/analysisReport';
 import { EventStore } from './store/eventStore';
@@ -140,7 +142,12 @@ export function assemble(models: readonly FileModel[]): AnalyzeResult {
     return side ? [side] : [];
   });
   const hangs = analyzeHangs(logs, traces);
-  return { report: buildReport(models, hangs), models, hangs };
+  const traceIo: TraceIoInput[] = models.flatMap((m) => {
+    const side = traceSide(m);
+    return side && m.kind === 'trace' ? [{ side, findings: m.detectorFindings }] : [];
+  });
+  const logIo = analyzeLogIoErrors(logs, traceIo);
+  return { report: buildReport(models, hangs, logIo), models, hangs };
 }
 
 /** A text input after ingest: a trace, or a kernel log when it had no events but log content. */
@@ -148,7 +155,7 @@ function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnal
   const result = analysis.result();
   if (ingest.events === 0 && (ingest.format === 'kernel-log' || ingest.format === 'unknown')) {
     const log = parser.finish();
-    if (ingest.format === 'kernel-log' || log.tasks.length > 0 || log.dumps.length > 0) return logModel(opened, asKernelLog(ingest, log), log, ingest.store.lineIndex);
+    if (ingest.format === 'kernel-log' || log.tasks.length > 0 || log.dumps.length > 0 || log.ioErrors.records.length > 0) return logModel(opened, asKernelLog(ingest, log), log, ingest.store.lineIndex);
   }
   const model: TraceModel = {
     kind: 'trace',

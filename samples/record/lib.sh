@@ -14,11 +14,13 @@ mkdir -p "$SCRATCH" "$BIN"
 
 build_tools() {   # compile C helpers from samples/record/tools into $BIN
   local p
-  for p in pread_nowait uring_read uring_nowait bdev_punch dio_write; do
+  for p in pread_nowait uring_read uring_nowait bdev_punch dio_write dio_fault nowait_retry; do
     [ "$BIN/$p" -nt "$REC/tools/$p.c" ] || gcc -O2 -o "$BIN/$p" "$REC/tools/$p.c" -luring || return 1
   done
-  [ "$BIN/faultfs" -nt "$REC/tools/faultfs.c" ] ||
-    gcc -O2 -o "$BIN/faultfs" "$REC/tools/faultfs.c" $(pkg-config --cflags --libs fuse3) -lpthread
+  for p in faultfs faultfs_count; do
+    [ "$BIN/$p" -nt "$REC/tools/$p.c" ] ||
+      gcc -O2 -o "$BIN/$p" "$REC/tools/$p.c" $(pkg-config --cflags --libs fuse3) -lpthread || return 1
+  done
 }
 
 # buf_reset BUF [buffer_kb] [clock] : events off, filters cleared, empty, tracing off

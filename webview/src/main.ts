@@ -59,7 +59,7 @@ function render(msg: ShowReport): void {
       const line = el('div');
       const log = f.format === 'kernel-log';
       const tasks = report.tasks.filter((t) => t.file === f.path).length;
-      line.append(el('span', log ? `${f.format} · ${f.lines.toLocaleString()} lines · ${tasks.toLocaleString()} task reports · ` : `${f.format} · ${f.lines.toLocaleString()} lines · ${f.events.toLocaleString()} events · ${f.cpus} CPUs · `));
+      line.append(el('span', log ? `${f.format} · ${f.lines.toLocaleString()} lines · ${tasks.toLocaleString()} task reports · ` : `${f.format} · ${f.lines.toLocaleString()} lines · ${f.events.toLocaleString()} events · ${cpuFacts(f)} · `));
       line.append(badge(`${f.skippedLines} skipped`));
       if (!log) line.append(el('span', ` · lost ${f.lostEvents ?? 'unknown'}`));
       files.append(line);
@@ -131,6 +131,18 @@ function render(msg: ShowReport): void {
 function saveState(patch: Partial<Pick<PanelState, 'table' | 'selectedLine' | 'lifecycleLine'>>): void {
   const cur = vscode.getState() as PanelState | undefined;
   if (cur) vscode.setState({ ...cur, ...patch } satisfies PanelState);
+}
+
+/**
+ * The CPUs of a trace as the file states them: the header's count, or (no header) the CPUs that have events,
+ * listed, with how the figure was found in the tooltip of the facts line.
+ */
+function cpuFacts(f: ShowReport['params']['report']['files'][number]): string {
+  const seen = f.cpusSeen ?? [];
+  const list = seen.length <= 8 ? seen.join(', ') : `${seen.slice(0, 8).join(', ')}, …`;
+  if (f.cpusFrom === 'events') return `${seen.length} CPU${seen.length === 1 ? '' : 's'} with events (${list}; no header states the count)`;
+  if (f.cpusFrom === 'header' && seen.length > 0 && seen.length < f.cpus) return `${f.cpus} CPUs (header; events on ${list})`;
+  return `${f.cpus} CPU${f.cpus === 1 ? '' : 's'}`;
 }
 
 const SEVERITY_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };

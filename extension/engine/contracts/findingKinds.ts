@@ -19,8 +19,18 @@ export const FINDING_KINDS = {
   'lost-events': { title: 'lost events', source: 'ingest', description: 'The trace lost events (ring buffer overrun or dropped records); analyses across the gap are incomplete.' },
   'timestamp-disorder': { title: 'time goes backwards', source: 'ingest', description: 'Timestamps go backwards within one CPU.' },
   'short-read': { title: 'short read', source: 'detector', description: 'A read returned fewer bytes than requested although the requested range did not reach end of file.' },
-  'nowait-retry': { title: 'NOWAIT retries', source: 'detector', description: 'Reads issued without waiting (IOCB_NOWAIT) returned -EAGAIN and were retried; the retry added latency.' },
-  'io-error': { title: 'I/O error', source: 'detector', description: 'A block request completed with an error (or was requeued by the driver); the file I/O it belongs to is named when known.' },
+  'nowait-retry': {
+    title: 'NOWAIT -EAGAIN, data not read',
+    source: 'detector',
+    description:
+      'A read issued without waiting (preadv2/pwritev2 with RWF_NOWAIT, an io_uring READ/WRITE) returned -EAGAIN to the application and the trace shows no later read of the same range by that task: the data was not read in the trace (kernel and application retries that succeed are no finding).',
+  },
+  'io-error': {
+    title: 'I/O error',
+    source: 'detector',
+    description:
+      'A block request completed with an error (or was requeued by the driver), or the kernel log reports failed I/O on a device (block, driver, md/dm or filesystem lines, grouped by device); the file I/O it belongs to is named when known.',
+  },
   'ordered-extent-ioerr': {
     title: 'ordered extent IOERR',
     source: 'detector',

@@ -43,9 +43,22 @@ export interface FileFacts {
   readonly lines: number;
   readonly events: number;
   readonly skippedLines: number;
+  /**
+   * The number of CPUs: the header's when it states one (`cpus=N` of trace-cmd, `#P:N` of the kernel's
+   * header), otherwise the number of CPUs that have events (`cpusSeen`), never the highest CPU number + 1.
+   */
   readonly cpus: number;
+  /** Where `cpus` comes from: `header`, `events` (counted from `cpusSeen`), or `none` (no header, no events). */
+  readonly cpusFrom: 'header' | 'events' | 'none';
+  /** The CPU numbers that have events in the file, ascending. */
+  readonly cpusSeen: readonly number[];
   /** Sum of the lost/dropped counts the file states; null when markers exist but none gives a count. */
   readonly lostEvents: number | null;
+  /**
+   * How the summary figures that are derived rather than read were obtained, in words, by figure name
+   * (`cpus`, `lostEvents`, `span`). A figure the file states as it is shown has no entry.
+   */
+  readonly derived: Readonly<Record<string, string>>;
   /** Absolute time of the earliest/latest event in ns (raw units for counter clocks); null without events. */
   readonly firstTimestamp: number | null;
   readonly lastTimestamp: number | null;

@@ -4,7 +4,7 @@
  * its era. trace-cmd evaluates the unexported enum symbols as 0, so it names bit 0 only (with that era's
  * bit-0 name) and prints the rest as hex: `REGULAR|0x60`.
  */
-import { symbolicFlags, type FlagTable } from './symbolicFlags';
+import { symbolicFlags, wideBits, type FlagTable } from './symbolicFlags';
 
 /** The btrfs ordered-flag eras. */
 export type BtrfsEra = '5.4' | '5.10' | '5.15+';
@@ -28,9 +28,11 @@ export const btrfsOrderedFlags = {
   names(value: number, era: BtrfsEra = '5.15+'): string[] {
     const t = table(era, true);
     const out: string[] = [];
-    for (const [bit, name] of t) if ((value & bit) !== 0) out.push(name);
-    const known = t.reduce((m, [bit]) => m | bit, 0);
-    if ((value & ~known) !== 0) out.push(`0x${(value & ~known).toString(16)}`);
+    if (!wideBits.isWord(value)) return out;
+    for (const [bit, name] of t) if (wideBits.hasAny(value, bit)) out.push(name);
+    const known = t.reduce((m, [bit]) => wideBits.or(m, bit), 0);
+    const rest = wideBits.clear(value, known);
+    if (rest !== 0) out.push(`0x${rest.toString(16)}`);
     return out;
   },
   /** The text the kernel prints for a value (`REGULAR|IO_DONE|COMPLETE`, `IO_DONE|0x200`). */

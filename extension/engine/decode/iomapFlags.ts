@@ -3,7 +3,7 @@
  * STALE moved in 6.18 (0x100 -> 0x4000, 0x200 -> 0x8000), so raw values need the era; ≤6.14 prints only
  * NEW DIRTY SHARED MERGED BH SIZE_CHANGED by name (`NEW|0x200` = NEW|STALE), 6.18 prints all and the raw value.
  */
-import { symbolicFlags, type FlagTable } from './symbolicFlags';
+import { symbolicFlags, wideBits, type FlagTable } from './symbolicFlags';
 
 /** IOMAP_F eras. */
 export type IomapEra = '<=6.14' | '6.18';
@@ -36,6 +36,6 @@ export const iomapFlags = {
   },
   /** True when the STALE bit is set in a raw value of that era. */
   isStale(value: number, era: IomapEra): boolean {
-    return (value & (era === '6.18' ? 0x8000 : 0x200)) !== 0;
+    return wideBits.isWord(value) && wideBits.hasAny(value, era === '6.18' ? 0x8000 : 0x200);
   },
 } as const;

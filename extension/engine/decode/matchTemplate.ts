@@ -7,7 +7,8 @@
  * the record before each variant. Semantics (see grammars/events/README.md): a template blank matches
  * one or more blanks (exactly one before a string field, and the end of the payload); numbers must have
  * at least one digit; a scanning string field reads up to the first occurrence of the literal that
- * follows it and backtracks to later occurrences when the rest of the template fails.
+ * follows it and backtracks to later occurrences when the rest of the template fails; an empty string
+ * field may share the one blank around it with both literals (`flags (0x0)` as well as `flags  (0x0)`).
  */
 import * as ct from './compiledTemplate';
 import type { CompiledTemplate } from './compiledTemplate';
@@ -207,7 +208,10 @@ export function matchTemplate(
             pos = at;
             break;
           }
-          const at = indexOf(buf, key, pos, end);
+          // An empty field between two blanks printed as one (`flags (0x0)` for `flags %s (0x%x)` with no
+          // flag name): the blank the previous literal consumed is also the next literal's first byte.
+          const from = key[0] === 0x20 && pos > start && isBlank(buf[pos - 1]!) ? pos - 1 : pos;
+          const at = indexOf(buf, key, from, end);
           if (at < 0) { ok = false; break; }
           if (nChoices < MAX_CHOICES) {
             choices[nChoices * 3] = i;
@@ -215,7 +219,7 @@ export function matchTemplate(
             choices[nChoices * 3 + 2] = pos;
             nChoices++;
           }
-          if (slot >= 0) str[slot] = strings.internBytes(buf, pos, trimEnd(buf, pos, at));
+          if (slot >= 0) str[slot] = strings.internBytes(buf, pos, at < pos ? pos : trimEnd(buf, pos, at));
           pos = at;
           break;
         }
@@ -265,7 +269,7 @@ export function matchTemplate(
       choices[nChoices * 3 + 1] = at + 1;
       nChoices++;
       const slot = t.slot[ci]!;
-      if (slot >= 0) str[slot] = strings.internBytes(buf, fieldStart, trimEnd(buf, fieldStart, at));
+      if (slot >= 0) str[slot] = strings.internBytes(buf, fieldStart, at < fieldStart ? fieldStart : trimEnd(buf, fieldStart, at));
       pos = at;
       i = ci + 1;
       resumed = true;

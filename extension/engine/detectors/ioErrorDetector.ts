@@ -7,6 +7,12 @@
  * request: severity error for a failed request, warning for a requeued one that finally succeeded. The
  * evidence is the request's own lines plus the lines of the request at the top of its chain, each named by
  * the stage it is (`block write request completed: -5 EIO`, `pwrite64 returned: -5 EIO`).
+ *
+ * A failed request whose sectors later requests of the same device and op completed successfully (the page
+ * cache re-reading a folio after failed readahead, an application retrying) is still a failure, but the
+ * finding says that the range was read (written) again and where, and does not claim lost data: severity
+ * warning. Only a successful request that starts after the failure completed and overlaps its range counts,
+ * and the failed range must be covered entirely.
  */
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
@@ -69,6 +75,64 @@ function facts(v: RequestView, r: number): { [key: string]: JsonValue } {
   return out;
 }
 
+/**
+ * The successful requests of one device and op, by start sector, to find the ones that covered a failed
+ * range again later.
+ */
+class SuccessIndex {
+  private readonly groups = new Map<string, { ids: number[]; maxLen: number }>();
+
+  constructor(private readonly v: RequestView) {
+    for (let r = 0; r < v.count; r++) {
+      if (v.layer(r) !== 'block' || v.sector(r) < 0 || v.sectors(r) <= 0) continue;
+      if ((v.block.get(r, 'error') ?? 0) !== 0 || !v.isComplete(r)) continue;
+      const key = `${v.dev(r)}:${v.op(r)}`;
+      let g = this.groups.get(key);
+      if (!g) this.groups.set(key, (g = { ids: [], maxLen: 0 }));
+      g.ids.push(r);
+      g.maxLen = Math.max(g.maxLen, v.sectors(r));
+    }
+    for (const g of this.groups.values()) g.ids.sort((a, b) => v.sector(a) - v.sector(b));
+  }
+
+  /**
+   * The first line of each later successful request that overlaps [start, end) when together they cover
+   * it entirely (after `afterLine`), else undefined.
+   */
+  retriedAt(dev: number, op: string, start: number, end: number, afterLine: number): number[] | undefined {
+    const g = this.groups.get(`${dev}:${op}`);
+    if (!g) return undefined;
+    const v = this.v;
+    // First request whose sector could reach `start`.
+    let lo = 0;
+    let hi = g.ids.length;
+    const from = start - g.maxLen;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v.sector(g.ids[mid]!) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const spans: { s: number; e: number; line: number }[] = [];
+    for (let k = lo; k < g.ids.length; k++) {
+      const r = g.ids[k]!;
+      const s = v.sector(r);
+      if (s >= end) break;
+      const e = s + v.sectors(r);
+      const line = v.lines(r)[0] ?? 0;
+      if (e > start && line > afterLine) spans.push({ s, e, line });
+      if (spans.length > 4096) break;
+    }
+    spans.sort((a, b) => a.s - b.s);
+    let covered = start;
+    for (const sp of spans) {
+      if (sp.s > covered) break;
+      covered = Math.max(covered, sp.e);
+      if (covered >= end) return [...new Set(spans.filter((x) => x.s < end && x.e > start).map((x) => x.line))].sort((a, b) => a - b);
+    }
+    return undefined;
+  }
+}
+
 /** The io-error detector. */
 export class IoErrorDetector implements Detector {
   readonly kind = 'io-error';
@@ -77,6 +141,7 @@ export class IoErrorDetector implements Detector {
   findings(ctx: DetectorContext): Finding[] {
     const out: Finding[] = [];
     const v = ctx.requests;
+    let index: SuccessIndex | undefined;
     for (let r = 0; r < v.count; r++) {
       if (v.layer(r) !== 'block') continue;
       const error = v.block.get(r, 'error') ?? 0;
@@ -89,22 +154,30 @@ export class IoErrorDetector implements Detector {
       const line = decisive?.line ?? v.lines(r)[0] ?? 1;
       const op = v.op(r);
       let message: string;
+      let retried: number[] | undefined;
       if (error !== 0) {
         const name = errnoNames.name(error);
         const errno = name !== undefined ? ` (${name})` : '';
         const again = requeues > 0 ? ` after ${requeues} requeue${requeues > 1 ? 's' : ''}` : '';
-        message = `Block ${op} request ${range(v, r)} (${Math.max(0, v.sectors(r)) * 512} bytes, rwbs ${v.block.get(r, 'rwbs') ?? '?'}) on ${dev} failed with ${error}${errno}${again}: the data was not ${op === 'read' ? 'read' : 'written'}.${who.text}`;
+        if ((op === 'read' || op === 'write') && v.sector(r) >= 0 && v.sectors(r) > 0) {
+          index ??= new SuccessIndex(v);
+          retried = index.retriedAt(v.dev(r), op, v.sector(r), v.sector(r) + v.sectors(r), line);
+        }
+        const outcome = retried
+          ? `; later ${op === 'read' ? 'reads' : 'writes'} of the same sectors succeeded (line${retried.length > 1 ? 's' : ''} ${retried.slice(0, 4).join(', ')}${retried.length > 4 ? ', …' : ''}): a retry got past the error`
+          : `: the data was not ${op === 'read' ? 'read' : 'written'} by this request, and no later ${op === 'read' ? 'read' : 'write'} of these sectors succeeded in the trace`;
+        message = `Block ${op} request ${range(v, r)} (${Math.max(0, v.sectors(r)) * 512} bytes, rwbs ${v.block.get(r, 'rwbs') ?? '?'}) on ${dev} failed with ${error}${errno}${again}${op === 'read' || op === 'write' ? outcome : ''}.${who.text}`;
       } else {
         message = `Block ${op} request ${range(v, r)} on ${dev} was requeued ${requeues} time${requeues > 1 ? 's' : ''} by the driver (resource shortage or a device reset) before it completed.${who.text}`;
       }
       out.push({
         kind: this.kind,
-        severity: error !== 0 ? 'error' : 'warning',
+        severity: error !== 0 && !retried ? 'error' : 'warning',
         message,
         file: ctx.file,
         line,
         evidence: evidence(ctx.file, v, ctx.store, r),
-        details: { ...facts(v, r), requestId: r, ...who.details },
+        details: { ...facts(v, r), requestId: r, ...who.details, ...(retried ? { retriedAtLines: retried } : {}) },
       });
     }
     return out;

@@ -1,62 +1,98 @@
 /**
- * `nowait-retry` (info): reads issued without waiting (IOCB_NOWAIT) that got -EAGAIN and had to be
- * retried, and what the retry cost. io_uring first tries every read inline with IOCB_NOWAIT; on -EAGAIN it
- * retries from task work once the page is read (a buffered read shows the same position two or three
- * times inside one request) or punts the request to an io-wq worker. The io_uring tracker counts these
- * retries per request (`retries`, `addedLatencyNs` = first attempt to completion). Without io_uring events,
- * the same pattern on filesystem reads alone is reported too (the fs tracker merges the repeats), and an
- * application that repeats a `preadv2(RWF_NOWAIT)` that returned -EAGAIN without the flag is its own retry.
+ * `nowait-retry` (info): a read issued without waiting returned -EAGAIN TO THE APPLICATION, and the trace shows
+ * no later read of the same range by that task: the data was not read (in the trace).
  *
- * One finding per task and file, so a cold-cache run gives a handful of lines, not one per request.
+ * The calls judged are the ones whose result the application receives: a `preadv2` / `pwritev2` with RWF_NOWAIT
+ * whose `sys_exit` is -11, and an io_uring READ / WRITE (READ, READV, READ_FIXED, WRITE…) whose completion (CQE
+ * `res`) is -11. A "later read of the same range" is any read request at the top of its chain (a read syscall, an
+ * io_uring read, a filesystem read with no traced caller) that starts after that exit / completion, by the same
+ * task (pid; the trace names no thread group), of the same file (the same inode where both are known through the
+ * fd -> inode bindings, else the same fd), over an overlapping byte range (an unknown offset — `read()` at the
+ * current position — counts as overlapping; an unknown length as one byte). For writes, a later write of the
+ * range. A later RWF_NOWAIT read that gets -EAGAIN again is itself judged: a poll loop that gives up gives one
+ * finding, at its last attempt.
+ *
+ * Severity info: the application may get the data another way, outside the trace. One finding per such call; the
+ * decisive line is the syscall's exit line / the io_uring_complete line.
+ *
+ * Not findings: io_uring's own inline IOCB_NOWAIT attempt that got -EAGAIN and was retried from task work or
+ * punted to io-wq (the CQE carries the real result), a filesystem read repeated by the kernel, and an application
+ * that repeats the -EAGAIN read (with or without RWF_NOWAIT) and succeeds. Those retries stay facts of the request
+ * (`retries`, `addedLatencyNs` of the io_uring / fs request: hover and request JSON), not findings.
+ *
  * No line numbers or pointers in messages and details (kernel text and trace-cmd give equal findings).
  */
 import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
 import { fdOf } from '../lifecycle/fsResolve';
-import { isReadSyscall } from '../lifecycle/syscallSpecs';
+import { ioUringDirection } from '../lifecycle/ioUringMatch';
+import { SYSCALL_SPECS } from '../lifecycle/syscallSpecs';
 import { LineRoles } from '../requests/lineRoles';
 import { chainLines } from '../requests/requestChain';
 import { userDataText } from '../requests/requestJson';
 import type { RequestView } from '../requests/requestView';
 import type { Detector, DetectorContext } from './detector';
 
-const MAX_LISTED = 32;
 const MAX_EVIDENCE = 64;
 const EAGAIN = -11;
 
-interface Retried {
-  readonly req: number;
-  readonly retries: number;
-  readonly addedNs: number;
-  /** Line of the first retry (or punt): the decisive event. */
-  readonly line: number;
-  readonly extra: number;
-}
+type Direction = 'read' | 'write';
 
-interface Group {
+/** A file read or write at the top of its chain: what a later access must match. */
+interface Access {
+  readonly req: number;
+  readonly direction: Direction;
   readonly pid: number;
-  readonly comm: string;
   readonly dev: number;
   readonly ino: number;
-  readonly layer: string;
-  readonly items: Retried[];
+  readonly fd: number | undefined;
+  readonly offset: number;
+  readonly length: number;
+  /** Line of its first stage. */
+  readonly first: number;
 }
 
-function firstRetryLine(v: RequestView, r: number): number {
-  for (let k = 0; k < v.stageCount(r); k++) {
-    const name = v.stageName(r, k);
-    if (name === 'retry' || name === 'punt-to-io-wq') return v.stageLine(r, k);
+/** Whether request `r` (at the top of its chain) reads or writes file data, or neither. */
+function directionOf(v: RequestView, r: number): Direction | undefined {
+  const op = v.op(r);
+  switch (v.layer(r)) {
+    case 'syscall': {
+      const d = SYSCALL_SPECS.get(op)?.direction;
+      return d === 'read' || d === 'write' ? d : undefined;
+    }
+    case 'io_uring': {
+      const d = ioUringDirection(op);
+      return d === 'read' || d === 'write' ? d : undefined;
+    }
+    case 'fs':
+      return op.endsWith('-read') ? 'read' : op.endsWith('-write') ? 'write' : undefined;
+    default:
+      return undefined;
   }
+}
+
+/** The line the application learns the result on: the syscall's exit, the io_uring completion. */
+function resultLine(v: RequestView, r: number): number {
+  const want = v.layer(r) === 'syscall' ? 'exit' : 'complete';
+  for (let k = v.stageCount(r) - 1; k >= 0; k--) if (v.stageName(r, k) === want) return v.stageLine(r, k);
   return v.stageLine(r, v.stageCount(r) - 1);
 }
 
-/** The first retry line of a request or of its filesystem children. */
-function decisiveLine(v: RequestView, r: number): number {
-  for (let k = 0; k < v.stageCount(r); k++) if (v.stageName(r, k) === 'punt-to-io-wq') return v.stageLine(r, k);
-  for (const c of v.children(r)) {
-    for (let k = 0; k < v.stageCount(c); k++) if (v.stageName(c, k) === 'retry') return v.stageLine(c, k);
-  }
-  return firstRetryLine(v, r);
+/** A RWF_NOWAIT syscall or an io_uring READ/WRITE whose caller received -EAGAIN. */
+function returnedEagain(v: RequestView, r: number): boolean {
+  if (!v.isComplete(r) || v.result(r) !== EAGAIN) return false;
+  if (v.layer(r) === 'syscall') return v.syscall.get(r, 'nowait') === true;
+  return v.layer(r) === 'io_uring';
+}
+
+function sameFile(a: Access, b: Access): boolean {
+  if (a.ino >= 0 && b.ino >= 0) return a.ino === b.ino && (a.dev < 0 || b.dev < 0 || a.dev === b.dev);
+  return a.fd !== undefined && a.fd === b.fd;
+}
+
+function overlaps(a: Access, b: Access): boolean {
+  if (a.offset < 0 || b.offset < 0) return true;
+  return a.offset < b.offset + Math.max(b.length, 1) && b.offset < a.offset + Math.max(a.length, 1);
 }
 
 export class NowaitRetryDetector implements Detector {
@@ -65,107 +101,63 @@ export class NowaitRetryDetector implements Detector {
 
   findings(ctx: DetectorContext): Finding[] {
     const v = ctx.requests;
-    const groups = new Map<string, Group>();
-    const add = (r: number, item: Retried): void => {
-      const key = `${v.layer(r)}:${v.pid(r)}:${v.dev(r)}:${v.ino(r)}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { pid: v.pid(r), comm: v.comm(r), dev: v.dev(r), ino: v.ino(r), layer: v.layer(r), items: [] }));
-      g.items.push(item);
-    };
+    const accesses: Access[] = [];
+    const eagain: Array<{ access: Access; line: number }> = [];
     for (let r = 0; r < v.count; r++) {
       if (v.parent(r) >= 0) continue;
-      const layer = v.layer(r);
-      if (layer === 'io_uring') {
-        const retries = v.uring.get(r, 'retries');
-        if (retries !== undefined && retries > 0 && v.isComplete(r)) {
-          add(r, { req: r, retries, addedNs: v.uring.get(r, 'addedLatencyNs') ?? 0, line: decisiveLine(v, r), extra: -1 });
-        }
-      } else if (layer === 'fs') {
-        const retries = v.fs.get(r, 'retries');
-        if (retries !== undefined && retries > 0) {
-          let lastTry = 0;
-          for (let k = v.stageCount(r) - 1; k >= 0; k--) {
-            if (v.stageName(r, k) === 'retry') {
-              lastTry = k;
-              break;
-            }
-          }
-          add(r, { req: r, retries, addedNs: v.stageTs(r, lastTry) - v.firstTs(r), line: firstRetryLine(v, r), extra: -1 });
-        }
-      }
+      const direction = directionOf(v, r);
+      if (direction === undefined || v.stageCount(r) === 0) continue;
+      const a: Access = { req: r, direction, pid: v.pid(r), dev: v.dev(r), ino: v.ino(r), fd: fdOf(v, r), offset: v.offset(r), length: v.length(r), first: v.stageLine(r, 0) };
+      accesses.push(a);
+      if (v.layer(r) !== 'fs' && returnedEagain(v, r)) eagain.push({ access: a, line: resultLine(v, r) });
     }
-    for (const [r, again] of appRetries(v)) add(r, { req: r, retries: 1, addedNs: v.lastTs(again) - v.firstTs(r), line: v.stageLine(again, 0), extra: again });
     const out: Finding[] = [];
-    for (const g of groups.values()) out.push(this.finding(ctx, g));
-    return out.sort((a, b) => a.line - b.line);
+    for (const { access: a, line } of eagain) {
+      const again = accesses.some((b) => b.req !== a.req && b.first > line && b.direction === a.direction && b.pid === a.pid && sameFile(a, b) && overlaps(a, b));
+      if (!again) out.push(this.finding(ctx, a, line));
+    }
+    return out.sort((x, y) => x.line - y.line);
   }
 
-  private finding(ctx: DetectorContext, g: Group): Finding {
+  private finding(ctx: DetectorContext, a: Access, line: number): Finding {
     const v = ctx.requests;
-    const items = g.items;
-    let retries = 0;
-    let total = 0;
-    let max = 0;
-    for (const it of items) {
-      retries += it.retries;
-      total += it.addedNs;
-      max = Math.max(max, it.addedNs);
-    }
-    const lines = new Set<number>();
-    const roles = new LineRoles(v, ctx.store);
-    for (const it of items) {
-      if (lines.size >= MAX_EVIDENCE) break;
-      chainLines(v, it.req, lines);
-      roles.chain(it.req);
-      if (it.extra >= 0) {
-        chainLines(v, it.extra, lines);
-        roles.chain(it.extra).name(v.stageLine(it.extra, 0), `${v.op(it.extra)} again without RWF_NOWAIT (the retry)`);
-      }
-    }
-    const listed: JsonValue[] = items.slice(0, MAX_LISTED).map((it) => {
-      const o: { [key: string]: JsonValue } = { offset: v.offset(it.req), length: v.length(it.req), retries: it.retries, addedLatencyNs: it.addedNs };
-      if (v.layer(it.req) === 'io_uring') o['user_data'] = userDataText(v, it.req);
-      if (v.uring.get(it.req, 'punted') === true) o['punted'] = true;
-      const result = v.result(it.req);
-      if (result !== undefined) o['result'] = result;
-      return o;
-    });
-    const mean = Math.round(total / items.length);
-    const how =
-      g.layer === 'io_uring'
-        ? 'io_uring tried them inline with IOCB_NOWAIT, got -EAGAIN (data not cached, or a lock or an extent conversion that would block) and retried from task work or in an io-wq worker'
-        : g.layer === 'fs'
-          ? 'the same range was read again by the filesystem, the pattern of an IOCB_NOWAIT attempt that got -EAGAIN (the submitter is not traced)'
-          : 'the application repeated a RWF_NOWAIT read that returned -EAGAIN without the flag';
-    const first = items.reduce((a, b) => (b.line < a.line ? b : a));
-    const ops = [...new Set(items.map((it) => v.op(it.req)))].join('/');
-    const file = g.ino >= 0 ? `ino ${g.ino}` : 'a file without filesystem events in the trace';
+    const r = a.req;
+    const uring = v.layer(r) === 'io_uring';
+    const call = uring ? `io_uring ${v.op(r)} user_data ${userDataText(v, r)}` : v.op(r);
+    const file = a.ino >= 0 ? `ino ${a.ino}` : a.fd !== undefined ? `fd ${a.fd}` : 'an unknown file';
+    const range = a.offset < 0 ? 'at the current file position' : a.length > 0 ? `[${a.offset}, +${a.length})` : `at offset ${a.offset}`;
+    const why =
+      a.direction === 'read'
+        ? 'returned -EAGAIN (RWF_NOWAIT: the data was not cached); no read of this range follows in the trace'
+        : 'returned -EAGAIN (RWF_NOWAIT: the write would have blocked); no write of this range follows in the trace';
+    const lines = chainLines(v, r);
+    const roles = new LineRoles(v, ctx.store).chain(r).name(line, `${uring ? `io_uring ${v.op(r)} completed` : `${v.op(r)} returned`}: -11 EAGAIN to the application`);
+    const details: { [key: string]: JsonValue } = {
+      layer: v.layer(r),
+      op: v.op(r),
+      direction: a.direction,
+      pid: a.pid,
+      comm: v.comm(r),
+      dev: a.dev,
+      ino: a.ino,
+      fd: a.fd ?? null,
+      offset: a.offset,
+      length: a.length,
+      result: EAGAIN,
+    };
+    if (uring) details['user_data'] = userDataText(v, r);
+    const flags = v.syscall.get(r, 'flags');
+    if (flags !== undefined) details['flags'] = flags;
     return {
       kind: this.kind,
       severity: 'info',
-      message: `${items.length} ${ops} request${items.length === 1 ? '' : 's'} on ${file} by ${g.comm}-${g.pid} needed ${retries} NOWAIT retr${retries === 1 ? 'y' : 'ies'}: ${how}. Added latency: mean ${(mean / 1e3).toFixed(0)} us, max ${(max / 1e3).toFixed(0)} us (first attempt to completion).`,
+      message:
+        `${call} of ${file} ${range} by ${v.comm(r)}-${a.pid} ${why}: the ${a.direction === 'read' ? 'data was not read' : 'data was not written'} ` +
+        '(the application may have done it another way, outside the trace).',
       file: ctx.file,
-      line: first.line,
-      evidence: roles.refs(ctx.file, [...lines].filter((l) => l > 0).sort((a, b) => a - b).slice(0, MAX_EVIDENCE)),
-      details: { layer: g.layer, pid: g.pid, comm: g.comm, dev: g.dev, ino: g.ino, requests: items.length, retries, addedLatencyMeanNs: mean, addedLatencyMaxNs: max, listed },
+      line,
+      evidence: roles.refs(ctx.file, [...lines].filter((l) => l > 0).sort((x, y) => x - y).slice(0, MAX_EVIDENCE)),
+      details,
     };
   }
-}
-
-/** preadv2(RWF_NOWAIT) -> -EAGAIN, then the same task reads the same fd and offset again without NOWAIT. */
-function appRetries(v: RequestView): Array<[number, number]> {
-  const pending = new Map<string, number>();
-  const out: Array<[number, number]> = [];
-  for (let r = 0; r < v.count; r++) {
-    if (v.layer(r) !== 'syscall' || !isReadSyscall(v.op(r))) continue;
-    const key = `${v.pid(r)}:${String(fdOf(v, r))}:${v.offset(r)}`;
-    const prev = pending.get(key);
-    const nowait = v.syscall.get(r, 'nowait') === true;
-    if (prev !== undefined && !nowait) {
-      out.push([prev, r]);
-      pending.delete(key);
-    }
-    if (nowait && v.result(r) === EAGAIN && v.offset(r) >= 0) pending.set(key, r);
-  }
-  return out;
 }

@@ -15,6 +15,8 @@
  */
 import type { Finding, JsonValue } from '../contracts/finding';
 import { FINDING_KINDS } from '../contracts/findingKinds';
+import { mappingsText } from '../lifecycle/btrfsDiskMap';
+import { devName } from '../lifecycle/devName';
 import { ByteRanges } from '../lifecycle/orderedExtentRanges';
 import { hasIoerr, isFinished, type OrderedExtent, type OrderedExtentWaiter } from '../lifecycle/orderedExtentState';
 import type { OrderedExtentTracker } from '../lifecycle/orderedExtentTracker';
@@ -32,6 +34,12 @@ function rangesText(r: ByteRanges): string {
 
 function where(oe: OrderedExtent): string {
   return `btrfs ordered extent of ino ${oe.ino} (root ${oe.root}), file range [${oe.fileOffset}, ${oe.fileOffset + oe.len}) at disk bytenr ${oe.diskStart}`;
+}
+
+/** ` (btrfs logical 14680064 is 7:2 sector 28672: …)` when the trace proves where the extent is on a device. */
+function placeText(oe: OrderedExtent): string {
+  const ms = oe.mappings ?? [];
+  return ms.length === 0 ? '' : ` (${mappingsText(ms, devName)})`;
 }
 
 function identity(oe: OrderedExtent): { [key: string]: JsonValue } {
@@ -75,6 +83,17 @@ function waiterRole(w: OrderedExtentWaiter): string {
   }
 }
 
+/** Device bytes minus logical bytes at `sector`, by the extent's proven mapping covering it (0 without one). */
+function logicalShift(oe: OrderedExtent, sector: number): number {
+  for (const m of oe.mappings ?? []) {
+    const shift = m.sector * 512 - m.logical;
+    const at = sector * 512 - shift;
+    if (at >= m.logical && at < m.logical + m.bytes) return shift;
+  }
+  const m = oe.mappings?.[0];
+  return m === undefined ? 0 : m.sector * 512 - m.logical;
+}
+
 /** Disk (logical) ranges mapped to file offsets; only for uncompressed extents, where they map 1:1. */
 function toFile(oe: OrderedExtent, disk: ByteRanges | undefined, into: ByteRanges): void {
   if (disk === undefined || oe.diskLen !== oe.len) return;
@@ -82,13 +101,15 @@ function toFile(oe: OrderedExtent, disk: ByteRanges | undefined, into: ByteRange
 }
 
 /**
- * Block writes another tracker linked to the extent (through the LinkIndex), issued while it was open.
- * The LinkIndex keeps a range for seconds, so later reads of the same sectors may be linked too: skip them.
+ * The block writes proven to be the extent's own (btrfsDiskMap: they completed right before its range was
+ * reported done; or its children, which are those, unless another layer held them first), issued while it
+ * was open. Never writes found by the extent's logical address alone.
  */
 function linkedWrites(ctx: DetectorContext, oe: OrderedExtent): number[] {
   const v = ctx.requests;
   const until = oe.removedTs >= 0 ? oe.removedTs : Infinity;
-  return v.children(oe.request).filter((c) => v.layer(c) === 'block' && v.op(c) === 'write' && v.sector(c) >= 0 && v.result(c) !== undefined && v.firstTs(c) <= until);
+  const ids = new Set([...(oe.writes ?? []), ...v.children(oe.request)]);
+  return [...ids].filter((c) => v.layer(c) === 'block' && v.op(c) === 'write' && v.sector(c) >= 0 && v.result(c) !== undefined && v.firstTs(c) <= until);
 }
 
 /** `ordered-extent-ioerr`: extents dropped with IOERR, and the written bytes lost with them. */
@@ -118,12 +139,14 @@ export class OrderedExtentIoerrDetector implements Detector {
     for (const l of oe.failLines ?? []) roles.name(l, 'write of a range failed (uptodate=0)');
     for (const b of linkedWrites(ctx, oe)) {
       const result = v.result(b)!;
-      (result < 0 ? diskFailed : diskOk).add(v.sector(b) * 512, (v.sector(b) + v.sectors(b)) * 512);
+      // Device sectors back to the extent's logical bytes, through its proven mapping (else none: identity).
+      const shift = logicalShift(oe, v.sector(b));
+      (result < 0 ? diskFailed : diskOk).add(v.sector(b) * 512 - shift, (v.sector(b) + v.sectors(b)) * 512 - shift);
       if (result < 0) errno = result;
       lines.push(...v.lines(b));
       roles.request(b);
     }
-    for (const l of oe.blockLines ?? []) roles.stageAt(l).fallback(l, 'block write completion in its disk range');
+    for (const l of oe.blockLines ?? []) roles.stageAt(l).fallback(l, 'block write proven to be its own (completed right before its range was done)');
     // A btrfs bio split into several block requests fails as a whole (uptodate=0 for its whole range) even
     // when some of its requests succeeded: block outcomes are the finer truth, completions fill the rest.
     const blockOk = new ByteRanges();
@@ -145,17 +168,18 @@ export class OrderedExtentIoerrDetector implements Detector {
     let message: string;
     if (!lost.empty) {
       message =
-        `${where(oe)}, finished with IOERR although ${kib(lost.bytes)} of its ${kib(oe.len)} were written successfully (file ${rangesText(lost)}); ` +
+        `${where(oe)}${placeText(oe)}, finished with IOERR although ${kib(lost.bytes)} of its ${kib(oe.len)} were written successfully (file ${rangesText(lost)}); ` +
         `${kib(failedOnly.bytes)} failed${errText}. btrfs inserts no file extent item for an ordered extent with IOERR, so the written data is on disk ` +
         'but unreferenced: the whole range reads back as a hole (or its previous extent) and only writeback/fsync reports EIO.';
     } else if (known) {
       message =
-        `${where(oe)}, finished with IOERR: every write of its range failed${errText}. btrfs drops the extent (no file extent item), ` +
+        `${where(oe)}${placeText(oe)}, finished with IOERR: every write of its range failed${errText}. btrfs drops the extent (no file extent item), ` +
         'the range keeps its previous contents and fsync reports EIO; no successfully written data was lost with it.';
     } else {
       message =
-        `${where(oe)}, finished with IOERR; the trace has no per-range completions or block writes for it, so whether part of it ` +
-        'reached the disk is unknown. btrfs drops the extent (no file extent item) and fsync reports EIO.';
+        `${where(oe)}, finished with IOERR; the trace has no per-range completion for it and no block write proven to be its own ` +
+        '(btrfs prints logical addresses: a write counts as the extent\'s only when it completed right before btrfs reported the range done), ' +
+        'so whether part of it reached the disk is unknown. btrfs drops the extent (no file extent item) and fsync reports EIO.';
     }
     return {
       kind: this.kind,

@@ -1,8 +1,10 @@
 /**
- * `short-read`: a read that returned fewer bytes than it asked for although the file had more data in the
- * requested range (the range did not reach EOF), judged at the top of each request chain: `sys_exit_*`
- * ret vs the count, `io_uring_complete` res vs the length of its filesystem events, `iomap_dio_complete`
- * ret vs the begin's length for direct I/O without a traced caller.
+ * `short-read`: a read whose caller received fewer bytes than it asked for although the file had more data
+ * in the requested range (the range did not reach EOF), judged at the top of each request chain: `sys_exit_*`
+ * ret vs the count, `io_uring_complete` res vs the length of its filesystem events. A filesystem read
+ * without a traced caller (`iomap_dio_complete` ret vs the begin's length) counts only when nothing shows
+ * the same call going on (a direct I/O retry with done_before, btrfs's buffered fallback, DIO_PARTIAL); its
+ * finding says that the caller's result is not in the trace and is `info`.
  *
  * EOF is i_size at the time of the read (`disize` / `size` of the request's own filesystem events, else of
  * other events of the same file, see fsResolve). A read that returns exactly the bytes up to EOF (crossing
@@ -52,7 +54,9 @@ function why(v: RequestView, r: number, returned: number, next: number): string 
   if (v.layer(r) === 'io_uring' && v.uring.get(r, 'retries') === undefined) {
     return 'io_uring completed with the cached part and did not retry the remainder (a read issued without waiting, RWF_NOWAIT / REQ_F_NOWAIT)';
   }
-  if (v.layer(r) === 'fs' && v.op(r) === 'direct-read') return 'the direct I/O completed short before EOF';
+  if (v.layer(r) === 'fs' && v.op(r) === 'direct-read') {
+    return 'the direct I/O completed short before EOF, and nothing in the trace shows the call going on (no retry of the rest, no buffered fallback, no DIO_PARTIAL)';
+  }
   return 'the filesystem returned fewer bytes than requested before EOF';
 }
 
@@ -66,12 +70,12 @@ export class ShortReadDetector implements Detector {
     const out: Finding[] = [];
     for (let r = 0; r < v.count; r++) {
       const o = readOutcome(v, r, nextOnFd);
-      if (o.kind === 'short') out.push(this.finding(ctx, r, o.requested, o.returned, o.expected, o.iSize, o.next));
+      if (o.kind === 'short') out.push(this.finding(ctx, r, o.requested, o.returned, o.expected, o.iSize, o.next, o.callerTraced));
     }
     return out;
   }
 
-  private finding(ctx: DetectorContext, r: number, requested: number, returned: number, expected: number, iSize: number, next: number): Finding {
+  private finding(ctx: DetectorContext, r: number, requested: number, returned: number, expected: number, iSize: number, next: number, callerTraced: boolean): Finding {
     const v = ctx.requests;
     const reason = why(v, r, returned, next);
     const lines = chainLines(v, r);
@@ -104,10 +108,14 @@ export class ShortReadDetector implements Detector {
     };
     if (v.layer(r) === 'io_uring') details['user_data'] = userDataText(v, r);
     if (nextResult !== undefined && nextResult < 0) details['nextResult'] = nextResult;
+    details['callerResult'] = callerTraced ? 'traced' : 'not traced';
+    const caller = callerTraced
+      ? ''
+      : ' The caller\'s result is not in the trace (no syscall or io_uring event of this read): what the application received is not shown, so this is only what the filesystem returned.';
     return {
       kind: this.kind,
-      severity: 'warning',
-      message: `${describe(v, r)} by ${v.comm(r)}-${v.pid(r)} returned ${returned} of ${requested} bytes at ${at} ${gap}. ${reason}.`,
+      severity: callerTraced ? 'warning' : 'info',
+      message: `${describe(v, r)} by ${v.comm(r)}-${v.pid(r)} returned ${returned} of ${requested} bytes at ${at} ${gap}. ${reason}.${caller}`,
       file: ctx.file,
       line: v.stageLine(r, v.stageCount(r) - 1),
       evidence: roles.refs(ctx.file, sorted),

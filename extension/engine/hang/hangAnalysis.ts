@@ -13,7 +13,7 @@ import type { KernelLogResult } from '../klog/kernelLogParser';
 import { devName } from '../lifecycle/devName';
 import { clipRole } from '../requests/lineRoles';
 import { culpritFrame, hangTitle, IO_WAITS, orderedExtentWait, reliableFrames, stackSignature, waitResource, baseName, type OrderedExtentWait, type WaitResource } from './stackFacts';
-import { alignLogWithTrace, linkIoWaiter, linkOrderedExtentWaiter, type Alignment, type LinkedBio, type TraceSide, type WaiterLink } from './traceLink';
+import { alignLogWithTrace, linkIoWaiter, linkOrderedExtentWaiter, type Alignment, type LinkedBio, type LinkedExtent, type TraceSide, type WaiterLink } from './traceLink';
 import { WaitGraphBuilder } from './waitGraph';
 
 export interface KernelLogInput {
@@ -280,7 +280,8 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
       if (bios++ >= MAX_BIO_NODES) break;
       const bid = `bio:${side.file}:${b.id}`;
       g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-      g.edge({ from: rid, to: bid, kind: 'needs-io', label: `write outstanding when ${taskName(v.t)} was reported`, evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
+      const label = v.oe ? `write outstanding on the device when ${taskName(v.t)} was reported, not traced to any of its ordered extents` : `write outstanding when ${taskName(v.t)} was reported`;
+      g.edge({ from: rid, to: bid, kind: 'needs-io', label, evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
     }
     for (const x of w.extents) {
       const oe = x.extent;
@@ -292,7 +293,7 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
         if (bios++ >= MAX_BIO_NODES) break;
         const bid = `bio:${side.file}:${b.id}`;
         g.node({ id: bid, kind: 'bio', label: bioLabel(b), stuck: b.completedTs === undefined || b.completedTs > w.reportTs, file: side.file, line: b.line, detail: b.completedTs === undefined ? 'never completed' : `completed at ${b.completedTs.toFixed(6)}` });
-        g.edge({ from: oid, to: bid, kind: 'needs-io', label: x.direct ? 'its write' : 'outstanding write on the device', evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
+        g.edge({ from: oid, to: bid, kind: 'needs-io', label: 'its write (it completed right before btrfs reported the range done)', evidence: [{ file: side.file, line: b.line, role: bioRole(b, w.reportTs) }] });
       }
     }
   }
@@ -398,18 +399,22 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
       if (open.length === 0) {
         parts.push(`in ${side.file} no ordered extent${inoText} was open when it blocked at ${w.blockedTs.toFixed(6)} s (${v.link.align.certain ? 'aligned' : 'alignment uncertain'})`);
       } else {
+        const device = deviceWrites(w.bios);
         const desc = still.slice(0, 4).map((x) => {
           const oe = x.extent;
           const age = (w.reportTs - x.addedTs).toFixed(3);
           const io = x.ioDoneTs === undefined ? 'its I/O never done' : `its I/O done ${(x.ioDoneTs - x.addedTs).toFixed(3)} s after it was added`;
           const fin = x.finishedTs === undefined ? 'never completed in the trace' : `completed only ${(x.finishedTs - w.reportTs).toFixed(3)} s after the report`;
-          const bios = x.outstanding.length === 0 ? 'no bio outstanding' : `${x.outstanding.length} ${x.direct ? '' : 'device '}write(s) outstanding (${x.outstanding.slice(0, 2).map(bioLabel).join(', ')}${x.outstanding.length > 2 ? ', …' : ''})`;
-          return `ino ${oe.ino} [${oe.fileOffset}, +${oe.len}) added ${age} s before the report, ${io}, ${fin}, ${bios}`;
+          return `ino ${oe.ino} [${oe.fileOffset}, +${oe.len}) added ${age} s before the report, ${io}, ${fin}, ${extentWrites(x, device)}`;
         });
         parts.push(`in ${side.file}, ${open.length} ordered extent(s)${inoText} were open when it blocked at ${w.blockedTs.toFixed(6)} s and ${still.length} were still unfinished at the report: ${desc.join('; ')}${still.length > 4 ? '; …' : ''}`);
         for (const x of still.slice(0, 8)) {
           evidence.push({ file: side.file, line: x.extent.addedLine, role: 'ordered extent added, unfinished at the report' });
           for (const b of x.outstanding.slice(0, 2)) evidence.push({ file: side.file, line: b.line, role: bioRole(b, w.reportTs) });
+          if (x.outstanding.length > 0 && x.mappingLines.length > 0) evidence.push({ file: side.file, line: x.mappingLines[0]!, role: 'range reported done right after its writes completed (proves them its own)' });
+        }
+        if (still.some((x) => x.outstanding.length === 0) && w.bios.length > 0) {
+          for (const b of w.bios.slice(0, 2)) evidence.push({ file: side.file, line: b.line, role: clipRole(`device write ${b.label}, not traced to an extent`) });
         }
       }
       if (!v.link.align.certain) parts.push(`(${v.link.align.note})`);
@@ -424,14 +429,44 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
         ioDoneTs: x.ioDoneTs === undefined ? null : round6(x.ioDoneTs),
         finishedTs: x.finishedTs === undefined ? null : round6(x.finishedTs),
         line: x.extent.addedLine,
+        // Only the writes the trace proves to be the extent's own (btrfsDiskMap); the device's others are below.
         outstandingBios: x.outstanding.map((b) => ({ bio: bioLabel(b), line: b.line, issuedTs: round6(b.issuedTs), completedTs: b.completedTs === undefined ? null : round6(b.completedTs) })),
+        writesTraced: x.extent.writes?.length ?? 0,
+        mapping: x.mapping ?? null,
       }));
+      details['deviceOutstandingBios'] = w.bios.map((b) => ({ bio: bioLabel(b), line: b.line, issuedTs: round6(b.issuedTs), completedTs: b.completedTs === undefined ? null : round6(b.completedTs) }));
     }
     const explanation = `${parts.join('; ')}.`;
     details['explanation'] = explanation;
     out.push({ kind: 'ordered-extent-wait', severity: 'error', message: `${taskName(t)}: ${explanation}`, file: v.file, line: v.oe.waitIn.line, evidence, details });
   }
   return out;
+}
+
+/** `7:0 had 6 writes outstanding` / `the traced devices had 6 writes outstanding (7:0: 4, 7:1: 2)`; '' for none. */
+function deviceWrites(bios: readonly LinkedBio[]): string {
+  if (bios.length === 0) return '';
+  const byDev = new Map<number, number>();
+  for (const b of bios) byDev.set(b.dev, (byDev.get(b.dev) ?? 0) + 1);
+  const n = `${bios.length} write${bios.length === 1 ? '' : 's'} outstanding`;
+  if (byDev.size === 1) return `${devText([...byDev.keys()][0]!)} had ${n}`;
+  return `the traced devices had ${n} (${[...byDev].map(([d, k]) => `${devText(d)}: ${k}`).join(', ')})`;
+}
+
+function devText(dev: number): string {
+  return dev >= 0 ? devName(dev) : 'the device';
+}
+
+/**
+ * What is known of an extent's writes at the report: the ones proven to be its own (and how the mapping is
+ * known), or, when none is, what the device had outstanding without claiming any of it for the extent.
+ */
+function extentWrites(x: LinkedExtent, device: string): string {
+  const n = x.outstanding.length;
+  if (n > 0) return `${n} of its writes outstanding (${x.outstanding.slice(0, 2).map(bioLabel).join(', ')}${n > 2 ? ', …' : ''}; ${x.mapping ?? 'traced to it'})`;
+  const traced = x.extent.writes?.length ?? 0;
+  if (traced > 0) return `its ${traced} traced write${traced === 1 ? '' : 's'}: none outstanding`;
+  return device === '' ? 'no write traced to it and none outstanding' : `${device}, none of them traced to this extent`;
 }
 
 function cycleFindings(graph: WaitGraph, views: readonly TaskView[]): Finding[] {

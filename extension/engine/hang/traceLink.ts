@@ -9,9 +9,12 @@
  *
  * Linking: each ordered-extent waiter is linked to the ordered extents that were added and not finished
  * when it blocked (restricted to its inode when the trace shows which), with their age and the block
- * requests still outstanding for them.
+ * requests still outstanding for them: only the writes the trace proves to be an extent's own (btrfs
+ * prints logical addresses; lifecycle/btrfsDiskMap.ts pairs writes with the ranges btrfs reports done).
+ * The device's other outstanding writes are said to be the device's, never an extent's.
  */
 import type { DumpedTask } from '../contracts/report';
+import { mappingsText } from '../lifecycle/btrfsDiskMap';
 import { devName } from '../lifecycle/devName';
 import type { RequestView } from '../requests/requestView';
 import type { OrderedExtent } from '../lifecycle/orderedExtentState';
@@ -136,10 +139,12 @@ export interface LinkedExtent {
   readonly ioDoneTs?: number;
   /** Trace seconds the extent completed (removed: what btrfs_start_ordered_extent waits for); undefined if never. */
   readonly finishedTs?: number;
-  /** Block requests of this extent not complete at the report time. */
+  /** Block requests proven to be this extent's writes (see btrfsDiskMap) and not complete at the report time. */
   readonly outstanding: LinkedBio[];
-  /** True when the bios were found through the extent's own links, false when they are the device's outstanding writes. */
-  readonly direct: boolean;
+  /** How the extent's logical range maps to a device, when the trace proves it (words, no line numbers). */
+  readonly mapping?: string;
+  /** The lines that prove the mapping (the range-done line and the block completions), for evidence. */
+  readonly mappingLines: readonly number[];
 }
 
 export interface WaiterLink {
@@ -151,7 +156,11 @@ export interface WaiterLink {
   /** The inode the task works on, when the trace shows it (btrfs_sync_file). */
   readonly ino?: number;
   readonly extents: LinkedExtent[];
-  /** For I/O waits that are not ordered-extent waits: the block writes outstanding at the report time. */
+  /**
+   * For I/O waits that are not ordered-extent waits: the block writes outstanding at the report time. For
+   * ordered-extent waits: the device writes outstanding at the report time that no open extent is proven
+   * to own (they may be theirs; the trace does not show it).
+   */
   readonly bios: LinkedBio[];
 }
 
@@ -214,27 +223,33 @@ export function linkOrderedExtentWaiter(task: DumpedTask, wait: OrderedExtentWai
     const completed = oe.removedTs >= 0 ? abs(oe.removedTs) : Infinity;
     return added <= blockedTs + 0.001 && completed > blockedTs && inodeOf(oe);
   });
-  // Outstanding block writes at the report time, for extents whose bios are not linked to them.
-  const deviceOutstanding = (): LinkedBio[] => outstanding(side, reportTs, abs);
-  let shared: LinkedBio[] | undefined;
+  const v = side.requests;
+  const owned = new Set<number>();
   const extents: LinkedExtent[] = open.map((oe) => {
-    const v = side.requests;
-    const own = v
-      .children(oe.request)
-      .filter((r) => v.layer(r) === 'block')
-      .map((r) => bioAt(v, r, abs))
-      .filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
-    const direct = own.length > 0;
-    const outstanding = direct ? own : (shared ??= deviceOutstanding());
+    const ids = oe.writes ?? [];
+    for (const r of ids) owned.add(r);
+    const own = ids.map((r) => bioAt(v, r, abs)).filter((b) => b.issuedTs <= reportTs && (b.completedTs === undefined || b.completedTs > reportTs));
     const done = oe.finishedTs >= 0 ? abs(oe.finishedTs) : undefined;
     const fin = oe.removedTs >= 0 ? abs(oe.removedTs) : undefined;
-    return { extent: oe, addedTs: abs(oe.addedTs), ...(done !== undefined ? { ioDoneTs: done } : {}), ...(fin !== undefined ? { finishedTs: fin } : {}), outstanding, direct };
+    const maps = oe.mappings ?? [];
+    const mapping = maps.length > 0 ? mappingsText(maps, devName) : undefined;
+    return {
+      extent: oe,
+      addedTs: abs(oe.addedTs),
+      ...(done !== undefined ? { ioDoneTs: done } : {}),
+      ...(fin !== undefined ? { finishedTs: fin } : {}),
+      outstanding: own,
+      ...(mapping !== undefined ? { mapping } : {}),
+      mappingLines: maps.flatMap((m) => [m.line, ...m.blockLines]),
+    };
   });
+  // The device's outstanding writes that no open extent is proven to own: said to be the device's.
+  const unowned = open.length > 0 ? outstanding(side, reportTs, abs).filter((b) => !owned.has(b.id)) : [];
   return {
     ...at,
     ...(sync ? { ino: sync.ino } : {}),
     extents,
-    bios: [],
+    bios: unowned,
   };
 }
 

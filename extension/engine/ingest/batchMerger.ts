@@ -39,6 +39,8 @@ export class BatchMerger {
   /** Lines merged so far (the last line number). */
   lines = 0;
   headerCpus = 0;
+  /** The header text that stated `headerCpus` (`cpus=2`, `#P:2`), '' when none did. */
+  headerCpusText = '';
   maxCpu = -1;
 
   private readonly sources = new Map<number, SourceMap>();
@@ -249,7 +251,7 @@ export class BatchMerger {
         return;
       case LineKind.Preamble:
         this.votes.traceCmdPreamble = true;
-        if (sp.what === 'cpus') this.headerCpus = Math.max(this.headerCpus, sp.count);
+        if (sp.what === 'cpus') this.headerCpusFrom(sp.count, `cpus=${sp.count}`);
         if (sp.what === 'version') this.votes.details.traceCmdVersion = sp.count;
         return;
       default:
@@ -257,8 +259,21 @@ export class BatchMerger {
     }
   }
 
+  /** The CPU numbers that had events, ascending. */
+  seenCpus(): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < this.lastTs.length; c++) if (this.lastTs[c] !== Number.NEGATIVE_INFINITY) out.push(c);
+    return out;
+  }
+
+  private headerCpusFrom(n: number, text: string): void {
+    if (n <= this.headerCpus) return;
+    this.headerCpus = n;
+    this.headerCpusText = text;
+  }
+
   private comment(text: string, line: number, cpus: number): void {
-    if (cpus > 0) this.headerCpus = Math.max(this.headerCpus, cpus);
+    if (cpus > 0) this.headerCpusFrom(cpus, `#P:${cpus}`);
     const t = /^#\s*tracer:\s*(\S+)/.exec(text);
     if (t) {
       this.votes.kernelHeader = true;

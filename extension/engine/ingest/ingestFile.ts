@@ -165,12 +165,63 @@ function summarize(path: string, bytes: number, ing: BatchMerger): IngestResult 
     lines: ing.lines,
     events,
     skippedLines: issues.skippedLines,
-    cpus: Math.max(ing.headerCpus, ing.maxCpu + 1),
+    ...cpuFacts(ing),
     lostEvents: issues.lostMarkers === 0 ? 0 : issues.lostMarkers === issues.lostUnknown ? null : issues.lostEvents,
+    derived: derivedFacts(ing, events),
     firstTimestamp: events > 0 ? store.absoluteNs(store.minTs) : null,
     lastTimestamp: events > 0 ? store.absoluteNs(store.maxTs) : null,
     eventCounts: store.eventCounts(),
     findings: issues.findings(),
     store,
   };
+}
+
+/** `cpus` from the header when it states it, else the CPUs that have events (not the highest number + 1). */
+function cpuFacts(ing: BatchMerger): { cpus: number; cpusFrom: 'header' | 'events' | 'none'; cpusSeen: number[] } {
+  const seen = ing.seenCpus();
+  if (ing.headerCpus > 0) return { cpus: ing.headerCpus, cpusFrom: 'header', cpusSeen: seen };
+  return { cpus: seen.length, cpusFrom: seen.length > 0 ? 'events' : 'none', cpusSeen: seen };
+}
+
+/** `0-3, 12, 13`: CPU numbers with runs of three or more collapsed. */
+function cpuList(cpus: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < cpus.length; ) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${cpus[i]}-${cpus[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(cpus[k]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+const MARKER_WORDS: Readonly<Record<string, string>> = {
+  'lost-events': '`CPU:N [LOST M EVENTS]` line',
+  'dropped-events': '`CPU:N [M EVENTS DROPPED]` line',
+  'buffer-started': '`##### CPU N buffer started ####` line',
+  overrun: 'header `entries-in-buffer/entries-written` (written minus in buffer)',
+};
+
+/** How the figures that are computed rather than read were obtained (the `derived` facts). */
+function derivedFacts(ing: BatchMerger, events: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = ing.seenCpus();
+  if (ing.headerCpus > 0) {
+    const beyond = seen.filter((c) => c >= ing.headerCpus);
+    out['cpus'] = `header ${ing.headerCpusText}; events on ${seen.length === 0 ? 'no CPU' : `CPU${seen.length === 1 ? '' : 's'} ${cpuList(seen)}`}${beyond.length > 0 ? ` (CPU ${cpuList(beyond)} beyond the header's count)` : ''}`;
+  } else if (seen.length > 0) {
+    out['cpus'] = `no header states it: counted the CPUs with events (${cpuList(seen)})`;
+  }
+  const kinds = ing.issues.lostKinds;
+  if (kinds.size > 0) {
+    const parts = [...kinds].map(([what, k]) => {
+      const words = MARKER_WORDS[what] ?? what;
+      const counted = k.markers - k.unknown;
+      return `${k.markers} ${words}${k.markers === 1 ? '' : 's'}${counted > 0 ? `, ${k.events} events` : ''}${k.unknown > 0 ? `, ${k.unknown} without a count` : ''}`;
+    });
+    out['lostEvents'] = `sum of the counts the file states: ${parts.join('; ')}`;
+  }
+  if (events > 1) out['span'] = 'lastTimestamp minus firstTimestamp: the latest event timestamp of the file minus the earliest';
+  return out;
 }

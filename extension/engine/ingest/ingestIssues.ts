@@ -27,6 +27,8 @@ export class IngestIssues {
   lostEvents = 0;
   lostMarkers = 0;
   lostUnknown = 0;
+  /** Per marker kind (`lost-events`, `dropped-events`, `buffer-started`, `overrun`): markers, events they count, markers without a count. */
+  readonly lostKinds = new Map<string, { markers: number; events: number; unknown: number }>();
 
   constructor(
     private readonly file: string,
@@ -65,6 +67,11 @@ export class IngestIssues {
     this.lostMarkers++;
     if (count >= 0) this.lostEvents += count;
     else this.lostUnknown++;
+    let k = this.lostKinds.get(what);
+    if (k === undefined) this.lostKinds.set(what, (k = { markers: 0, events: 0, unknown: 0 }));
+    k.markers++;
+    if (count >= 0) k.events += count;
+    else k.unknown++;
     if (this.lost.length >= this.limit) return;
     const cpuText = cpu >= 0 ? `CPU ${cpu}` : 'the trace';
     const message =

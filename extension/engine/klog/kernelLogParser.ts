@@ -1,6 +1,7 @@
 /**
  * KernelLogParser: reads a kernel log line by line (push API, so files stream from disk) and returns the
- * dumped tasks, the dumps that printed them, lock holders and diagnostics for lines it could not place.
+ * dumped tasks, the dumps that printed them, lock holders and diagnostics for lines it could not place,
+ * and (through the IoErrorCollector) the log's I/O error lines.
  *
  * Pipeline: logPrefix strips reader prefixes → logLine classifies each message → lines that belong to a
  * dump are collected into a region (a run of dump lines, with up to two foreign lines inside, e.g. another
@@ -9,6 +10,7 @@
  * broken before `120 seconds.`) are joined first. Memory is bounded by the largest region, not the file.
  */
 import type { BlockerHint, DumpedTask, StackFrame, TaskDump, TaskSource, TimeSource } from '../contracts/report';
+import { IoErrorCollector, type KlogIoErrors } from './ioErrorCollector';
 import { classifyLine, continuesHeader, type ClassifiedLine, type FrameData, type LineKind } from './logLine';
 import { stripLogPrefix, type LogMessage } from './logPrefix';
 import { parseRegion, type DumpItem } from './taskDumpGrammar';
@@ -56,6 +58,8 @@ export interface KernelLogResult {
   readonly timeSource: TimeSource;
   readonly firstTs?: number;
   readonly lastTs?: number;
+  /** The log's I/O error lines (block layer, drivers, md/dm, filesystems) and the device names it proves. */
+  readonly ioErrors: KlogIoErrors;
 }
 
 interface LineRecord {
@@ -91,6 +95,7 @@ export class KernelLogParser {
   private lastTs: number | undefined;
   private sawMonotonic = false;
   private sawWall = false;
+  private readonly io = new IoErrorCollector();
 
   constructor(private readonly assumedYear = new Date().getUTCFullYear()) {}
 
@@ -101,6 +106,7 @@ export class KernelLogParser {
     if (KMSG_DICT.test(text)) return;
     const msg = stripLogPrefix(text, this.assumedYear);
     if (msg.prefixed) this.prefixedLines++;
+    this.io.push(line, msg);
     if (msg.ts !== undefined) {
       this.firstTs ??= msg.ts;
       this.lastTs = msg.ts;
@@ -155,6 +161,7 @@ export class KernelLogParser {
       timeSource: this.sawMonotonic ? 'monotonic' : this.sawWall ? 'wall-clock' : 'none',
       ...(this.firstTs !== undefined ? { firstTs: this.firstTs } : {}),
       ...(this.lastTs !== undefined ? { lastTs: this.lastTs } : {}),
+      ioErrors: this.io.finish(),
     };
   }
 
@@ -357,17 +364,15 @@ export class KernelLogParser {
     this.foreignInside(recs, 'the lockdep dump');
   }
 
+  /**
+   * Lines inside a dump that are not part of it: a damaged line is reported; a whole message of another
+   * writer (the console interleaves CPUs: an NVMe timeout between two frames) is ordinary log text and is
+   * not (it is read as a log line of its own, and the dump goes on around it).
+   */
   private foreignInside(recs: readonly LineRecord[], where: string): void {
     for (const r of recs) {
-      if (r.c.kind !== 'Foreign') continue;
-      const damaged = isDamaged(r.text.trim());
-      this.diagnostics.push({
-        line: r.line,
-        endLine: r.endLine,
-        severity: damaged ? 'warning' : 'info',
-        message: damaged ? `damaged line inside ${where}: ${clip(r.text)}` : `line inside ${where} is not part of it (interleaved message): ${clip(r.text)}`,
-        what: damaged ? 'damaged line inside a dump' : 'interleaved message inside a dump',
-      });
+      if (r.c.kind !== 'Foreign' || !isDamaged(r.text.trim())) continue;
+      this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `damaged line inside ${where}: ${clip(r.text)}`, what: 'damaged line inside a dump' });
     }
   }
 
@@ -423,14 +428,10 @@ export class KernelLogParser {
           extra.push({ line: r.line, text: flat(r.text.trim()) });
           break;
         case 'Foreign': {
-          const damaged = isDamaged(r.text.trim());
-          this.diagnostics.push({
-            line: r.line,
-            endLine: r.endLine,
-            severity: damaged ? 'warning' : 'info',
-            message: damaged ? `damaged line in the stack of ${name}: ${clip(r.text)}` : `line in the stack of ${name} is not a frame (interleaved message): ${clip(r.text)}`,
-            what: damaged ? 'damaged line in a stack' : 'interleaved message in a stack',
-          });
+          // An interleaved message of another writer is log text, not damage: only damaged lines are reported.
+          if (isDamaged(r.text.trim())) {
+            this.diagnostics.push({ line: r.line, endLine: r.endLine, severity: 'warning', message: `damaged line in the stack of ${name}: ${clip(r.text)}`, what: 'damaged line in a stack' });
+          }
           continue;
         }
         default:

@@ -1,6 +1,7 @@
 /**
  * logPrefix: strips what log readers put before a kernel message (dmesg `[  446.431446]`, printk caller
- * ids, `dmesg -T/-x/-r/-d/-e`, `/dev/kmsg` records, journalctl and syslog prefixes, ISO stamps) and what
+ * ids, `dmesg -T/-x/-r/-d/-e`, `/dev/kmsg` records, journalctl and syslog prefixes (also SONiC's year-first
+ * form), ISO stamps, `talosctl dmesg`) and what
  * mail clients and bug trackers add (`> ` quoting), and keeps the timestamp with its clock.
  *
  * The rules follow kernel-formats.md §3.7: at most one of each prefix, in the order readers add them.
@@ -25,6 +26,10 @@ const PRIO = /^<\d+>/;
 const DMESG_X = /^[a-z]+\s*:[a-z]+\s*: /;
 const SYSLOG = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(\.\d+)? \S+ kernel: /;
 const ISO = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:([+-])(\d\d):?(\d\d)|Z)?(?: \S+ kernel:)? /;
+/** SONiC syslog: `2025 Jul  2 06:56:57.749624 host ERR kernel: ` (year first, a level word). */
+const SYSLOG_YEAR = /^(\d{4}) ([A-Z][a-z]{2}) ([ \d]?\d) (\d\d):(\d\d):(\d\d)(\.\d+)? \S+ (?:[A-Z]+ )?kernel: /;
+/** `talosctl dmesg`: `10.0.0.1: kern:   alert: [2024-05-13T15:13:11.99476118Z]: `. */
+const TALOS = /^\S+: kern: {0,8}[a-z]+: \[(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z\]: /;
 const DMESG_T = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
 const DMESG_E = /^\[([A-Z][a-z]{2})(\d\d) (\d\d):(\d\d)\] ?/;
 const RELTIME = /^\[\s*[+-]\s*\d+\.\d+\] ?/;
@@ -55,6 +60,16 @@ export function stripLogPrefix(line: string, assumedYear: number): LogMessage {
   }
   if ((m = SYSLOG.exec(s))) {
     ts = Date.UTC(assumedYear, MONTHS[m[1]!] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) / 1000 + (m[6] ? Number(m[6]) : 0);
+    timeSource = 'wall-clock';
+    s = s.slice(m[0].length);
+    prefixed = true;
+  } else if ((m = SYSLOG_YEAR.exec(s))) {
+    ts = Date.UTC(Number(m[1]), MONTHS[m[2]!] ?? 0, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000 + (m[7] ? Number(m[7]) : 0);
+    timeSource = 'wall-clock';
+    s = s.slice(m[0].length);
+    prefixed = true;
+  } else if ((m = TALOS.exec(s))) {
+    ts = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000 + (m[7] ? Number(`0.${m[7]}`) : 0);
     timeSource = 'wall-clock';
     s = s.slice(m[0].length);
     prefixed = true;

@@ -310,7 +310,7 @@ export class BlockTracker implements EventConsumer {
     else rs.block.put(r, 'rwbs', '');
     if (info.flags !== 0) rs.block.put(r, 'flags', info.flags);
     if (bio?.awaitingQ === false && bio.oldDev >= 0) rs.block.put(r, 'remappedFrom', `${devName(bio.oldDev)} ${bio.oldSector}`);
-    const parent = bio ? bio.parent : this.links.find(dev, sector, ev.ts, info.op !== 'read');
+    const parent = bio ? bio.parent : this.links.find(dev, sector, ev.ts, info.op !== 'read', ev.pid);
     if (parent >= 0) rs.link(parent, r);
     const t = newStageTimes();
     if (bio) t.q = bio.q;
@@ -423,14 +423,14 @@ export class BlockTracker implements EventConsumer {
       moved.nr = nr;
       moved.stages.push(st);
       const writes = moved.rwbs.op !== 'read';
-      if (moved.parent < 0) moved.parent = this.links.find(dev, sector, ev.ts, writes);
-      if (moved.parent < 0 && moved.oldDev >= 0) moved.parent = this.links.find(moved.oldDev, moved.oldSector, ev.ts, writes);
+      if (moved.parent < 0) moved.parent = this.links.find(dev, sector, ev.ts, writes, moved.pid);
+      if (moved.parent < 0 && moved.oldDev >= 0) moved.parent = this.links.find(moved.oldDev, moved.oldSector, ev.ts, writes, moved.pid);
       return;
     }
     const rw = this.rwbs(p, s.rwbs);
     const bio: Bio = {
       dev, sector, nr, rwbs: rw, pid: ev.pid, comm: ev.comm,
-      parent: this.links.find(dev, sector, ev.ts, rw.op !== 'read'), q: ev.ts, stages: [st], awaitingQ: false, oldDev: -1, oldSector: -1, next: undefined,
+      parent: this.links.find(dev, sector, ev.ts, rw.op !== 'read', ev.pid), q: ev.ts, stages: [st], awaitingQ: false, oldDev: -1, oldSector: -1, next: undefined,
     };
     push(this.bios, k, bio);
   }
@@ -702,7 +702,7 @@ export class BlockTracker implements EventConsumer {
     const rw = this.rwbs(p, s.rwbs);
     const nr = this.num(p, s.nr);
     const placeholder: Bio = {
-      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: ev.comm, parent: this.links.find(oldDev, oldSector, ev.ts, rw.op !== 'read'),
+      dev, sector, nr, rwbs: rw, pid: ev.pid, comm: ev.comm, parent: this.links.find(oldDev, oldSector, ev.ts, rw.op !== 'read', ev.pid),
       q: NaN, stages: [st], awaitingQ: true, oldDev, oldSector, next: undefined,
     };
     push(this.bios, k, placeholder);

@@ -42,6 +42,25 @@ const TOP: ReadonlyMap<string, { readonly op: string; readonly direction: 'read'
 
 const RETRY_WINDOW_NS = 100e6;
 const MAX_ATTEMPTS = 3;
+/** A buffered fallback starts right after the direct I/O returned short (btrfs: microseconds later, in the same call). */
+const FALLBACK_WINDOW_NS = 20e6;
+/** Page-cache events of a task's buffered read (mm_filemap_*, readahead): evidence of a buffered fallback. */
+const PAGE_CACHE_EVENTS: ReadonlySet<string> = new Set([
+  'mm_filemap_add_to_page_cache', 'mm_filemap_get_pages', 'page_cache_sync_ra', 'page_cache_async_ra', 'page_cache_ra_order', 'page_cache_ra_unbounded',
+]);
+/** IOMAP_WRITE in iomap_iter / iomap_apply flags. */
+const IOMAP_WRITE = 0x1;
+const EFAULT = -14;
+
+/** Direct I/O that returned short, waiting to see whether the same call goes on (retry or buffered fallback). */
+interface ShortDio {
+  readonly req: number;
+  readonly dev: number;
+  readonly ino: number;
+  /** File position the direct I/O reached. */
+  readonly from: number;
+  readonly ts: number;
+}
 
 interface Current {
   readonly req: number;
@@ -49,7 +68,10 @@ interface Current {
   hasDio: boolean;
 }
 
-const FIELDS = ['dev', 'ino', 'pos', 'bytecount', 'disize', 'size', 'offset', 'length', 'flags', 'aio', 'ret', 'error', 'nr_pages', 'rw', 'len', 'type', 'addr', 'bdev'] as const;
+const FIELDS = [
+  'dev', 'ino', 'pos', 'bytecount', 'disize', 'size', 'offset', 'length', 'flags', 'aio', 'ret', 'error', 'nr_pages', 'rw', 'len', 'type', 'addr', 'bdev',
+  'dio_flags', 'done_before', 'status', 'processed', 'flags_raw', 's_dev', 'i_ino',
+] as const;
 type FsField = (typeof FIELDS)[number];
 const SLOTS = new SlotCache(FIELDS);
 
@@ -74,6 +96,8 @@ export class FsTracker implements EventConsumer {
   private readonly current = new Map<number, Current>();
   /** Per task: recent parentless buffered reads (retry merging). */
   private readonly recentLoose = new Map<number, number[]>();
+  /** Per task: its last direct I/O that returned short, until the call is seen going on or the window passes. */
+  private readonly shortDio = new Map<number, ShortDio>();
   private readonly issue: FsIssue = { pid: 0, workerTgid: -1, direction: 'read', dev: -1, ino: -1, pos: -1, count: -1, size: -1, ts: 0 };
 
   constructor(
@@ -88,6 +112,7 @@ export class FsTracker implements EventConsumer {
       'iomap_dio_rw_begin', 'iomap_dio_rw_queued', 'iomap_dio_complete', 'iomap_readahead', 'iomap_readpage', 'iomap_readpages', 'iomap_iter', 'iomap_apply',
       'iomap_iter_dstmap', 'iomap_apply_dstmap', 'iomap_add_to_ioend', 'iomap_writepage_map', 'iomap_writeback_folio', 'iomap_writepage',
       'ext4_direct_IO_enter', 'ext4_direct_IO_exit', 'iomap_release_folio', 'iomap_invalidate_folio', 'iomap_zero_iter',
+      ...PAGE_CACHE_EVENTS,
     ],
   };
 
@@ -95,6 +120,10 @@ export class FsTracker implements EventConsumer {
     const p = ev.payload;
     if (!p) return;
     const name = ev.name;
+    if (PAGE_CACHE_EVENTS.has(name)) {
+      if (this.shortDio.size > 0) this.fallback(ev, num(p, 's_dev'), num(p, 'i_ino'));
+      return;
+    }
     const top = TOP.get(name);
     if (top) {
       this.top(ev, p, store, top.op, top.direction, num(p, 'pos'), num(p, 'bytecount'), num(p, 'disize'));
@@ -118,7 +147,7 @@ export class FsTracker implements EventConsumer {
         return;
       case 'iomap_iter':
       case 'iomap_apply':
-        this.attach(ev, p, '', false);
+        this.iteration(ev, p);
         return;
       case 'iomap_iter_dstmap':
       case 'iomap_apply_dstmap':
@@ -150,6 +179,7 @@ export class FsTracker implements EventConsumer {
   /** A filesystem read/write call: a new fs request, or a retry stage of the one it repeats. */
   private top(ev: IngestEvent, p: DecodedPayload, store: EventStore, op: string, direction: 'read' | 'write', pos: number, count: number, size: number, stage: string = direction): number {
     const rs = this.requests;
+    this.shortDio.delete(ev.pid);
     const dev = num(p, 'dev');
     const ino = num(p, 'ino');
     this.files.noteSize(dev, ino, size, ev.ts);
@@ -273,6 +303,8 @@ export class FsTracker implements EventConsumer {
     const length = num(p, 'length');
     const size = num(p, 'size');
     const flags = text(p, 'flags', store);
+    const doneBefore = num(p, 'done_before');
+    if (doneBefore > 0 && this.dioRetry(ev, dev, ino, offset, length, size, doneBefore)) return;
     let cur = this.currentFor(ev.pid, dev, ino, ev.ts);
     if (cur && (cur.hasDio || !rs.op(cur.req).startsWith('direct') || rs.offset(cur.req) !== offset)) cur = undefined;
     let r: number;
@@ -289,7 +321,63 @@ export class FsTracker implements EventConsumer {
     rs.fs.put(r, 'dioFlags', flags);
     if (/(^|\|)NOWAIT(\||$)/.test(flags)) rs.fs.put(r, 'nowait', true);
     if (num(p, 'aio') === 1) rs.fs.put(r, 'aio', true);
+    if (/(^|\|)DIO_PARTIAL(\||$)/.test(text(p, 'dio_flags', store))) rs.fs.put(r, 'dioPartial', true);
     this.dio.begin(dev, ino, offset, length, r, rs);
+  }
+
+  /**
+   * `iomap_dio_rw_begin ... done_before N` right where the task's last short direct read stopped: the same
+   * call goes on (btrfs faults the user buffer in and retries; the completion's ret then counts the bytes
+   * done before). The retry is a stage of that request, which is open again until its new completion.
+   */
+  private dioRetry(ev: IngestEvent, dev: number, ino: number, offset: number, length: number, size: number, doneBefore: number): boolean {
+    const prev = this.shortDio.get(ev.pid);
+    if (prev === undefined || prev.dev !== dev || prev.ino !== ino || prev.from !== offset || ev.ts - prev.ts > RETRY_WINDOW_NS) return false;
+    const rs = this.requests;
+    const r = prev.req;
+    if (rs.result(r) !== doneBefore && rs.offset(r) + doneBefore !== offset) return false;
+    this.shortDio.delete(ev.pid);
+    rs.reopen(r);
+    // Not a NOWAIT retry (fs `retries` counts those): the call goes on after a fault, with done_before.
+    rs.addStage(r, 'dio-retry', ev.ts, ev.line);
+    rs.fs.put(r, 'doneBefore', doneBefore);
+    rs.fs.put(r, 'continuedBy', 'dio-retry');
+    this.files.noteSize(dev, ino, size, ev.ts);
+    this.setCurrent(ev.pid, r, ev.ts);
+    const c = this.current.get(ev.pid);
+    if (c && c.req === r) c.hasDio = true;
+    this.dio.begin(dev, ino, offset, length, r, rs);
+    return true;
+  }
+
+  /**
+   * An iomap iteration: attached to the task's request. A status (6.18) or processed (6.12-6.14) of -EFAULT
+   * means the user buffer faulted; IOMAP_WRITE in the flags means a write even when the kiocb flags of the
+   * begin did not say WRITE (a synchronous pwrite prints only `DIRECT`).
+   */
+  private iteration(ev: IngestEvent, p: DecodedPayload): void {
+    const r = this.attach(ev, p, '', false);
+    if (r < 0) return;
+    const rs = this.requests;
+    const status = num(p, 'status');
+    if (status === EFAULT || num(p, 'processed') === EFAULT) rs.fs.put(r, 'faulted', true);
+    const raw = num(p, 'flags_raw');
+    if (raw >= 0 && (raw & IOMAP_WRITE) !== 0 && rs.op(r) === 'direct-read') rs.setOp(r, 'direct-write');
+  }
+
+  /** A page-cache event of a task whose direct read just returned short on that file: the buffered fallback. */
+  private fallback(ev: IngestEvent, dev: number, ino: number): void {
+    const sd = this.shortDio.get(ev.pid);
+    if (sd === undefined) return;
+    if (ev.ts - sd.ts > FALLBACK_WINDOW_NS) {
+      this.shortDio.delete(ev.pid);
+      return;
+    }
+    if (sd.dev !== dev || sd.ino !== ino) return;
+    this.shortDio.delete(ev.pid);
+    const rs = this.requests;
+    rs.fs.put(sd.req, 'continuedBy', 'buffered-fallback');
+    rs.addStage(sd.req, 'buffered-fallback', ev.ts, ev.line);
   }
 
   private dioComplete(ev: IngestEvent, p: DecodedPayload): void {
@@ -298,13 +386,18 @@ export class FsTracker implements EventConsumer {
     const ino = num(p, 'ino');
     const ret = num(p, 'ret');
     this.files.noteSize(dev, ino, num(p, 'size'), ev.ts);
-    const r = this.dio.complete(dev, ino, num(p, 'offset'), ret, rs);
+    const end = num(p, 'offset');
+    const r = this.dio.complete(dev, ino, end, ret, rs);
     if (r < 0) return;
     rs.addStage(r, 'dio-complete', ev.ts, ev.line);
     rs.setResult(r, ret);
     rs.complete(r);
     const error = num(p, 'error');
     if (error) rs.fs.put(r, 'error', error);
+    // Direct I/O that stopped short: watch whether the same call goes on (retry, buffered fallback).
+    if (ret >= 0 && ret < rs.length(r) && rs.op(r).startsWith('direct-') && end >= 0) {
+      this.shortDio.set(rs.pid(r), { req: r, dev, ino, from: end, ts: ev.ts });
+    }
   }
 
   private endCurrent(ev: IngestEvent, ret: number): void {
@@ -318,6 +411,7 @@ export class FsTracker implements EventConsumer {
 
   private readahead(ev: IngestEvent, p: DecodedPayload): void {
     const rs = this.requests;
+    if (this.shortDio.size > 0) this.fallback(ev, num(p, 'dev'), num(p, 'ino'));
     const pages = num(p, 'nr_pages');
     const got = this.attach(ev, p, 'readahead', true);
     if (got >= 0) {
@@ -361,10 +455,16 @@ export class FsTracker implements EventConsumer {
     this.setCurrent(ev.pid, r, ev.ts);
   }
 
-  /** A disk mapping: attach it and register its sectors for the block tracker (mapped/unwritten only). */
+  /**
+   * A disk mapping: attach it and register its sectors for the block tracker (mapped/unwritten only). A
+   * filesystem on an anonymous device (major 0: btrfs) maps to its own logical address space, not to
+   * sectors of `bdev`, so its range links only the bios the same task submits inside this call (the
+   * shared call is the proof; the address only picks the mapping).
+   */
   private dstmap(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
     const r = this.attach(ev, p, '', false);
     if (r < 0) return;
+    const logical = Math.floor(num(p, 'dev') / 2 ** 20) === 0;
     const type = text(p, 'type', store);
     if (type !== 'MAPPED' && type !== 'UNWRITTEN') return;
     const addr = num(p, 'addr');
@@ -372,7 +472,7 @@ export class FsTracker implements EventConsumer {
     const bdev = num(p, 'bdev');
     if (!(addr >= 0) || !(length > 0)) return;
     const start = Math.floor(addr / 512);
-    this.links.register(Number.isNaN(bdev) ? -1 : bdev, start, Math.ceil((addr + length) / 512), r, ev.ts);
+    this.links.register(Number.isNaN(bdev) ? -1 : bdev, start, Math.ceil((addr + length) / 512), r, ev.ts, false, logical ? ev.pid : -1);
   }
 }
 

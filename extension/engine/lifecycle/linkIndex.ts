@@ -16,6 +16,8 @@ interface Entry {
   readonly ts: number;
   /** Only write bios may link to it (a btrfs ordered extent is written, never read, through its range). */
   readonly writesOnly: boolean;
+  /** Only bios submitted by this task may link to it (-1: any task). */
+  readonly ownerPid: number;
   live: boolean;
 }
 
@@ -33,9 +35,13 @@ export class LinkIndex {
     this.ring = new Array<Entry | undefined>(recent);
   }
 
-  /** Registers that `request` will do I/O on sectors [start, end) of `dev` (-1: any device). */
-  register(dev: number, start: number, end: number, request: number, ts: number, writesOnly = false): void {
-    const e: Entry = { dev, start, end, request, ts, writesOnly, live: true };
+  /**
+   * Registers that `request` will do I/O on sectors [start, end) of `dev` (-1: any device). `ownerPid` >= 0:
+   * only bios that task submits may link (an address that is not a device sector for sure, like btrfs's
+   * logical one, proves the link only together with the task inside the call).
+   */
+  register(dev: number, start: number, end: number, request: number, ts: number, writesOnly = false, ownerPid = -1): void {
+    const e: Entry = { dev, start, end, request, ts, writesOnly, ownerPid, live: true };
     let byStart = this.exact.get(dev);
     if (byStart === undefined) this.exact.set(dev, (byStart = new Map()));
     byStart.set(start, e);
@@ -44,9 +50,10 @@ export class LinkIndex {
     if (++this.registrations % 65536 === 0) this.expire(ts);
   }
 
-  /** The request registered for a bio at (dev, sector) at time ts, or -1. `isWrite`: the bio writes. */
-  find(dev: number, sector: number, ts: number, isWrite = true): number {
-    const usable = (e: Entry | undefined): e is Entry => e !== undefined && e.live && ts - e.ts <= this.ttlNs && (isWrite || !e.writesOnly);
+  /** The request registered for a bio at (dev, sector) at time ts, or -1. `isWrite`: the bio writes; `pid`: its submitter. */
+  find(dev: number, sector: number, ts: number, isWrite = true, pid = -1): number {
+    const usable = (e: Entry | undefined): e is Entry =>
+      e !== undefined && e.live && ts - e.ts <= this.ttlNs && (isWrite || !e.writesOnly) && (e.ownerPid < 0 || e.ownerPid === pid);
     const hit = this.exact.get(dev)?.get(sector);
     if (usable(hit)) return hit.request;
     const anyDev = this.exact.get(-1)?.get(sector);

@@ -2,11 +2,13 @@
  * OrderedExtent: the typed state of one btrfs ordered extent while a trace streams, and its JSON form
  * (the `details` of its request in `iolens request`). File ranges are byte offsets in the file (from
  * `btrfs_finish_ordered_extent` / `btrfs_writepage_end_io_hook`); disk ranges are btrfs logical bytes
- * (the `start` of the ordered-extent events, which equals the device offset only on a single-device
- * filesystem inside a chunk mapped 1:1). Range sets are created on first use to keep idle extents small.
+ * (the `start` of the ordered-extent events, which equals the device offset only inside a chunk mapped
+ * 1:1: where it lies on a device is known only where btrfsDiskMap proves it). Range sets are created on
+ * first use to keep idle extents small.
  */
 import type { JsonValue } from '../contracts/finding';
-import type { OrderedFlags } from './orderedExtentFlags';
+import type { OrderedFlags } from '../decode/btrfsOrderedEra';
+import type { DiskMapping } from './btrfsDiskMap';
 import { ByteRanges } from './orderedExtentRanges';
 
 /** Why a task is believed to wait for an unfinished ordered extent. */
@@ -54,12 +56,18 @@ export interface OrderedExtent {
   ok: ByteRanges | undefined;
   failed: ByteRanges | undefined;
   failLines: number[] | undefined;
-  /** Disk ranges (logical bytes) of block write completions inside the extent: result 0 / error. */
+  /** Disk ranges (logical bytes) of its proven block write completions: result 0 / error. */
   diskOk: ByteRanges | undefined;
   diskFailed: ByteRanges | undefined;
   blockLines: number[] | undefined;
   /** Block completion errors seen (errno, e.g. -5). */
   blockErrno: number;
+  /** How its disk range maps to a device, when the trace proves it (btrfsDiskMap.ts); one per proven range. */
+  mappings: DiskMapping[] | undefined;
+  /** Block completion lines of the writes proven to be its own (resolved to requests in `writes` at the end). */
+  writeLines: number[] | undefined;
+  /** Block write requests proven to be its own (ids), filled when the trace ends. */
+  writes: number[] | undefined;
   waiters: OrderedExtentWaiter[] | undefined;
   waiterCount: number;
   /** Pids related to the extent (the adder, tasks syncing or waiting on its inode/extent). */
@@ -76,7 +84,7 @@ export function newOrderedExtent(request: number, fsid: string, root: number, in
     fileOffset: -1, len: -1, diskStart: -1, diskLen: -1, compressType: 0, refs: 0, flags,
     addSeen: false, addedTs: -1, addedLine: -1, finishedTs: -1, finishedLine: -1, removedTs: -1, removedLine: -1, ioerrLine: -1,
     ok: undefined, failed: undefined, failLines: undefined, diskOk: undefined, diskFailed: undefined, blockLines: undefined,
-    blockErrno: 0, waiters: undefined, waiterCount: 0, pids: [], splitFrom: -1, splitPending: false,
+    blockErrno: 0, mappings: undefined, writeLines: undefined, writes: undefined, waiters: undefined, waiterCount: 0, pids: [], splitFrom: -1, splitPending: false,
   };
 }
 
@@ -119,5 +127,6 @@ export function orderedExtentDetails(oe: OrderedExtent): { [key: string]: JsonVa
     removedNs: oe.removedTs,
     waiters: oe.waiterCount,
     splitFrom: oe.splitFrom,
+    diskMapping: (oe.mappings ?? []).map((m) => ({ dev: m.dev, logical: m.logical, sector: m.sector, bytes: m.bytes, how: m.how })),
   };
 }

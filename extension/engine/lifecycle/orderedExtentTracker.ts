@@ -4,10 +4,12 @@
  *
  * It follows every `btrfs_ordered_extent_*` event (add, start, lookup*, split, dec_test_pending,
  * mark_finished, put, remove), the per-range completions `btrfs_finish_ordered_extent` (6.6+) and
- * `btrfs_writepage_end_io_hook` (uptodate per file range), and the block write completions that land
- * inside an open extent's disk range. Flags are decoded per era (see orderedExtentFlags.ts: 5.15+ unless
- * the file shows a 5.4/5.10 signature). Each extent's disk range is registered in the LinkIndex (dev -1:
- * btrfs prints an fsid, not a device) so the block tracker can link the bios that wrote it.
+ * `btrfs_writepage_end_io_hook` (uptodate per file range), and the block data-write completions while
+ * extents are open. Flags are decoded per era (see decode/btrfsOrderedEra.ts: 5.15+ unless the file shows a
+ * 5.4/5.10 signature). An extent's `start` is a btrfs logical address, not a device sector, so bios are
+ * never joined to it by address: BtrfsDiskMap proves which writes are its own (they completed right before
+ * its range was reported done, tiling exactly one device range of that length) and learns the logical ->
+ * device mapping from it; at the end those writes become the extent's children.
  *
  * Waiters (orderedExtentWaiters.ts) are recorded while an extent is unfinished, as input for the
  * `ordered-extent-unfinished` finding. State is one record per extent plus maps of the open ones.
@@ -17,8 +19,9 @@ import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import type { EventConsumer, IngestEvent, EventInterest } from '../ingest/eventConsumer';
 import type { RequestSet } from '../requests/requestSet';
 import type { EventStore } from '../store/eventStore';
+import { BtrfsDiskMap, type DiskMapping } from './btrfsDiskMap';
 import type { LinkIndex } from './linkIndex';
-import { decodeOrderedFlags, hasFlag, orderedExtentOp, uniqueEra, type OrderedFlags } from './orderedExtentFlags';
+import { decodeOrderedFlags, eraOfEvent, hasFlag, orderedExtentOp, uniqueEra, type OrderedFlags } from '../decode/btrfsOrderedEra';
 import { ByteRanges } from './orderedExtentRanges';
 import { newOrderedExtent, type OrderedExtent } from './orderedExtentState';
 import { OrderedExtentWaiters } from './orderedExtentWaiters';
@@ -38,8 +41,6 @@ interface Slots {
   readonly uptodate: number;
 }
 
-/** Events that only exist on 6.1+ kernels (so the 5.15+ flag layout). */
-const NEW_ERA_EVENTS = new Set(['btrfs_finish_ordered_extent', 'btrfs_ordered_extent_split', 'btrfs_ordered_extent_mark_finished', 'btrfs_ordered_extent_dec_test_pending', 'btrfs_ordered_extent_lookup', 'btrfs_ordered_extent_lookup_first', 'btrfs_ordered_extent_lookup_range', 'btrfs_ordered_extent_lookup_first_range', 'btrfs_ordered_extent_lookup_for_logging']);
 /** Syscalls that return only when the inode's ordered extents are done. */
 const SYNC_SYSCALLS = new Set(['sys_enter_fsync', 'sys_enter_fdatasync', 'sys_enter_sync_file_range', 'sys_enter_sync', 'sys_enter_syncfs']);
 
@@ -57,10 +58,13 @@ export class OrderedExtentTracker implements EventConsumer {
   private readonly flagCache = new Map<string, OrderedFlags>();
   private readonly waiters = new OrderedExtentWaiters();
   private era: BtrfsEra | undefined;
+  /** Which writes are whose, and where logical addresses lie on the devices (proven pairings). */
+  readonly diskMap = new BtrfsDiskMap();
 
+  /** `_links`: not used (an extent's logical range is no device range to register); kept for the tracker list. */
   constructor(
     private readonly requests: RequestSet,
-    private readonly links: LinkIndex,
+    _links?: LinkIndex,
   ) {}
 
   /** The flag era the file showed, if any. */
@@ -70,7 +74,7 @@ export class OrderedExtentTracker implements EventConsumer {
 
   readonly interest: EventInterest = {
     prefixes: ['btrfs_ordered_extent_'],
-    names: ['btrfs_finish_ordered_extent', 'btrfs_writepage_end_io_hook', 'btrfs_sync_file', 'block_rq_complete', 'block_rq_error', 'sched_switch', 'sched_process_hang', ...SYNC_SYSCALLS],
+    names: ['btrfs_finish_ordered_extent', 'btrfs_writepage_end_io_hook', 'btrfs_sync_file', 'btrfs_chunk_alloc', 'block_rq_complete', 'block_rq_error', 'sched_switch', 'sched_process_hang', ...SYNC_SYSCALLS],
   };
 
   onEvent(ev: IngestEvent, store: EventStore): void {
@@ -78,10 +82,13 @@ export class OrderedExtentTracker implements EventConsumer {
     const p = ev.payload;
     if (name.startsWith('btrfs_')) {
       if (p === undefined) return;
-      if (NEW_ERA_EVENTS.has(name)) this.era = '5.15+';
+      // An event of the 6.1+ kernels settles the era; an old-format one only when nothing did before.
+      const proven = eraOfEvent(name, p.variant);
+      if (proven === '5.15+' || (proven !== undefined && this.era === undefined)) this.era = proven;
       if (name.startsWith('btrfs_ordered_extent_')) this.onExtentEvent(ev, p, store);
       else if (name === 'btrfs_finish_ordered_extent' || name === 'btrfs_writepage_end_io_hook') this.onRangeDone(ev, p);
       else if (name === 'btrfs_sync_file') this.onSyncFile(ev, p, store);
+      else if (name === 'btrfs_chunk_alloc') this.diskMap.noteChunk(p.num[p.schema.slot('offset')]!, p.num[p.schema.slot('size')]!, ev.line);
       return;
     }
     if (this.open.size === 0) return;
@@ -95,6 +102,7 @@ export class OrderedExtentTracker implements EventConsumer {
   finish(store: EventStore): void {
     this.endTs = store.maxTs;
     const rs = this.requests;
+    this.resolveWrites();
     for (const oe of this.extents) {
       const r = oe.request;
       rs.setOp(r, orderedExtentOp(oe.flags));
@@ -169,8 +177,6 @@ export class OrderedExtentTracker implements EventConsumer {
       this.waiters.relate(oe, ev.pid);
       this.extents.push(oe);
       this.open.add(oe);
-      // Writes only: reads of these sectors later (or before) are not this extent's I/O.
-      this.links.register(-1, Math.floor(oe.diskStart / 512), Math.ceil((oe.diskStart + oe.diskLen) / 512), r, ev.ts, true);
     } else {
       this.requests.addStage(oe.request, stage.name, stage.ts, stage.line);
       this.waiters.onExtentEvent(oe, ev, store);
@@ -187,7 +193,6 @@ export class OrderedExtentTracker implements EventConsumer {
       const r = oe.request;
       this.requests.complete(r);
       this.requests.setResult(r, oe.ioerrLine >= 0 || (oe.failed !== undefined && !oe.failed.empty) ? -5 : oe.len);
-      this.links.unregister(r);
       this.close(oe);
     }
   }
@@ -277,7 +282,6 @@ export class OrderedExtentTracker implements EventConsumer {
   /** `btrfs_finish_ordered_extent` (start = file offset, len) or `btrfs_writepage_end_io_hook` (start..end inclusive). */
   private onRangeDone(ev: IngestEvent, p: DecodedPayload): void {
     const s = this.slotsOf(p.schema);
-    if (ev.name === 'btrfs_writepage_end_io_hook' && p.variant === 1 && this.era === undefined) this.era = '5.10';
     const start = p.num[s.start]!;
     const end = s.len >= 0 && !Number.isNaN(p.num[s.len]!) ? start + p.num[s.len]! : p.num[s.end]! + 1;
     const ok = p.num[s.uptodate] !== 0;
@@ -291,6 +295,7 @@ export class OrderedExtentTracker implements EventConsumer {
         (oe.failed ??= new ByteRanges()).add(a, b);
         (oe.failLines ??= []).push(ev.line);
       }
+      this.pairWrites(oe, a, b, ok, ev);
       const done = new ByteRanges();
       if (oe.ok) done.addAll(oe.ok);
       if (oe.failed) done.addAll(oe.failed);
@@ -303,25 +308,86 @@ export class OrderedExtentTracker implements EventConsumer {
     if (list !== undefined) for (const oe of list) this.waiters.onSync(oe, ev, store);
   }
 
-  /** A block write completion inside an open extent's disk range (any device: btrfs prints no device). */
+  /** A block data write completed while extents are open: a candidate for the pairing of their ranges. */
   private onBlockDone(ev: IngestEvent, p: DecodedPayload, store: EventStore): void {
     const schema = p.schema;
     const rwbs = p.str[schema.slot('rwbs')]!;
-    if (rwbs < 0 || !store.strings.get(rwbs).includes('W')) return;
-    const from = p.num[schema.slot('sector')]! * 512;
-    const to = from + p.num[schema.slot('nr_sector')]! * 512;
+    if (rwbs < 0) return;
+    const text = store.strings.get(rwbs);
+    if (!text.includes('W') || text.includes('M')) return;
     const err = p.num[schema.slot('error')]!;
-    for (const oe of this.open) {
-      const a = Math.max(from, oe.diskStart);
-      const b = Math.min(to, oe.diskStart + oe.diskLen);
-      if (b <= a) continue;
-      if (err === 0) (oe.diskOk ??= new ByteRanges()).add(a, b);
-      else {
-        (oe.diskFailed ??= new ByteRanges()).add(a, b);
-        oe.blockErrno = err;
+    if (ev.name === 'block_rq_error') {
+      this.diskMap.noteError(p.num[schema.slot('dev')]!, p.num[schema.slot('sector')]!, ev.line);
+      return;
+    }
+    this.diskMap.noteWrite(p.num[schema.slot('dev')]!, p.num[schema.slot('sector')]!, p.num[schema.slot('nr_sector')]!, Number.isNaN(err) ? 0 : err, ev.ts, ev.line);
+  }
+
+  /**
+   * File range [a, b) of `oe` was reported done: the writes that completed right before it and tile one
+   * device range of its length are its own (see BtrfsDiskMap). Compressed extents pair only as a whole.
+   */
+  private pairWrites(oe: OrderedExtent, a: number, b: number, ok: boolean, ev: IngestEvent): void {
+    let logical: number;
+    let bytes: number;
+    if (oe.diskLen === oe.len) {
+      logical = oe.diskStart + (a - oe.fileOffset);
+      bytes = b - a;
+    } else if (a <= oe.fileOffset && b >= oe.fileOffset + oe.len) {
+      logical = oe.diskStart;
+      bytes = oe.diskLen;
+    } else return;
+    const m = this.diskMap.pair(logical, bytes, ok, oe.addedTs, ev.ts, ev.line);
+    if (m !== undefined) this.adoptWrites(oe, m);
+  }
+
+  /** Records a proven mapping and its writes on the extent (disk ranges in logical bytes). */
+  private adoptWrites(oe: OrderedExtent, m: DiskMapping): void {
+    (oe.mappings ??= []).push(m);
+    if (m.errno !== 0) {
+      (oe.diskFailed ??= new ByteRanges()).add(m.logical, m.logical + m.bytes);
+      oe.blockErrno = m.errno;
+    } else (oe.diskOk ??= new ByteRanges()).add(m.logical, m.logical + m.bytes);
+    for (const l of m.blockLines) {
+      (oe.writeLines ??= []).push(l);
+      (oe.blockLines ??= []).push(l);
+      this.requests.addLine(oe.request, l);
+    }
+  }
+
+  /**
+   * At the end: the block write requests behind the proven completion lines become the extents' writes
+   * (and children, unless another layer already holds them); an extent without a pairing of its own gets
+   * the writes inside its range where a traced chunk proves the mapping.
+   */
+  private resolveWrites(): void {
+    if (this.extents.length === 0) return;
+    const rs = this.requests;
+    const wanted = new Set<number>();
+    for (const oe of this.extents) for (const l of oe.writeLines ?? []) wanted.add(l);
+    const byLine = new Map<number, number>();
+    const blockWrites: number[] = [];
+    for (let r = 0; r < rs.count; r++) {
+      if (rs.layer(r) !== 'block' || rs.op(r) !== 'write') continue;
+      blockWrites.push(r);
+      if (wanted.size > 0) for (const l of rs.lines(r)) if (wanted.has(l)) byLine.set(l, r);
+    }
+    for (const oe of this.extents) {
+      if (oe.writeLines === undefined) {
+        const m = oe.diskLen > 0 ? this.diskMap.mappingFor(oe.diskStart, oe.diskLen) : undefined;
+        if (m === undefined) continue;
+        const from = m.sector;
+        const to = m.sector + oe.diskLen / 512;
+        const until = oe.removedTs >= 0 ? oe.removedTs : Infinity;
+        const ids = blockWrites.filter((r) => rs.dev(r) === m.dev && rs.sector(r) >= from && rs.sector(r) + rs.sectors(r) <= to && rs.firstTs(r) >= oe.addedTs && rs.firstTs(r) <= until);
+        if (ids.length === 0) continue;
+        oe.mappings = [m];
+        oe.writes = ids;
+      } else {
+        const ids = [...new Set(oe.writeLines.map((l) => byLine.get(l)).filter((r): r is number => r !== undefined))];
+        oe.writes = ids;
       }
-      (oe.blockLines ??= []).push(ev.line);
-      this.requests.addLine(oe.request, ev.line);
+      for (const r of oe.writes) if (rs.parent(r) < 0) rs.link(oe.request, r);
     }
   }
 }

@@ -8,6 +8,11 @@
  * EOF is i_size at the time of the read (its own filesystem events, else other events of the same file,
  * see fsResolve). When i_size is unknown (btrfs prints none), the next read of the same fd decides: -EIO
  * means the read stopped at an I/O error part-way (short), 0 means EOF.
+ *
+ * Only what the caller got is judged: a syscall's return and an io_uring CQE's res are that; a filesystem
+ * read at the top of its chain (no syscall or io_uring event traced) is short only when nothing shows the
+ * same call going on (`continued`: a direct I/O retry with done_before, a buffered fallback, DIO_PARTIAL),
+ * and even then the caller's result is not in the trace (`callerTraced` false).
  */
 import type { RequestSet } from '../requests/requestSet';
 import type { RequestView } from '../requests/requestView';
@@ -18,11 +23,37 @@ import { isReadSyscall } from './syscallSpecs';
 /** Syscalls that read at the current file position. */
 const SEQUENTIAL = new Set(['read', 'readv']);
 
+/** How a filesystem read that returned short went on in the same call (so its caller got more). */
+export type Continuation = 'dio-retry' | 'buffered-fallback' | 'dio-partial';
+
 export type ReadOutcome =
   | { readonly kind: 'not-short' }
   | { readonly kind: 'eof' }
   | { readonly kind: 'unknown' }
-  | { readonly kind: 'short'; readonly requested: number; readonly returned: number; readonly expected: number; readonly iSize: number; readonly next: number };
+  | { readonly kind: 'continued'; readonly how: Continuation }
+  | {
+      readonly kind: 'short';
+      readonly requested: number;
+      readonly returned: number;
+      readonly expected: number;
+      readonly iSize: number;
+      readonly next: number;
+      /** True when the result is what the application got (a syscall's return, an io_uring CQE); false for a filesystem read without a traced caller. */
+      readonly callerTraced: boolean;
+    };
+
+/**
+ * How a filesystem read went on after returning short, when the trace shows it: a direct I/O retry with
+ * done_before, page-cache reads of the file right after (btrfs's buffered fallback), or DIO_PARTIAL (the
+ * filesystem asked iomap for a partial completion because it continues the rest itself: btrfs faults the
+ * buffer in and retries, then reads the remainder through the page cache). Undefined: nothing went on.
+ */
+export function continuationOf(v: RequestView, r: number): Continuation | undefined {
+  if (v.layer(r) !== 'fs') return undefined;
+  const how = v.fs.get(r, 'continuedBy');
+  if (how === 'dio-retry' || how === 'buffered-fallback') return how;
+  return v.fs.get(r, 'dioPartial') === true ? 'dio-partial' : undefined;
+}
 
 /** True for a read request at the top of its chain (what the application saw). */
 export function isRootRead(v: RequestView, r: number): boolean {
@@ -66,12 +97,17 @@ export function readOutcome(v: RequestView, r: number, nextOnFd: ReadonlyMap<num
   const next = continuation(v, r, nextOnFd.get(r));
   const nextResult = next >= 0 ? v.result(next) : undefined;
   const nextFailed = nextResult !== undefined && nextResult < 0 && returned > 0;
+  const callerTraced = v.layer(r) !== 'fs';
   if (iSize >= 0 && v.offset(r) >= 0) {
     const expected = Math.max(0, Math.min(requested, iSize - v.offset(r)));
     if (returned >= expected) return { kind: 'eof' };
-    return { kind: 'short', requested, returned, expected, iSize, next };
+    const how = continuationOf(v, r);
+    if (how !== undefined) return { kind: 'continued', how };
+    return { kind: 'short', requested, returned, expected, iSize, next, callerTraced };
   }
-  if (nextFailed) return { kind: 'short', requested, returned, expected: requested, iSize, next };
+  const how = continuationOf(v, r);
+  if (how !== undefined) return { kind: 'continued', how };
+  if (nextFailed) return { kind: 'short', requested, returned, expected: requested, iSize, next, callerTraced };
   return next >= 0 && nextResult === 0 ? { kind: 'eof' } : { kind: 'unknown' };
 }
 

@@ -82,5 +82,6 @@ export function fileFindings(m: FileModel): Finding[] {
 /** Bytes the model holds (columns, requests), for the sessions' memory budget. */
 export function modelBytes(m: FileModel): number {
   if (m.kind === 'trace') return m.events.byteLength + m.events.strings.byteLength + m.requests.byteLength + 64 * 1024;
-  return 256 * 1024 + m.log.lines * 64;
+  // A kernel log keeps its task dumps (about 64 bytes a line) and its I/O error records (at most 20,000, about 320 bytes each).
+  return 256 * 1024 + m.log.lines * 64 + m.log.ioErrors.records.length * 320;
 }

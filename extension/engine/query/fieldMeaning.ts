@@ -17,6 +17,7 @@
  */
 import type { FieldView } from '../contracts/query';
 import { btrfsOrderedFlags, type BtrfsEra } from '../decode/btrfsOrderedFlags';
+import { fittingEras } from '../decode/btrfsOrderedEra';
 import { errnoNames } from '../decode/errnoNames';
 import { iomapFlags, type IomapEra } from '../decode/iomapFlags';
 import { iomapOpFlags } from '../decode/iomapOpFlags';
@@ -340,14 +341,11 @@ const ERRNO_TEXT: ReadonlyMap<number, string> = new Map([
   [516, 'kernel-internal: restart through restart_syscall'], [524, 'kernel-internal: operation not supported'],
   [529, 'kernel-internal: the I/O was queued and completes asynchronously'],
 ]);
-/** Names errnoNames does not carry but the block layer returns (blk_status_to_errno). */
-const EXTRA_ERRNO_NAMES: ReadonlyMap<number, string> = new Map([[67, 'ENOLINK'], [78, 'EREMCHG'], [84, 'EILSEQ'], [109, 'ETOOMANYREFS']]);
-
 /** `-EIO (Input/output error)` for -4095..-1; undefined otherwise. */
 function errnoWords(v: number): string | undefined {
   if (!Number.isInteger(v) || v >= 0 || v < -4095) return undefined;
   const n = -v;
-  const name = errnoNames.name(n) ?? EXTRA_ERRNO_NAMES.get(n);
+  const name = errnoNames.name(n);
   if (name === undefined) return `errno ${n} (no name known)`;
   const text = ERRNO_TEXT.get(n);
   return text === undefined ? `-${name}` : `-${name} (${text})`;
@@ -535,12 +533,17 @@ const CLASS_WORDS: ReadonlyMap<number, string> = new Map([
   [7, 'INVALID'],
 ]);
 
+/** `class BE (best-effort)`; class numbers 4-6 are unassigned (the class is 3 bits, 7 is INVALID). */
+function classWords(cls: number): string {
+  const w = CLASS_WORDS.get(cls);
+  return w !== undefined ? `class ${w}` : `class ${cls} (no class has this number)`;
+}
+
 const ioprioClass: Rule = (f) => {
   const text = (f.str ?? '').trim();
-  // ioprio.classNumber indexes a plain object, so only hand it the texts the kernel and trace-cmd print.
-  if (!/^(none|rt|be|idle|invalid|0x[0-7])$/.test(text)) return m(undefined, 'not a known I/O priority class');
-  const words = CLASS_WORDS.get(ioprio.classNumber(text)) ?? 'unassigned class number';
-  return m(undefined, text.startsWith('0x') ? `I/O priority class ${words}; trace-cmd prints the class number` : `I/O priority class ${words}`);
+  const cls = ioprio.classNumber(text);
+  if (cls < 0) return m(undefined, 'not a known I/O priority class');
+  return m(undefined, /^0x/i.test(text) ? `I/O priority ${classWords(cls)}; trace-cmd prints the class number` : `I/O priority ${classWords(cls)}`);
 };
 
 function hintWords(v: number): string | undefined {
@@ -560,7 +563,7 @@ const ioprioLevel: Rule = (f) => m(undefined, levelWords(f.num));
 const rawIoprio: Rule = (f) => {
   if (!Number.isInteger(f.num) || f.num < 0 || f.num > 0xffff) return undefined;
   const p = ioprio.split(f.num);
-  return m(undefined, `class ${CLASS_WORDS.get(p.cls) ?? p.cls}, hint ${p.hint}, level ${p.level}`);
+  return m(undefined, `${classWords(p.cls)}, hint ${p.hint}, level ${p.level}`);
 };
 
 const blockCmd: Rule = (f) =>
@@ -1335,48 +1338,17 @@ const ORDERED_WORDS: ReadonlyMap<string, string> = new Map([
   ['ENCODED', 'an encoded (pre-compressed) write'],
 ]);
 
-const ERAS: readonly BtrfsEra[] = ['5.15+', '5.10', '5.4'];
 const ORDERED_TABLE: Readonly<Record<BtrfsEra, BitTable>> = {
   '5.4': tableFrom((b) => btrfsOrderedFlags.names(b, '5.4')[0]),
   '5.10': tableFrom((b) => btrfsOrderedFlags.names(b, '5.10')[0]),
   '5.15+': tableFrom((b) => btrfsOrderedFlags.names(b, '5.15+')[0]),
 };
-/** Bits each era prints by name (kernel text); the rest appear as the hex remainder. */
-const NAMED_BITS: Readonly<Record<BtrfsEra, number>> = {
-  '5.4': namedMask('5.4'),
-  '5.10': namedMask('5.10'),
-  '5.15+': namedMask('5.15+'),
-};
-
-function namedMask(era: BtrfsEra): number {
-  let mask = 0;
-  for (let i = 0; i < 16; i++) if (!btrfsOrderedFlags.kernelText(2 ** i, era).startsWith('0x')) mask |= 2 ** i;
-  return mask;
-}
-
-const TYPE_FLAGS = ['REGULAR', 'NOCOW', 'PREALLOC', 'COMPRESSED'] as const;
-
-/**
- * True when `era` could have printed the text: kernel text names every bit the era names (the hex
- * remainder holds only unnamed bits), trace-cmd text names at most the era's bit 0; and, as in
- * lifecycle/orderedExtentFlags.ts, the reading has exactly one type bit (every ordered extent has one).
- */
-function eraFits(era: BtrfsEra, names: readonly string[], rest: number): boolean {
-  if (names.some((n) => btrfsOrderedFlags.bit(n, era) === 0)) return false;
-  const kernelShape = ((rest % TWO_32) & NAMED_BITS[era]) === 0;
-  const bit0 = ORDERED_TABLE[era][0]?.[1];
-  const traceCmdShape = names.every((n) => n === bit0);
-  if (!kernelShape && !traceCmdShape) return false;
-  const value = names.reduce((v, n) => orWide(v, btrfsOrderedFlags.bit(n, era)), rest);
-  return TYPE_FLAGS.filter((t) => ((value % TWO_32) & btrfsOrderedFlags.bit(t, era)) !== 0).length === 1;
-}
-
 const orderedFlags: Rule = (f, s) => {
   const text = f.str ?? '';
   const { names, rest, restText } = splitFlags(text);
   if (rest === 0) return m(undefined, describeNames(names, ORDERED_WORDS));
   const given = s.ctx.btrfsEra;
-  const fitting = ERAS.filter((e) => eraFits(e, names, rest));
+  const fitting = fittingEras(text);
   const era = given ?? fitting[0] ?? '5.15+';
   const all = [...names, ...bitNames(rest, ORDERED_TABLE[era])];
   const how =

@@ -39,6 +39,21 @@ function who(d: Details): string {
   return comm === undefined ? '' : `${comm}${pid !== undefined ? ` (pid ${pid})` : ''}`;
 }
 
+/** A kernel-log io-error: `10 failed requests on loop2` (the lowest layer the log shows failing). */
+function logIoErrorNumbers(d: Details): string {
+  const total = (k: string): number => {
+    const x = d[k];
+    return typeof x === 'number' ? x : x !== null && typeof x === 'object' && !Array.isArray(x) && typeof x['total'] === 'number' ? x['total'] : 0;
+  };
+  const dev = str(d, 'device') ?? '?';
+  const parts: [string, string][] = [['requests', 'failed request'], ['commands', 'failed command'], ['timeouts', 'timeout'], ['filesystem', 'filesystem error'], ['buffers', 'buffer error']];
+  for (const [k, w] of parts) {
+    const n = total(k);
+    if (n > 0) return `${n} ${w}${n === 1 ? '' : 's'} on ${dev} (kernel log)`;
+  }
+  return `on ${dev} (kernel log)`;
+}
+
 /** The numbers after the title, or '' when the details do not have them. */
 function numbers(f: Finding, unitsPerSecond: number): string {
   const d = f.details;
@@ -52,6 +67,7 @@ function numbers(f: Finding, unitsPerSecond: number): string {
       return `${formatBytes(returned)} of ${formatBytes(requested)}${tail}`;
     }
     case 'io-error': {
+      if (str(d, 'source') === 'kernel-log') return logIoErrorNumbers(d);
       const error = num(d, 'error') ?? 0;
       const dev = str(d, 'dev') ?? '?';
       const sector = num(d, 'sector');
@@ -75,11 +91,14 @@ function numbers(f: Finding, unitsPerSecond: number): string {
       return age !== undefined ? `${base}, open ${formatDuration(age, unitsPerSecond)}` : base;
     }
     case 'nowait-retry': {
-      const retries = num(d, 'retries');
-      const requests = num(d, 'requests');
-      const max = num(d, 'addedLatencyMaxNs');
-      if (retries === undefined || requests === undefined) return '';
-      return `${retries} on ${requests} request${requests === 1 ? '' : 's'}${max !== undefined ? `, up to +${formatDuration(max, unitsPerSecond)}` : ''}`;
+      const op = str(d, 'op');
+      if (op === undefined) return '';
+      const call = str(d, 'layer') === 'io_uring' ? `io_uring ${op}` : op;
+      const len = num(d, 'length');
+      const off = num(d, 'offset');
+      const ino = num(d, 'ino');
+      const at = off !== undefined && off >= 0 ? ` at ${offsetText(off)}` : '';
+      return `${call}${len !== undefined && len > 0 ? ` of ${formatBytes(len)}` : ''}${at}${ino !== undefined && ino >= 0 ? ` of ino ${ino}` : ''}`;
     }
     case 'stale-iomap': {
       const count = num(d, 'count');

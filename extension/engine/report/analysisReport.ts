@@ -6,12 +6,14 @@
 import type { Finding } from '../contracts/finding';
 import type { AnalysisReport, FileSummary } from '../contracts/report';
 import type { HangAnalysis } from '../hang/hangAnalysis';
+import type { LogIoAnalysis } from '../logio/logIoErrorAnalysis';
 import { requestsReport } from '../lifecycle/requestSummary';
 import type { FileModel } from '../model/fileModel';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function buildReport(models: readonly FileModel[], hangs?: HangAnalysis): AnalysisReport {
+/** `logIo`: the kernel logs' I/O error findings, and the trace findings they amend (replaced here by their amended copies). */
+export function buildReport(models: readonly FileModel[], hangs?: HangAnalysis, logIo?: LogIoAnalysis): AnalysisReport {
   const eventCounts: Record<string, number> = {};
   const findings: Finding[] = [];
   const files: FileSummary[] = models.map((m) => {
@@ -22,11 +24,12 @@ export function buildReport(models: readonly FileModel[], hangs?: HangAnalysis):
       eventCounts[name] = (eventCounts[name] ?? 0) + n;
     }
     findings.push(...r.findings);
-    if (m.kind === 'trace') findings.push(...m.detectorFindings);
+    if (m.kind === 'trace') findings.push(...m.detectorFindings.map((f) => logIo?.replaced.get(f) ?? f));
     const { store: _store, findings: _findings, eventCounts: _counts, ...facts } = r;
     return { ...facts, eventCounts: perFile, ...(m.kind === 'trace' ? { requests: m.requestsReport } : {}) };
   });
   if (hangs) findings.push(...hangs.findings);
+  if (logIo) findings.push(...logIo.findings);
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
   const sorted: Record<string, number> = {};
   for (const [k, v] of sortedCounts(new Map(Object.entries(eventCounts)))) sorted[k] = v;

@@ -147,7 +147,7 @@ function filesSection(report: AnalysisReport): Html {
     const counter = f.formatDetails.clock === 'counter';
     const log = f.format === 'kernel-log';
     const span = f.firstTimestamp !== null && f.lastTimestamp !== null ? f.lastTimestamp - f.firstTimestamp : null;
-    return html`<tr><td class="mono">${f.path}</td><td>${f.format}${f.formatDetails.instances.length > 0 ? ` (buffers: ${f.formatDetails.instances.join(', ')})` : ''}</td><td class="num">${formatBytes(f.bytes)}</td><td class="num">${f.lines}</td><td class="num">${log ? '-' : f.events}</td><td class="num">${f.skippedLines}</td><td class="num">${log ? '-' : f.cpus}</td><td class="num">${log ? '-' : (f.lostEvents ?? 'unknown')}</td><td class="mono">${`${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}`}${
+    return html`<tr><td class="mono">${f.path}</td><td>${f.format}${f.formatDetails.instances.length > 0 ? ` (buffers: ${f.formatDetails.instances.join(', ')})` : ''}</td><td class="num">${formatBytes(f.bytes)}</td><td class="num">${f.lines}</td><td class="num">${log ? '-' : f.events}</td><td class="num">${f.skippedLines}</td><td class="num" title="${f.derived['cpus'] ?? ''}">${log ? '-' : f.cpus}</td><td class="num" title="${f.derived['lostEvents'] ?? ''}">${log ? '-' : (f.lostEvents ?? 'unknown')}</td><td class="mono">${`${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}`}${
       span !== null && !counter ? ` (${(span / 1e9).toFixed(6)} s)` : counter ? ' (counter clock)' : ''
     }</td></tr>`;
   };

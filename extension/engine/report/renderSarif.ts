@@ -36,7 +36,12 @@ export function renderSarif(report: AnalysisReport, toolVersion: string): string
             rules: kinds.map((k) => ({ id: k, shortDescription: { text: describeKind(k) } })),
           },
         },
-        artifacts: report.files.map((f) => ({ location: { uri: toUri(f.path) }, length: f.bytes })),
+        artifacts: report.files.map((f) => ({
+          location: { uri: toUri(f.path) },
+          length: f.bytes,
+          // The file's summary figures, with how the derived ones were obtained (the same facts as the JSON report).
+          properties: { format: f.format, lines: f.lines, events: f.events, cpus: f.cpus, cpusFrom: f.cpusFrom, cpusSeen: f.cpusSeen, lostEvents: f.lostEvents, derived: f.derived },
+        })),
         results: report.findings.map((f) => ({
           ruleId: f.kind,
           ruleIndex: ruleIndex.get(f.kind),

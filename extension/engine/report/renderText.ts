@@ -4,7 +4,7 @@
  * event counts. Text from the input (messages quote it, roles name tasks) is escaped (textEscape.ts).
  */
 import type { Finding } from '../contracts/finding';
-import type { AnalysisReport, LatencyStats } from '../contracts/report';
+import type { AnalysisReport, FileFacts, LatencyStats } from '../contracts/report';
 import { escapeText } from './textEscape';
 
 function fmtTs(ns: number | null, counter: boolean): string {
@@ -36,6 +36,12 @@ function evidenceText(f: Finding): string {
   return shown.join('; ') + (more > 0 ? `; … (+${more} more)` : '');
 }
 
+/** `2 (header #P:2; events on CPUs 0, 1)`, `2 (no header states it: counted the CPUs with events (12, 13))`. */
+function cpusText(f: FileFacts): string {
+  const how = f.derived['cpus'];
+  return how === undefined ? String(f.cpus) : `${f.cpus} (${escapeText(how)})`;
+}
+
 export function renderText(report: AnalysisReport): string {
   const out: string[] = [];
   for (const f of report.files) {
@@ -43,9 +49,11 @@ export function renderText(report: AnalysisReport): string {
     const span = f.firstTimestamp !== null && f.lastTimestamp !== null ? f.lastTimestamp - f.firstTimestamp : null;
     out.push(`${f.path}`);
     out.push(`  format      ${f.format}${f.formatDetails.instances.length > 0 ? ` (buffers: ${f.formatDetails.instances.join(', ')})` : ''}`);
-    out.push(`  lines       ${f.lines}  events ${f.events}  skipped ${f.skippedLines}  cpus ${f.cpus}  lost ${f.lostEvents ?? 'unknown'}`);
+    out.push(`  lines       ${f.lines}  events ${f.events}  skipped ${f.skippedLines}  cpus ${cpusText(f)}  lost ${f.lostEvents ?? 'unknown'}`);
+    const lostHow = f.derived['lostEvents'];
+    if (lostHow !== undefined) out.push(`  lost events ${escapeText(lostHow)}`);
     out.push(
-      `  time        ${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}${span !== null && !counter ? `  (${(span / 1e9).toFixed(6)} s)` : ''}`,
+      `  time        ${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}${span !== null && !counter ? `  (${(span / 1e9).toFixed(6)} s from the first to the last event)` : ''}`,
     );
   }
   out.push('');

@@ -52,6 +52,18 @@ export const FS_FACTS = {
   readaheadPages: 'f64',
   /** The layer whose completion ended this request (no completion event of its own). */
   endedWith: 'str',
+  /** iomap_dio_rw_begin `dio_flags` had DIO_PARTIAL: the filesystem takes a partial completion and continues the rest itself. */
+  dioPartial: 'bool',
+  /** An iomap iteration of the request ended with -EFAULT (`status -14`): the user buffer faulted. */
+  faulted: 'bool',
+  /** `done_before` of the last direct I/O retry: bytes an earlier attempt of the same call had done. */
+  doneBefore: 'f64',
+  /**
+   * How a short direct read was continued in the same call: `dio-retry` (iomap_dio_rw_begin again at the
+   * position reached, with done_before) or `buffered-fallback` (page-cache reads of the file by the same
+   * task right after, as btrfs does).
+   */
+  continuedBy: 'str',
 } as const satisfies FactSchema;
 
 /** Block flags of the rwbs, as bits of the `flags` fact (in print order). */

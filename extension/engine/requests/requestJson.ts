@@ -77,6 +77,10 @@ function fsDetails(v: RequestView, r: number): Details {
   put(d, 'error', v.fs.get(r, 'error'));
   put(d, 'readaheadPages', v.fs.get(r, 'readaheadPages'));
   put(d, 'endedWith', v.fs.get(r, 'endedWith'));
+  put(d, 'dioPartial', v.fs.get(r, 'dioPartial'));
+  put(d, 'faulted', v.fs.get(r, 'faulted'));
+  put(d, 'doneBefore', v.fs.get(r, 'doneBefore'));
+  put(d, 'continuedBy', v.fs.get(r, 'continuedBy'));
   fileFacts(v, r, d);
   return d;
 }

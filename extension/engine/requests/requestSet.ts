@@ -260,6 +260,12 @@ export class RequestSet implements RequestView {
     this.flagCol.set(id, this.flagCol.get(id) | COMPLETE);
   }
 
+  /** Makes a completed request open again: the same call went on (a direct I/O retried with done_before). */
+  reopen(id: number): void {
+    this.assertOpen();
+    this.flagCol.set(id, this.flagCol.get(id) & ~COMPLETE);
+  }
+
   /** i_size at the request's time; `fromOther`: learnt from other events of the file, not its own. */
   setISize(id: number, size: number, fromOther = false): void {
     this.iSizeCol.set(id, size);

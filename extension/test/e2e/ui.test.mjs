@@ -1481,7 +1481,8 @@ test('timing: corpus 06 (204 MB trace-cmd report) opened with Ctrl+P: first wind
   const at = {};
   await Promise.all([
     page.locator(wb.statusItem, { hasText: want }).first().waitFor({ timeout: 180_000 }).then(() => (at.firstWindowMs = performance.now() - t0)),
-    page.locator(wb.markersRow, { hasText: CORPUS06.name }).first().waitFor({ timeout: 180_000 }).then(() => (at.diagnosticsMs = performance.now() - t0)),
+    // Corpus 06 is a clean random-read workload: its analysis ends with no finding, so no Problems row
+    // marks it; the window's status (its line count is known once the analysis is done) does.
     // The first lines are shown while the analysis runs.
     until('the first line of the report in the editor', async () => ((await drv.lineText(1)) === CORPUS06.first ? true : undefined), 180_000, 20).then(() => (at.firstLinesMs = performance.now() - t0)),
   ]);
@@ -1574,7 +1575,7 @@ test('timing: corpus 06 (204 MB trace-cmd report) opened with Ctrl+P: first wind
     lines: CORPUS06.total,
     firstLinesMs: Math.round(at.firstLinesMs),
     firstWindowMs: Math.round(at.firstWindowMs),
-    diagnosticsMs: Math.round(at.diagnosticsMs),
+    analysedMs: Math.round(at.firstWindowMs),
     targetMs: 3000,
     nextLinesMs: Math.round(at.nextLinesMs),
     nextLinesTargetMs: 300,
@@ -1589,7 +1590,6 @@ test('timing: corpus 06 (204 MB trace-cmd report) opened with Ctrl+P: first wind
   };
   console.log(`    corpus 06: ${JSON.stringify({ ...timings.corpus06, hover: { ...at.hover, samples: undefined } })}`);
   tooSlow('corpus 06 first window after Enter', at.firstWindowMs, 3000);
-  tooSlow('corpus 06 diagnostics after Enter', at.diagnosticsMs, 3000);
   tooSlow('corpus 06 Show Next Lines', at.nextLinesMs, 300);
   tooSlow('corpus 06 panel first paint', at.panelFirstPaintMs, 1000);
   tooSlow('corpus 06 timeline first draw', at.timeline.firstDrawMs, 200);

@@ -46,8 +46,17 @@ test('analyze --format json gives the documented contract', () => {
   assert.equal(f['lines'], 5);
   assert.equal(f['events'], 2);
   assert.equal(f['skippedLines'], 1);
-  assert.equal(f['cpus'], 2);
+  // Both events are on CPU 1 and no header states the count (`# tracer: nop` has no `#P:N`): 1 CPU, listed.
+  // (Before issue 11 this was 2, the highest CPU number + 1.)
+  assert.equal(f['cpus'], 1);
+  assert.equal(f['cpusFrom'], 'events');
+  assert.deepEqual(f['cpusSeen'], [1]);
   assert.equal(f['lostEvents'], 12);
+  assert.deepEqual(f['derived'], {
+    cpus: 'no header states it: counted the CPUs with events (1)',
+    lostEvents: 'sum of the counts the file states: 1 `CPU:N [LOST M EVENTS]` line, 12 events',
+    span: 'lastTimestamp minus firstTimestamp: the latest event timestamp of the file minus the earliest',
+  });
   assert.equal(f['firstTimestamp'], 297376111000);
   assert.equal(f['lastTimestamp'], 297376299000);
   assert.deepEqual(j.eventCounts, { block_bio_queue: 1, block_rq_complete: 1 });

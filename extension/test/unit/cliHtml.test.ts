@@ -35,7 +35,7 @@ test('analyze --html writes the page and still prints the report on stdout', asy
   const r = await run('analyze', trace, '--html', out);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^.*trace\.txt\n  format +ftrace-kernel/);
-  assert.match(r.stdout, /Findings \(3\)/);
+  assert.match(r.stdout, /Findings \(4\)/);
   assert.match(r.stderr, /^iolens: wrote .*report\.html \(\d+ KiB\)\n$/);
   const page = readFileSync(out, 'utf8');
   assert.ok(page.startsWith('<!DOCTYPE html>'));
@@ -45,13 +45,17 @@ test('analyze --html writes the page and still prints the report on stdout', asy
   const lines = rf.events.filter((e) => (e.name === 'sys_exit_preadv2' && e.payload === '0x10000') || (e.name === 'io_uring_complete' && /result 65536,/.test(e.payload))).map((e) => e.line);
   assert.deepEqual(lines, [369, 734]);
   for (const l of lines) assert.match(page, new RegExp(`data-kind="short-read" data-line="${l}"`));
-  assert.equal((page.match(/<svg class="graph lifecycle"/g) ?? []).length, 3);
+  // The NOWAIT reads whose -EAGAIN reached the application (steps 3 and 4; nothing reads 512 KiB again): nowait-retry.
+  const eagain = rf.events.filter((e) => (e.name === 'sys_exit_preadv2' && e.payload === '0xfffffffffffffff5') || (e.name === 'io_uring_complete' && /result -11,/.test(e.payload))).map((e) => e.line);
+  assert.deepEqual(eagain, [1093, 1458]);
+  for (const l of eagain) assert.match(page, new RegExp(`data-kind="nowait-retry" data-line="${l}"`));
+  assert.equal((page.match(/<svg class="graph lifecycle"/g) ?? []).length, 4);
 
   // --quiet: no note on stderr; the JSON on stdout is the usual contract.
   const json = await run('analyze', '--format=json', '--quiet', `--html=${out}`, trace);
   assert.equal(json.code, 0);
   assert.equal(json.stderr, '');
-  assert.equal((JSON.parse(json.stdout) as { findings: unknown[] }).findings.length, 3);
+  assert.equal((JSON.parse(json.stdout) as { findings: unknown[] }).findings.length, 4);
 });
 
 test('analyze --html refuses bad paths with one line, before analysing', async () => {
@@ -87,7 +91,7 @@ test('the CLI process writes the page (exit 0) and documents --html in its help'
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/cli/main.ts'), 'analyze', trace, '--html', out, '--quiet'], { cwd: repoRoot, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
-  assert.match(readFileSync(out, 'utf8'), /<h2>Findings \(3\)<\/h2>/);
+  assert.match(readFileSync(out, 'utf8'), /<h2>Findings \(4\)<\/h2>/);
   const help = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/cli/main.ts'), '--help'], { cwd: repoRoot, encoding: 'utf8' });
   assert.match(help.stdout, /iolens analyze FILE\.\.\. \[--format text\|json\|sarif\] \[--html OUT\.html\]/);
 });

@@ -5,7 +5,8 @@
 // `sys_preadv2 -> 0x10000` is preadv2 returning 65536 of the 262144 the README says it asked for).
 //
 // samples/10-nowait-partial-read (README): preadv2 RWF_NOWAIT of 262144 at 0 by pid 3039 returns 65536; the
-// io_uring READ user_data 0x1002 the same; the control io_uring READ 0x1006 reads the range again.
+// io_uring READ user_data 0x1002 the same; 0x1004 at 512 KiB gets -EAGAIN; the control io_uring READ 0x1006 reads
+// the range again (io_uring's own retry after its inline NOWAIT attempt).
 // ../shared/corpus/04-btrfs-io-errors (README): the WS 28672 + 512 write of the ordered extent of ino 258
 // fails with -5; the extent finishes with IOERR; fsync returns -EIO; a later read returns -EIO.
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { test } from 'node:test';
 import { analyzeFiles, closeModel } from '../../engine/analyze';
 import type { EvidenceRef, Finding } from '../../engine/contracts/finding';
 import type { AnalysisReport } from '../../engine/contracts/report';
+import { relatedLines } from '../../engine/query/requestChains';
 import { formatDuration } from '../../engine/report/formatDuration';
 import { renderSarif } from '../../engine/report/renderSarif';
 import { renderText } from '../../engine/report/renderText';
@@ -104,25 +106,39 @@ for (const spelling of SPELLINGS) {
     assert.equal(roleAt(f, complete.line), 'block read request completed');
   });
 
-  test(`samples/10 ${spelling}: io_uring: the short READ 0x1002 completes with 65536 of 262144; READ 0x1006's repeated buffered reads are retries`, async () => {
+  test(`samples/10 ${spelling}: io_uring: the short READ 0x1002 completes with 65536 of 262144; READ 0x1004 got -EAGAIN; READ 0x1006's repeated buffered reads are retries`, async () => {
     const file = path.join(S10, spelling);
     const r = raw(file);
-    const report = await reportOf([file]);
-    const short = only(r, (e) => e.name === 'io_uring_complete' && /user_data 0x1002,/.test(e.payload), 'completion of 0x1002');
-    const f = findingAt(report, 'short-read', short.line);
-    assert.equal(roleAt(f, short.line), 'io_uring READ completed: 65536 of 262144');
-    assert.equal(roleAt(f, only(r, (e) => e.name === 'io_uring_submit_req' && /user_data 0x1002,/.test(e.payload), 'submission of 0x1002').line), 'io_uring READ submitted');
+    const { report, models } = await analyzeFiles([file]);
+    try {
+      const short = only(r, (e) => e.name === 'io_uring_complete' && /user_data 0x1002,/.test(e.payload), 'completion of 0x1002');
+      const f = findingAt(report, 'short-read', short.line);
+      assert.equal(roleAt(f, short.line), 'io_uring READ completed: 65536 of 262144');
+      assert.equal(roleAt(f, only(r, (e) => e.name === 'io_uring_submit_req' && /user_data 0x1002,/.test(e.payload), 'submission of 0x1002').line), 'io_uring READ submitted');
 
-    const submit = only(r, (e) => e.name === 'io_uring_submit_req' && /user_data 0x1006,/.test(e.payload), 'submission of 0x1006');
-    const done = only(r, (e) => e.name === 'io_uring_complete' && /user_data 0x1006,/.test(e.payload), 'completion of 0x1006');
-    const reads = r.events.filter((e) => e.name === 'xfs_file_buffered_read' && e.pid === submit.pid && e.line > submit.line && e.line < done.line);
-    assert.equal(reads.length, 3, 'the first read and two of the remainder');
-    const retry = report.findings.find((x) => x.kind === 'nowait-retry' && x.evidence.some((e) => e.line === done.line));
-    assert.ok(retry, 'a nowait-retry finding cites the completion of 0x1006');
-    assert.equal(roleAt(retry, reads[0]!.line), 'buffered-read started');
-    for (const again of reads.slice(1)) assert.equal(roleAt(retry, again.line), 'buffered-read: retry of the same range');
-    assert.equal(roleAt(retry, done.line), 'io_uring READ completed: 262144 of 262144');
-    assert.equal(roleAt(retry, submit.line), 'io_uring READ submitted');
+      // 0x1004 (RWF_NOWAIT, nothing cached): -EAGAIN reaches the application, nothing reads the range again
+      const eagain = only(r, (e) => e.name === 'io_uring_complete' && /user_data 0x1004, result -11,/.test(e.payload), 'completion of 0x1004');
+      const nw = findingAt(report, 'nowait-retry', eagain.line);
+      assert.equal(roleAt(nw, eagain.line), 'io_uring READ completed: -11 EAGAIN to the application');
+      assert.equal(roleAt(nw, only(r, (e) => e.name === 'io_uring_submit_req' && /user_data 0x1004,/.test(e.payload), 'submission of 0x1004').line), 'io_uring READ submitted');
+
+      // 0x1006 (control, no RWF_NOWAIT): io_uring's own inline NOWAIT attempt, then the retry. No finding; the
+      // request's related lines (hover, Find All References) name the retries.
+      const submit = only(r, (e) => e.name === 'io_uring_submit_req' && /user_data 0x1006,/.test(e.payload), 'submission of 0x1006');
+      const done = only(r, (e) => e.name === 'io_uring_complete' && /user_data 0x1006,/.test(e.payload), 'completion of 0x1006');
+      const reads = r.events.filter((e) => e.name === 'xfs_file_buffered_read' && e.pid === submit.pid && e.line > submit.line && e.line < done.line);
+      assert.equal(reads.length, 3, 'the first read and two of the remainder');
+      assert.ok(!report.findings.some((x) => x.evidence.some((e) => e.line === done.line)), 'no finding cites the completion of 0x1006');
+      const m = models.find((x) => x.kind === 'trace')!;
+      assert.ok(m.kind === 'trace');
+      const related = new Map(relatedLines(m.requests, done.line, 4096, m.events).map((x) => [x.line, x.role]));
+      assert.equal(related.get(reads[0]!.line), 'buffered-read started');
+      for (const again of reads.slice(1)) assert.equal(related.get(again.line), 'buffered-read: retry of the same range');
+      assert.equal(related.get(done.line), 'io_uring READ completed: 262144 of 262144');
+      assert.equal(related.get(submit.line), 'io_uring READ submitted');
+    } finally {
+      await Promise.all(models.map(closeModel));
+    }
   });
 
   test(`corpus 04 ${spelling}: the failed write, the ordered extent dropped with IOERR, the fsync and the read after the short read`, { skip: !haveCorpus && 'needs ../shared/corpus' }, async () => {

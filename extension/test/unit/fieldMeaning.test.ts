@@ -488,3 +488,25 @@ test('every quoted line is a real line of its recording', () => {
   }
   assert.ok(existsSync(sample('10-nowait-partial-read/trace.txt')));
 });
+
+test('ioprio class numbers: trace-cmd numbers of every class, unassigned numbers, raw values', () => {
+  const cls = (s: string): string | undefined => explainFields('block_rq_issue', 'block', [{ name: 'ioprio_class', kind: 'sym', num: NaN, str: s }])[0]?.meaning;
+  assert.equal(cls('0x0'), 'I/O priority class NONE (no priority set on the request); trace-cmd prints the class number');
+  assert.equal(cls('0x3'), 'I/O priority class IDLE (only when the device is otherwise idle); trace-cmd prints the class number');
+  assert.equal(cls('0x7'), 'I/O priority class INVALID; trace-cmd prints the class number');
+  assert.equal(cls('0x5'), 'I/O priority class 5 (no class has this number); trace-cmd prints the class number');
+  assert.equal(cls('0x9'), 'not a known I/O priority class');
+  assert.equal(cls('toString'), 'not a known I/O priority class');
+  const raw = (v: number): string | undefined => explainFields('io_uring_req_failed', 'io_uring', [{ name: 'ioprio', kind: 'd', num: v, str: undefined }])[0]?.meaning;
+  // IOPRIO_PRIO_VALUE_HINT(IOPRIO_CLASS_RT, 0, 1) = 1 << 13 | 1 << 3 | 0 = 0x2008.
+  assert.equal(raw(0x2008), 'class RT (real-time), hint 1, level 0');
+  assert.equal(raw(0xa000), 'class 5 (no class has this number), hint 0, level 0');
+});
+
+test('errno meanings of the block layer: ENOLINK, EREMCHG, EILSEQ, ETOOMANYREFS', () => {
+  const err = (v: number): string | undefined => explainFields('block_rq_complete', 'block', [{ name: 'error', kind: 'd', num: v, str: undefined }])[0]?.meaning;
+  assert.match(err(-67) ?? '', /^-ENOLINK \(Link has been severed\)/);
+  assert.match(err(-78) ?? '', /^-EREMCHG \(Remote address changed\)/);
+  assert.match(err(-84) ?? '', /^-EILSEQ /);
+  assert.match(err(-109) ?? '', /^-ETOOMANYREFS /);
+});

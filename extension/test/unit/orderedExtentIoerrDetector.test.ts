@@ -67,7 +67,9 @@ test('corpus 04: the IOERR extent of ino 258 whose whole bio failed is one warni
     assert.equal(f.kind, 'ordered-extent-ioerr');
     assert.equal(f.severity, 'warning');
     assert.match(lineOf(r.file, f.line), /btrfs_ordered_extent_mark_finished.*ino=258/);
-    assert.match(f.message, /ino 258 .*\[0, 262144\) at disk bytenr 14680064, finished with IOERR: every write of its range failed \(block write error -5\)/);
+    // The failed WS 28672+512 completed right before `btrfs_finish_ordered_extent ... uptodate=0` for the
+    // whole range: that pairing proves the bio is the extent's and where logical 14680064 lies on 7:2.
+    assert.match(f.message, /ino 258 .*\[0, 262144\) at disk bytenr 14680064 \(btrfs logical 14680064 is 7:2 sector 28672: its writes completed right before btrfs reported the range done\), finished with IOERR: every write of its range failed \(block write error -5\)/);
     assert.deepEqual(
       [f.details['writtenBytes'], f.details['failedBytes'], f.details['lostBytes'], f.details['rangesFailed'], f.details['blockErrno']],
       [0, 262144, 0, [[0, 262144]], -5],
@@ -117,7 +119,22 @@ function halfWritten(src: string, withFinish: boolean): string {
   return out.join('\n');
 }
 
-for (const withFinish of [true, false]) {
+test('corpus 04 edited, half of the extent written, bios only (no finish ranges): the bios are not proven to be its own', { skip: !haveCorpus }, async () => {
+  // Issue 11: btrfs prints logical addresses, so a write whose sectors equal the extent's logical range is
+  // not its write unless a range-done event right after it says so. Without the finish ranges, nothing does.
+  const a = await run(temp('trace.txt', halfWritten(path.join(dir04, 'trace.txt'), false)));
+  const b = await run(temp('report.txt', halfWritten(path.join(dir04, 'report.txt'), false)));
+  for (const r of [a, b]) {
+    assert.equal(r.findings.length, 1);
+    const f = r.findings[0]!;
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.details['evidenceKnown'], false);
+    assert.match(f.message, /no block write proven to be its own/);
+  }
+  assert.deepEqual(a.findings.map(portable), b.findings.map(portable));
+});
+
+for (const withFinish of [true]) {
   test(`corpus 04 edited, half of the extent written (${withFinish ? 'finish ranges and bios' : 'bios only'}): error with the lost range, both spellings`, { skip: !haveCorpus }, async () => {
     const a = await run(temp('trace.txt', halfWritten(path.join(dir04, 'trace.txt'), withFinish)));
     const b = await run(temp('report.txt', halfWritten(path.join(dir04, 'report.txt'), withFinish)));

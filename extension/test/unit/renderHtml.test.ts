@@ -129,37 +129,42 @@ test('html report: samples/10: every finding with its kind and decisive line, a 
   const pvEnter = r.events.filter((e) => e.name === 'sys_enter_preadv2' && e.pid === pv.pid && e.line < pv.line).at(-1)!;
   const ur = truth.io_uring.all.find((u) => u.user_data === '0x1002')!;
   assert.equal(ur.result, truth.shortReads[1]!.returned);
-  // NOWAIT retry: the control io_uring read (0x1006) is read three times inside the request (its task's
-  // xfs_file_buffered_read at pos 0, then twice at 0x10000, the part not cached): decisive is the first retry.
-  const ctl = truth.io_uring.all.find((u) => u.user_data === '0x1006')!;
-  const ctlPid = Number(/-(\d+)$/.exec(ctl.task)![1]);
-  const ctlReads = taskEvents(r.events, ctlPid, ctl.submitLine, ctl.completeLine, 'xfs_file_buffered_read');
-  assert.deepEqual(
-    ctlReads.map((e) => /pos (0x[0-9a-f]+)/.exec(e.payload)![1]),
-    ['0x0', '0x10000', '0x10000'],
-  );
+  // nowait-retry (steps 3 and 4): the preadv2 RWF_NOWAIT at 512 KiB and io_uring READ 0x1004 returned -EAGAIN
+  // (0xfffffffffffffff5 / result -11) to their processes, which read nothing after: decisive are the exit and the CQE.
+  // The control READ 0x1006, retried by io_uring itself after its inline NOWAIT attempt, is no finding.
+  const eagainExit = r.events.filter((e) => e.name === 'sys_exit_preadv2' && e.payload === '0xfffffffffffffff5');
+  assert.equal(eagainExit.length, 1);
+  const pv3 = eagainExit[0]!;
+  const pv3Enter = r.events.filter((e) => e.name === 'sys_enter_preadv2' && e.pid === pv3.pid && e.line < pv3.line).at(-1)!;
+  assert.ok(!r.events.some((e) => e.pid === pv3.pid && e.line > pv3.line && /^sys_enter_/.test(e.name)), 'the process reads nothing after the -EAGAIN');
+  const ur4 = truth.io_uring.all.find((u) => u.user_data === '0x1004')!;
+  assert.equal(ur4.result, -11);
+  const ur4Pid = Number(/-(\d+)$/.exec(ur4.task)![1]);
+  assert.ok(!truth.io_uring.all.some((u) => u.task === ur4.task && u.submitLine > ur4.completeLine), 'the process submits nothing after the -EAGAIN');
   const expectedFindings = [
     { kind: 'short-read', line: pv.line },
     { kind: 'short-read', line: ur.completeLine },
-    { kind: 'nowait-retry', line: ctlReads[1]!.line },
+    { kind: 'nowait-retry', line: pv3.line },
+    { kind: 'nowait-retry', line: ur4.completeLine },
   ];
-  assert.deepEqual(expectedFindings.map((f) => f.line), [369, 734, 2182]);
+  assert.deepEqual(expectedFindings.map((f) => f.line), [369, 734, 1093, 1458]);
 
   const { html: out, nodesPerRoot } = await page([s10trace]);
   assertSafe(out);
   assert.deepEqual(findingsOf(out), expectedFindings);
-  assert.match(out, /<h2>Findings \(3\)<\/h2>/);
+  assert.match(out, /<h2>Findings \(4\)<\/h2>/);
   // File facts from expected.json.
   const facts = expected10.files['trace.txt']!;
   assert.match(out, new RegExp(`<td class="num">${facts.lines}</td><td class="num">${facts.events}</td>`));
 
-  // Lifecycle graphs: one per chain (preadv2 of the first short read, io_uring 0x1002, io_uring 0x1006). Each
+  // Lifecycle graphs: one per chain (preadv2 of the first short read, io_uring 0x1002, the -EAGAIN preadv2, io_uring 0x1004). Each
   // node carries its first line: the chain's start, its task's first xfs_file_buffered_read after it, its first block_bio_queue.
   const graphs = graphsOf(out, 'lifecycle');
   const chains = [
     { pid: pv.pid, start: pvEnter.line, end: pv.line },
     { pid: Number(/-(\d+)$/.exec(ur.task)![1]), start: ur.submitLine, end: ur.completeLine },
-    { pid: ctlPid, start: ctl.submitLine, end: ctl.completeLine },
+    { pid: pv3.pid, start: pv3Enter.line, end: pv3.line },
+    { pid: ur4Pid, start: ur4.submitLine, end: ur4.completeLine },
   ];
   assert.equal(graphs.length, chains.length);
   assert.equal(nodesPerRoot.size, chains.length);
@@ -175,7 +180,7 @@ test('html report: samples/10: every finding with its kind and decisive line, a 
     );
     assert.deepEqual(
       g.nodes.map((n) => n.classes.split(' ')[1]),
-      ['k-' + (i === 0 ? 'syscall' : 'io_uring'), 'k-fs', 'k-block'],
+      ['k-' + (i % 2 === 0 ? 'syscall' : 'io_uring'), 'k-fs', 'k-block'],
     );
   });
   // As many node <g> as the engine's lifecycle graph of each chain has nodes.
@@ -186,7 +191,7 @@ test('html report: samples/10: every finding with its kind and decisive line, a 
   // The first short read's nodes: the syscall returned 65536 of 262144, marked short.
   assert.match(graphs[0]!.nodes[0]!.text, /^preadv2\(fd 3 @0, 262144\)\n-> 65536/);
   assert.ok(graphs[0]!.nodes[0]!.classes.split(' ').includes('short'));
-  assert.match(out, /3 lifecycle graphs drawn\./);
+  assert.match(out, /4 lifecycle graphs drawn\./);
 
   // Histograms: the bars of block read 7:0 (first stage to completion) sum to the raw completed RA requests,
   // io_uring READ to its 3 requests, preadv2 to its 3 exits.
@@ -201,8 +206,8 @@ test('html report: cap on lifecycle graphs says how many were left out', async (
   const { html: out } = await page([s10trace], { maxGraphs: 1 });
   assertSafe(out);
   assert.equal(graphsOf(out, 'lifecycle').length, 1);
-  assert.match(out, /1 lifecycle graph drawn; 2 more request chains named by findings not drawn \(at most 1 graphs\)/);
-  assert.equal((out.match(/1 lifecycle graph not drawn: the page draws at most 1\./g) ?? []).length, 2);
+  assert.match(out, /1 lifecycle graph drawn; 3 more request chains named by findings not drawn \(at most 1 graphs\)/);
+  assert.equal((out.match(/1 lifecycle graph not drawn: the page draws at most 1\./g) ?? []).length, 3);
 });
 
 test('html report: samples/20 hung-task log: findings at the raw report lines, the wait-for graph with every blocked task', async () => {
@@ -273,6 +278,6 @@ test('html report: hostile task names from samples/10 stay text', async () => {
   assert.ok(out.includes(`by ${escapeHtml(style)}-3047 returned 65536 of 262144`));
   assert.deepEqual(
     findingsOf(out).map((f) => f.line),
-    [369, 734, 2182],
+    [369, 734, 1093, 1458],
   );
 });

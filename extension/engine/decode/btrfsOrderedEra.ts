@@ -1,5 +1,7 @@
 /**
- * orderedExtentFlags: decodes a printed btrfs ordered-extent `flags=` value without knowing the kernel.
+ * btrfsOrderedEra: the kernel era of btrfs ordered-extent flags, inferred from what a file prints, and the
+ * decoding of a printed `flags=` value without knowing the kernel. This is the one place the era is
+ * inferred: the ordered-extent tracker (lifecycle) and the field meanings (query) both ask it.
  *
  * The BTRFS_ORDERED_* enum was reordered between 5.10 and 5.15 (kernel-formats.md §2.5), and trace-cmd
  * names bit 0 only (`REGULAR|0xe0`), so a hex remainder means nothing without the era. The heuristic:
@@ -14,7 +16,8 @@
  *   `0x100` is 5.10 (REGULAR alone), while `0x4` stays 5.15+ PREALLOC unless the file showed an older era.
  * - Nothing fits (empty flags, unknown names): the preferred era, with the value of the names it knows.
  */
-import { btrfsOrderedFlags, type BtrfsEra } from '../decode/btrfsOrderedFlags';
+import { btrfsOrderedFlags, type BtrfsEra } from './btrfsOrderedFlags';
+import { wideBits } from './symbolicFlags';
 
 /** A decoded flags text. */
 export interface OrderedFlags {
@@ -34,7 +37,7 @@ const BIT0: Record<BtrfsEra, string> = { '5.4': 'IO_DONE', '5.10': 'IO_DONE', '5
 
 function typeBits(value: number, era: BtrfsEra): number {
   let n = 0;
-  for (const t of TYPE_NAMES) if ((value & btrfsOrderedFlags.bit(t, era)) !== 0) n++;
+  for (const t of TYPE_NAMES) if (wideBits.hasAny(value, btrfsOrderedFlags.bit(t, era))) n++;
   return n;
 }
 
@@ -46,17 +49,19 @@ function readAs(text: string, era: BtrfsEra): number | undefined {
   let onlyBit0 = true;
   for (const p of parts) {
     if (/^0x[0-9a-f]+$/i.test(p)) {
-      hex |= parseInt(p, 16);
+      const v = parseInt(p, 16);
+      if (!Number.isSafeInteger(v)) return undefined;
+      hex = wideBits.or(hex, v);
       continue;
     }
     const bit = btrfsOrderedFlags.bit(p, era);
-    if (bit === 0 || (bit & NAMED_MASK[era]) === 0) return undefined;
+    if (bit === 0 || !wideBits.hasAny(bit, NAMED_MASK[era])) return undefined;
     if (p !== BIT0[era]) onlyBit0 = false;
-    named |= bit;
+    named = wideBits.or(named, bit);
   }
-  const kernelShape = (hex & NAMED_MASK[era]) === 0;
+  const kernelShape = !wideBits.hasAny(hex, NAMED_MASK[era]);
   if (!kernelShape && !onlyBit0) return undefined;
-  const value = (hex | named) >>> 0;
+  const value = wideBits.or(hex, named);
   return typeBits(value, era) === 1 ? value : undefined;
 }
 
@@ -75,18 +80,41 @@ export function decodeOrderedFlags(text: string, sticky?: BtrfsEra): OrderedFlag
 
 /** The ordered extent's type (REGULAR, NOCOW, PREALLOC, COMPRESSED), with `|DIRECT` for direct I/O. */
 export function orderedExtentOp(flags: OrderedFlags): string {
-  const type = TYPE_NAMES.find((n) => (flags.value & btrfsOrderedFlags.bit(n, flags.era)) !== 0) ?? 'UNKNOWN';
+  const type = TYPE_NAMES.find((n) => wideBits.hasAny(flags.value, btrfsOrderedFlags.bit(n, flags.era))) ?? 'UNKNOWN';
   return hasFlag(flags, 'DIRECT') ? `${type}|DIRECT` : type;
 }
 
 /** True when the named flag is set in the decoded value. */
 export function hasFlag(flags: OrderedFlags, name: string): boolean {
-  return (flags.value & btrfsOrderedFlags.bit(name, flags.era)) !== 0;
+  return wideBits.hasAny(flags.value, btrfsOrderedFlags.bit(name, flags.era));
+}
+
+/** The eras whose layout can have printed `text` (a valid state, in kernel or trace-cmd shape), newest first. */
+export function fittingEras(text: string): BtrfsEra[] {
+  const t = text.trim();
+  return ERAS.filter((era) => readAs(t, era) !== undefined);
 }
 
 /** The one era whose layout can have printed `text`, or undefined when several (or none) can. */
 export function uniqueEra(text: string): BtrfsEra | undefined {
-  const t = text.trim();
-  const fits = ERAS.filter((era) => readAs(t, era) !== undefined);
+  const fits = fittingEras(text);
   return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** btrfs events that exist only on 6.1+ kernels (so the 5.15+ flag layout). */
+const NEW_ERA_EVENTS: ReadonlySet<string> = new Set([
+  'btrfs_finish_ordered_extent', 'btrfs_ordered_extent_split', 'btrfs_ordered_extent_mark_finished', 'btrfs_ordered_extent_dec_test_pending',
+  'btrfs_ordered_extent_lookup', 'btrfs_ordered_extent_lookup_first', 'btrfs_ordered_extent_lookup_range', 'btrfs_ordered_extent_lookup_first_range',
+  'btrfs_ordered_extent_lookup_for_logging',
+]);
+
+/**
+ * The flag era an event proves by its name or format, or undefined: the events added in 6.1 prove 5.15+,
+ * and `btrfs_writepage_end_io_hook` with `page_index=` (its ≤5.10 variant, `variant` 1 of btrfs.json)
+ * proves an older layout (5.10 is assumed; 5.4 differs only in bits 7-8).
+ */
+export function eraOfEvent(name: string, variant: number): BtrfsEra | undefined {
+  if (NEW_ERA_EVENTS.has(name)) return '5.15+';
+  if (name === 'btrfs_writepage_end_io_hook' && variant === 1) return '5.10';
+  return undefined;
 }
