@@ -498,7 +498,9 @@ test('the panel of a trace survives a reload with its table filter, its selected
   const want = raw.filter((l) => /: block_rq_(issue|complete): /.test(l)).length;
   let tableRoot = view.locator('#iolens-table .ev-table');
   await until('the filtered table', async () => ((await tableRoot.getAttribute('data-total')) === String(want) ? true : undefined), 30_000);
-  // The editor's cursor selects the row of its line in the filtered table.
+  // The editor's cursor selects the row of its line in the filtered table (the trace's tab first: the
+  // panel's group may be the active one).
+  await page.locator(wb.editorTab, { hasText: /^kernel\.trace/ }).first().click();
   await page.locator(`${drv.activeEditor} .view-lines`).first().click();
   await drv.goToLine(issueLine);
   await until('the selected row', async () => ((await tableRoot.locator('.ev-row.ev-selected').getAttribute('data-line').catch(() => null)) === String(issueLine) ? true : undefined), 15_000);

@@ -33,8 +33,9 @@ test(`the Extensions view lists iolens ${version} as installed`, async () => {
   await page.keyboard.type(`@installed ${iolens.extensionId}`);
   const row = page.locator(wb.extensionRow, { hasText: iolens.displayName }).first();
   await row.waitFor();
-  // The list shows no version; the extension's page (a click on the row) does.
-  await row.click();
+  // The list shows no version; the extension's page (a click on the row) does. On a busy machine the list
+  // re-renders while the search settles (the row is never "stable" for Playwright): then click it as it is.
+  await row.click({ timeout: 15_000 }).catch(() => row.click({ force: true }));
   const header = page.locator(wb.extensionEditorHeader).first();
   await header.waitFor();
   await page.locator(wb.extensionEditorHeader, { hasText: version }).first().waitFor({ timeout: 10_000 }).catch(async () => {
