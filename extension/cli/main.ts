@@ -11,6 +11,8 @@
  *
  * Exit status: 0 when every input was read (with or without findings), 1 when an input could not be
  * read (one line on stderr says why), 2 for a usage error. Progress goes to stderr for long files.
+ * Nothing from the input or the command line reaches the terminal raw: text output is escaped by its
+ * renderers, and every message here goes through `textEscape` (a path with a newline stays on one line).
  */
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +29,7 @@ import { renderRequestText } from '../engine/report/renderRequest';
 import { renderSarif } from '../engine/report/renderSarif';
 import { renderTasks } from '../engine/report/renderTasks';
 import { renderText } from '../engine/report/renderText';
+import { escapeControls, escapeText, textLines } from '../engine/report/textEscape';
 import { requestsAtLine } from '../engine/requests/requestJson';
 import { VERSION } from '../engine/version';
 
@@ -225,7 +228,7 @@ function progressReporter(quiet: boolean): ((file: string, read: number, total: 
     if (pct < lastPct + step && read < total) return;
     lastPct = pct;
     const secs = (Date.now() - started) / 1000;
-    const msg = `iolens: ${file}: ${pct}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB, ${secs.toFixed(1)} s)`;
+    const msg = `iolens: ${escapeText(file)}: ${pct}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB, ${secs.toFixed(1)} s)`;
     process.stderr.write(tty ? `\r${msg}${read >= total ? '\n' : ''}` : `${msg}\n`);
   };
 }
@@ -287,7 +290,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     validate(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`iolens: ${err.message}\n${USAGE}\n`);
+      io.err(`iolens: ${escapeText(err.message)}\n${USAGE}\n`);
       return 2;
     }
     throw err;
@@ -295,7 +298,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (args.html !== undefined) {
     const problem = htmlPathProblem(args.html, args.files);
     if (problem !== undefined) {
-      io.err(`iolens: ${problem}\n`);
+      io.err(`iolens: ${escapeText(problem)}\n`);
       return 2;
     }
   }
@@ -334,17 +337,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           try {
             writeFileSync(args.html, page);
           } catch (err) {
-            io.err(`iolens: cannot write ${args.html}: ${err instanceof Error ? err.message : String(err)}\n`);
+            io.err(`iolens: ${escapeText(`cannot write ${args.html}: ${err instanceof Error ? err.message : String(err)}`)}\n`);
             return 1;
           }
-          if (!args.quiet) io.err(`iolens: wrote ${args.html} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`);
+          if (!args.quiet) io.err(`iolens: ${escapeText(`wrote ${args.html} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)`)}\n`);
         }
         return 0;
       }
     }
   } catch (err) {
     if (err instanceof IngestError) {
-      io.err(`iolens: ${err.message}\n`);
+      // The input layer quoted the path already; escaping the controls again keeps any message one line.
+      io.err(`iolens: ${escapeControls(err.message)}\n`);
       return 1;
     }
     throw err;
@@ -395,7 +399,7 @@ async function events(args: Args, q: ModelQueries, model: FileModel, io: CliIo):
   const end = Math.min(total, args.offset + args.limit);
   const json = args.format === 'json';
   if (json) await io.out(`{\n  "file": ${JSON.stringify(file)},\n  "total": ${total},\n  "offset": ${Math.min(args.offset, total)},\n  "events": [`);
-  else await io.out(`${file}: ${total} event${total === 1 ? '' : 's'} match${total === 1 ? 'es' : ''}${args.offset > 0 || end < total ? `; showing ${Math.min(args.offset, total)}-${end}` : ''}\n`);
+  else await io.out(textLines([`${file}: ${total} event${total === 1 ? '' : 's'} match${total === 1 ? 'es' : ''}${args.offset > 0 || end < total ? `; showing ${Math.min(args.offset, total)}-${end}` : ''}`]));
   const CHUNK = 2000;
   let firstRow = true;
   for (let at = args.offset; at < end; at += CHUNK) {
@@ -432,7 +436,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`iolens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`iolens: internal error: ${(err instanceof Error ? (err.stack ?? err.message) : String(err)).split('\n').map(escapeControls).join('\n')}\n`);
       process.exitCode = 70;
     },
   );

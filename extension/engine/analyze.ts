@@ -136,7 +136,8 @@ export function traceSide(m: FileModel): TraceSide | undefined {
 
 /** The cross-file analyses (kernel logs with traces) and the report, over models. */
 export function assemble(models: readonly FileModel[]): AnalyzeResult {
-  const logs = models.flatMap((m) => (m.kind === 'kernel-log' ? [{ file: m.path, log: m.log }] : []));
+  // A trace file that also holds a kernel log takes part as both (its log is linked to its own trace too).
+  const logs = models.flatMap((m) => (m.kind === 'kernel-log' ? [{ file: m.path, log: m.log }] : m.log ? [{ file: m.path, log: m.log }] : []));
   const traces = models.flatMap((m) => {
     const side = traceSide(m);
     return side ? [side] : [];
@@ -150,18 +151,22 @@ export function assemble(models: readonly FileModel[]): AnalyzeResult {
   return { report: buildReport(models, hangs, logIo), models, hangs };
 }
 
-/** A text input after ingest: a trace, or a kernel log when it had no events but log content. */
+/**
+ * A text input after ingest: a trace, or a kernel log when it had no events but log content, or a trace
+ * that also holds a kernel log (its log kept with it, and its log lines no longer reported as skipped).
+ */
 function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnalysis, parser: KernelLogParser): FileModel {
   const result = analysis.result();
+  const log = parser.finish();
   if (ingest.events === 0 && (ingest.format === 'kernel-log' || ingest.format === 'unknown')) {
-    const log = parser.finish();
     if (ingest.format === 'kernel-log' || log.tasks.length > 0 || log.dumps.length > 0 || log.ioErrors.records.length > 0) return logModel(opened, asKernelLog(ingest, log), log, ingest.store.lineIndex);
   }
+  const withLog = ingest.events > 0 && (log.tasks.length > 0 || log.ioErrors.records.length > 0);
   const model: TraceModel = {
     kind: 'trace',
     path: opened.source.name,
     source: opened.source,
-    ingest,
+    ingest: withLog ? withoutLogLines(ingest, log) : ingest,
     events: ingest.store,
     requests: result.requestSet,
     requestsReport: result.requests,
@@ -169,8 +174,22 @@ function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnal
     orderedExtents: result.orderedExtents,
     taskFacts: result.taskFacts,
     btrfsEra: result.btrfsEra,
+    ...(withLog ? { log } : {}),
   };
   return model;
+}
+
+/** A trace's ingest facts without the parse errors of runs of skipped lines that are the dumps of its kernel log. */
+function withoutLogLines(ingest: IngestResult, log: KernelLogResult): IngestResult {
+  const items = log.sections.filter((s) => s.kind !== 'stack' && s.kind !== 'registers');
+  const inLog = (first: number, last: number): boolean => items.some((s) => s.line <= first && last <= s.endLine);
+  const findings = ingest.findings.filter((f) => {
+    if (f.kind !== 'parse-error') return true;
+    const d = f.details as { scope?: unknown; lastLine?: unknown } | undefined;
+    if (d?.scope !== 'line') return true;
+    return !inLog(f.line, typeof d.lastLine === 'number' ? d.lastLine : f.line);
+  });
+  return findings.length === ingest.findings.length ? ingest : { ...ingest, findings };
 }
 
 function logModel(opened: OpenedInput, ingest: IngestResult, log: KernelLogResult, lines: LineIndex): KernelLogModel {

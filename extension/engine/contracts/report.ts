@@ -139,6 +139,9 @@ export interface BlockerHint {
   readonly line: number;
 }
 
+/** Where a task's state came from when its report printed none. */
+export type StateSource = 'proc-stat' | 'proc-status' | 'ps';
+
 export interface DumpedTask {
   /** Index in the file's task list (0-based), stable for one analysis. */
   readonly index: number;
@@ -149,6 +152,11 @@ export interface DumpedTask {
   readonly ppid?: number;
   /** task_state_to_char: R S D T t X Z P I; `?` when the log does not say. */
   readonly state: string;
+  /**
+   * Set when the task's own report printed no state and the paste states it elsewhere: a `/proc/PID/stat`
+   * line, the `State:` of a `/proc/PID/status`, or a `ps` row, at `line`.
+   */
+  readonly stateFrom?: { readonly how: StateSource; readonly line: number };
   readonly running: boolean;
   readonly workqueue?: { readonly name: string; readonly func: string; readonly module?: string; readonly desc?: string };
   readonly frames: readonly StackFrame[];

@@ -95,5 +95,10 @@ export function compileTemplate(template: string, kernels: string, resolve: Slot
       if (c !== 0x20 && c !== 0x09) stop[i] = c;
     }
   }
-  return { source: template, kernels, length: n, op, slot, slot2, flags, stop, bytes };
+  const post: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = op[i]!;
+    if (((o === Op.Scan || o === Op.Rest || o === Op.Word) && slot[i]! >= 0) || (o === Op.OpcodeNumber && slot2[i]! >= 0)) post.push(i);
+  }
+  return { source: template, kernels, length: n, op, slot, slot2, flags, stop, bytes, post: Int16Array.from(post) };
 }

@@ -46,4 +46,6 @@ export interface CompiledTemplate {
   /** Word ops: byte that also ends the word (first byte of the next literal), -1 for blank only. */
   readonly stop: Int16Array;
   readonly bytes: readonly (Uint8Array | undefined)[];
+  /** The ops whose result is stored after a successful match (string fields with a slot, opcode companions), ascending. */
+  readonly post: Int16Array;
 }

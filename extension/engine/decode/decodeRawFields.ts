@@ -9,11 +9,15 @@
  * string kinds are interned as printed. Raw `ioprio` fills `ioprio_class` (as `0x<class>`, like trace-cmd
  * prints it), `ioprio_hint` and `ioprio_level`; a numeric `opcode` fills the name and `op`. A value runs
  * up to the next blank-separated `key=` token, so comms with blanks survive. Allocation-light, not
- * allocation-free: it only runs for files recorded with -R.
+ * allocation-free: it only runs for files recorded with -R. Keys that name no field are never interned.
  */
 import type { CompiledSchema } from './compiledSchema';
 import { ioUringOpcodes } from './ioUringOpcodes';
 import type { StringTable } from '../store/stringTable';
+
+/** Field names are short; a longer key is no field of any schema. */
+const MAX_KEY_BYTES = 64;
+const latin1 = new TextDecoder('latin1');
 
 function isKeyStart(buf: Uint8Array, i: number, end: number): number {
   // Returns the index of '=' when buf[i..] starts with an identifier followed by '=', else -1.
@@ -96,11 +100,18 @@ export function decodeRawFields(schema: CompiledSchema, buf: Uint8Array, start: 
     }
     if (valEnd === end) j = end;
     const vs = eq + 1;
-    const keyId = strings.internBytes(buf, i, keyEnd);
-    let slot = schema.rawSlots.get(keyId);
+    // Keys are looked up, not interned: only the names of the schema's fields (and `ioprio`) are stored,
+    // so a line of a million made-up keys stores nothing.
+    let keyName: string | undefined;
+    let keyId = strings.findBytes(buf, i, keyEnd);
+    let slot = keyId >= 0 ? schema.rawSlots.get(keyId) : undefined;
     if (slot === undefined) {
-      slot = schema.slot(strings.get(keyId));
-      schema.rawSlots.set(keyId, slot);
+      keyName = keyEnd - i <= MAX_KEY_BYTES ? latin1.decode(buf.subarray(i, keyEnd)) : '';
+      slot = schema.slot(keyName);
+      if (slot >= 0 || keyName === 'ioprio') {
+        keyId = strings.internBytes(buf, i, keyEnd);
+        schema.rawSlots.set(keyId, slot);
+      }
     }
     if (slot >= 0) {
       const spec = schema.fields[slot]!;
@@ -123,7 +134,7 @@ export function decodeRawFields(schema: CompiledSchema, buf: Uint8Array, start: 
           if (name >= 0 && !Number.isNaN(v)) str[name] = strings.intern(ioUringOpcodes.name(v));
         }
       }
-    } else if (keyEnd - i === 6 && strings.get(keyId) === 'ioprio') {
+    } else if (keyEnd - i === 6 && (keyName ?? strings.get(keyId)) === 'ioprio') {
       const v = parseNumber(buf, vs, valEnd, false, false);
       const cls = schema.slot('ioprio_class');
       if (cls >= 0 && !Number.isNaN(v)) {

@@ -2,13 +2,28 @@
  * matchTemplate: the decode hot path. Runs one CompiledTemplate over payload bytes and writes the
  * fields into a DecodedPayload's arrays.
  *
- * Invariants: works on bytes only, allocates nothing (strings are interned straight from the buffer),
- * never throws on any input (garbage simply does not match). The caller trims the payload and resets
- * the record before each variant. Semantics (see grammars/events/README.md): a template blank matches
- * one or more blanks (exactly one before a string field, and the end of the payload); numbers must have
- * at least one digit; a scanning string field reads up to the first occurrence of the literal that
- * follows it and backtracks to later occurrences when the rest of the template fails; an empty string
- * field may share the one blank around it with both literals (`flags (0x0)` as well as `flags  (0x0)`).
+ * Invariants: works on bytes only, allocates nothing, never throws on any input (garbage simply does not
+ * match), and interns no string before the whole match has succeeded: while matching, the fields are
+ * only looked up in the string table (`findBytes`); the ones it does not hold yet are interned from their
+ * byte ranges at the end, so a failed or retried match stores nothing. The caller trims the payload and
+ * resets the record before each variant. Semantics (see grammars/events/README.md): a template blank
+ * matches one or more blanks (exactly one before a string field, and the end of the payload); numbers
+ * must have at least one digit; a scanning string field reads up to the first occurrence of the literal
+ * that follows it and backtracks to later occurrences when the rest of the template fails; an empty
+ * string field may share the one blank around it with both literals (`flags (0x0)` as well as
+ * `flags  (0x0)`).
+ *
+ * Time is linear in the payload's length whatever the template. Whether the rest of the template matches
+ * from op i at position p does not depend on how p was reached (captures are never compared), so each
+ * scanning field keeps a watermark: the lowest search start from which every later occurrence of its
+ * literal has already been tried and failed. A search that starts at or after it fails at once, and one
+ * that starts before it stops there, so each field searches every byte at most once and each occurrence
+ * is tried once. A field is looked up while matching only when it is short (LOOKUP_BYTES), so no retry
+ * hashes the rest of the payload. The bytes that retried runs of the other ops read are counted against
+ * a budget proportional to the payload (MATCH_BUDGET_PER_BYTE); a payload that exhausts it does not
+ * match (it is then reported like any unreadable payload). A payload glued from many events
+ * (`fd: 0x3, … fd: 0x3, …`) used to retry every combination of its string fields: seconds for a few
+ * kilobytes, and a string interned per retry until memory ran out.
  */
 import * as ct from './compiledTemplate';
 import type { CompiledTemplate } from './compiledTemplate';
@@ -32,9 +47,53 @@ const SCAN_ANCHOR_END = ct.SCAN_ANCHOR_END;
 const SCAN_TO_END = ct.SCAN_TO_END;
 const WORD_OPCODE_NAME = ct.WORD_OPCODE_NAME;
 const TWO32 = 4294967296;
-const MAX_CHOICES = 32;
-/** Backtracking choice points: (op index, next search start, field start). Shared; the matcher is not reentrant. */
-const choices = new Int32Array(MAX_CHOICES * 3);
+/**
+ * Fields up to this long are looked up while matching; longer ones (rare: a print message, a garbage
+ * capture of a retried field) only at the end, so a retry costs no more than a constant per field.
+ */
+const LOOKUP_BYTES = 128;
+
+/** Work allowed per payload byte for retried runs (bytes re-read after backtracking), plus a constant. */
+export const MATCH_BUDGET_PER_BYTE = 16;
+const MATCH_BUDGET_BASE = 4096;
+
+// Scratch state of one match, shared (the matcher is not reentrant) and grown to the longest template.
+/** Per op: the capture of a string op, start and end (byte offsets). */
+let capStart = new Int32Array(64);
+let capEnd = new Int32Array(64);
+/** Per op: the number an `uop` op read (its name is interned after the match). */
+let opValue = new Float64Array(64);
+/** Per scanning op: searches from here on are known to fail (see the header); NO_MARK when none is known. */
+const NO_MARK = 0x7fffffff;
+let watermark = new Int32Array(64).fill(NO_MARK);
+/** Watermarks [0, marked) may have been set by the last call (they are set only when a search fails). */
+let marked = 0;
+/** Backtracking choice points (the scanning ops on the current path): op, search start, next search from, field start. */
+let choiceOp = new Int32Array(64);
+let choiceFrom = new Int32Array(64);
+let choiceNext = new Int32Array(64);
+let choiceField = new Int32Array(64);
+/** Whether the last call ran out of its budget (see `matchGaveUp`). */
+let gaveUp = false;
+
+function ensureScratch(n: number): void {
+  if (capStart.length >= n) return;
+  const size = Math.max(n, capStart.length * 2);
+  capStart = new Int32Array(size);
+  capEnd = new Int32Array(size);
+  opValue = new Float64Array(size);
+  watermark = new Int32Array(size).fill(NO_MARK);
+  marked = 0;
+  choiceOp = new Int32Array(size);
+  choiceFrom = new Int32Array(size);
+  choiceNext = new Int32Array(size);
+  choiceField = new Int32Array(size);
+}
+
+/** True when the last `matchTemplate` call stopped because the payload exhausted its work budget. */
+export function matchGaveUp(): boolean {
+  return gaveUp;
+}
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09;
@@ -47,7 +106,7 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** Index of the first occurrence of `key` in buf[from, end), or -1. */
+/** Index of the first occurrence of `key` in buf[from, end) (the whole key inside), or -1. */
 function indexOf(buf: Uint8Array, key: Uint8Array, from: number, end: number): number {
   const k0 = key[0]!;
   const kl = key.length;
@@ -65,11 +124,24 @@ function trimEnd(buf: Uint8Array, start: number, end: number): number {
   return end;
 }
 
+/** The hex digits buf[s, e) (16 or more) as a 64-bit two's complement number, exact; `v` when positive. */
+function signed64(buf: Uint8Array, s: number, e: number, v: number): number {
+  // Split into the high digits and the low 32 bits.
+  let first = s;
+  while (first < e - 1 && buf[first] === 0x30) first++;
+  if (e - first !== 16 || hexDigit(buf[first]!) < 8) return v;
+  let hi = 0;
+  let lo = 0;
+  for (let k = first; k < e - 8; k++) hi = hi * 16 + hexDigit(buf[k]!);
+  for (let k = e - 8; k < e; k++) lo = lo * 16 + hexDigit(buf[k]!);
+  return (hi - TWO32) * TWO32 + lo;
+}
+
 /**
  * Matches `t` against buf[start, end) (already trimmed). Returns true and fills `num`/`str` on success;
- * on failure the arrays hold partial values and must be reset by the caller. With `limit` below the
- * template's length only the first `limit` ops run (a prefix match: the payload's leading fields, such as
- * its device and inode, without reading the rest).
+ * on failure the arrays hold partial numbers (no string ids) and must be reset by the caller. With
+ * `limit` below the template's length only the first `limit` ops run (a prefix match: the payload's
+ * leading fields, such as its device and inode, without reading the rest).
  */
 export function matchTemplate(
   t: CompiledTemplate,
@@ -84,8 +156,22 @@ export function matchTemplate(
   const ops = t.op;
   const n = Math.min(limit, t.length);
   const whole = n === t.length;
+  if (capStart.length < n) ensureScratch(n);
+  const wm = watermark;
+  const cs = capStart;
+  const ce = capEnd;
+  if (marked > 0) {
+    wm.fill(NO_MARK, 0, marked);
+    marked = 0;
+  }
+  gaveUp = false;
+  let budget = (end - start) * MATCH_BUDGET_PER_BYTE + MATCH_BUDGET_BASE;
   let nChoices = 0;
   let pos = start;
+  /** Where the current forward run started (the payload's start, or the occurrence it resumed at). */
+  let runStart = start;
+  /** A field's string is not interned yet (or an opcode name is to be filled): see `internMissing`. */
+  let missing = false;
   let i = 0;
   for (;;) {
     let ok = true;
@@ -122,9 +208,9 @@ export function matchTemplate(
           }
           if (pos === s) { ok = false; break; }
           if (slot >= 0) num[slot] = v;
-          if (ops[i] === OPCODE_NUMBER) {
-            const s2 = t.slot2[i]!;
-            if (s2 >= 0) str[s2] = strings.intern(ioUringOpcodes.name(v));
+          if (ops[i] === OPCODE_NUMBER && t.slot2[i]! >= 0) {
+            opValue[i] = v;
+            missing = true;
           }
           break;
         }
@@ -155,18 +241,7 @@ export function matchTemplate(
             pos++;
           }
           if (pos === s) { ok = false; break; }
-          if (ops[i] === SIGNED_HEX && pos - s >= 16) {
-            // 64-bit two's complement, exact: split into the high digits and the low 32 bits.
-            let first = s;
-            while (first < pos - 1 && buf[first] === 0x30) first++;
-            if (pos - first === 16 && hexDigit(buf[first]!) >= 8) {
-              let hi = 0;
-              let lo = 0;
-              for (let k = first; k < pos - 8; k++) hi = hi * 16 + hexDigit(buf[k]!);
-              for (let k = pos - 8; k < pos; k++) lo = lo * 16 + hexDigit(buf[k]!);
-              v = (hi - TWO32) * TWO32 + lo;
-            }
-          }
+          if (ops[i] === SIGNED_HEX && pos - s >= 16) v = signed64(buf, s, pos, v);
           if (slot >= 0) num[slot] = v;
           break;
         }
@@ -196,7 +271,15 @@ export function matchTemplate(
         case SCAN: {
           const f = t.flags[i]!;
           if ((f & SCAN_TO_END) !== 0) {
-            if (slot >= 0) str[slot] = strings.internBytes(buf, pos, end);
+            if (slot >= 0) {
+              const id = end - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, end) : -1;
+              str[slot] = id;
+              if (id < 0) {
+                cs[i] = pos;
+                ce[i] = end;
+                missing = true;
+              }
+            }
             pos = end;
             break;
           }
@@ -204,22 +287,47 @@ export function matchTemplate(
           if ((f & SCAN_ANCHOR_END) !== 0) {
             const at = end - key.length;
             if (at < pos || indexOf(buf, key, at, end) !== at) { ok = false; break; }
-            if (slot >= 0) str[slot] = strings.internBytes(buf, pos, trimEnd(buf, pos, at));
+            if (slot >= 0) {
+              const fe = trimEnd(buf, pos, at);
+              const id = fe - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, fe) : -1;
+              str[slot] = id;
+              if (id < 0) {
+                cs[i] = pos;
+                ce[i] = fe;
+                missing = true;
+              }
+            }
             pos = at;
             break;
           }
           // An empty field between two blanks printed as one (`flags (0x0)` for `flags %s (0x%x)` with no
           // flag name): the blank the previous literal consumed is also the next literal's first byte.
           const from = key[0] === 0x20 && pos > start && isBlank(buf[pos - 1]!) ? pos - 1 : pos;
-          const at = indexOf(buf, key, from, end);
-          if (at < 0) { ok = false; break; }
-          if (nChoices < MAX_CHOICES) {
-            choices[nChoices * 3] = i;
-            choices[nChoices * 3 + 1] = at + 1;
-            choices[nChoices * 3 + 2] = pos;
-            nChoices++;
+          const known = wm[i]!;
+          const at = from < known ? indexOf(buf, key, from, Math.min(end, known - 1 + key.length)) : -1;
+          if (at < 0) {
+            if (from < known) {
+              wm[i] = from;
+              if (i >= marked) marked = i + 1;
+            }
+            ok = false;
+            break;
           }
-          if (slot >= 0) str[slot] = strings.internBytes(buf, pos, at < pos ? pos : trimEnd(buf, pos, at));
+          choiceOp[nChoices] = i;
+          choiceFrom[nChoices] = from;
+          choiceNext[nChoices] = at + 1;
+          choiceField[nChoices] = pos;
+          nChoices++;
+          if (slot >= 0) {
+            const fe = at < pos ? pos : trimEnd(buf, pos, at);
+            const id = fe - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, fe) : -1;
+            str[slot] = id;
+            if (id < 0) {
+              cs[i] = pos;
+              ce[i] = fe;
+              missing = true;
+            }
+          }
           pos = at;
           break;
         }
@@ -233,9 +341,13 @@ export function matchTemplate(
           }
           if (pos === s) { ok = false; break; }
           if (slot >= 0) {
-            const id = strings.internBytes(buf, s, pos);
+            const id = pos - s <= LOOKUP_BYTES ? strings.findBytes(buf, s, pos) : -1;
             str[slot] = id;
-            if ((t.flags[i]! & WORD_OPCODE_NAME) !== 0) {
+            if (id < 0) {
+              cs[i] = s;
+              ce[i] = pos;
+              missing = true;
+            } else if ((t.flags[i]! & WORD_OPCODE_NAME) !== 0) {
               const s2 = t.slot2[i]!;
               if (s2 >= 0) {
                 const opn = ioUringOpcodes.number(strings.get(id));
@@ -246,7 +358,15 @@ export function matchTemplate(
           break;
         }
         case REST: {
-          if (slot >= 0) str[slot] = strings.internBytes(buf, pos, end);
+          if (slot >= 0) {
+            const id = end - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, end) : -1;
+            str[slot] = id;
+            if (id < 0) {
+              cs[i] = pos;
+              ce[i] = end;
+              missing = true;
+            }
+          }
           pos = end;
           break;
         }
@@ -256,24 +376,95 @@ export function matchTemplate(
       if (!ok) break;
       i++;
     }
-    if (ok && (pos >= end || !whole)) return true;
-    // Backtrack: move the latest scanning field to the next occurrence of its literal.
-    let resumed = false;
-    while (nChoices > 0 && !resumed) {
-      nChoices--;
-      const ci = choices[nChoices * 3]!;
-      const from = choices[nChoices * 3 + 1]!;
-      const fieldStart = choices[nChoices * 3 + 2]!;
-      const at = indexOf(buf, t.bytes[ci]!, from, end);
-      if (at < 0) continue;
-      choices[nChoices * 3 + 1] = at + 1;
-      nChoices++;
-      const slot = t.slot[ci]!;
-      if (slot >= 0) str[slot] = strings.internBytes(buf, fieldStart, at < fieldStart ? fieldStart : trimEnd(buf, fieldStart, at));
-      pos = at;
-      i = ci + 1;
-      resumed = true;
+    if (ok && (pos >= end || !whole)) {
+      if (missing) internMissing(t, n, buf, num, str, strings);
+      return true;
     }
-    if (!resumed) return false;
+    // The run from runStart failed at pos: its bytes count against the budget.
+    budget -= pos > runStart ? pos - runStart : 1;
+    if (budget < 0) {
+      gaveUp = true;
+      return false;
+    }
+    nChoices = backtrack(t, buf, end, nChoices);
+    if (nChoices === 0) return false;
+    pos = resumedAt;
+    runStart = pos;
+    const ci = choiceOp[nChoices - 1]!;
+    const slot = t.slot[ci]!;
+    if (slot >= 0) {
+      const id = ce[ci]! - cs[ci]! <= LOOKUP_BYTES ? strings.findBytes(buf, cs[ci]!, ce[ci]!) : -1;
+      str[slot] = id;
+      if (id < 0) missing = true;
+    }
+    i = ci + 1;
+  }
+}
+
+/** Where `backtrack` resumed. */
+let resumedAt = 0;
+
+/**
+ * Moves the latest scanning field to the next occurrence of its literal not known to fail (dropping the
+ * fields that have none). Returns the choice points left, 0 when none is (the match fails); the field
+ * resumes at `resumedAt`. Kept out of matchTemplate, which stays small enough for V8 to inline the
+ * string table into it.
+ */
+function backtrack(t: CompiledTemplate, buf: Uint8Array, end: number, nChoices: number): number {
+  const wm = watermark;
+  while (nChoices > 0) {
+    const top = nChoices - 1;
+    const ci = choiceOp[top]!;
+    const key = t.bytes[ci]!;
+    const next = choiceNext[top]!;
+    const known = wm[ci]!;
+    const at = next < known ? indexOf(buf, key, next, Math.min(end, known - 1 + key.length)) : -1;
+    if (at < 0) {
+      // Every occurrence from this search's start failed.
+      const from = choiceFrom[top]!;
+      if (from < known) {
+        wm[ci] = from;
+        if (ci >= marked) marked = ci + 1;
+      }
+      nChoices--;
+      continue;
+    }
+    choiceNext[top] = at + 1;
+    const fieldStart = choiceField[top]!;
+    capStart[ci] = fieldStart;
+    capEnd[ci] = at < fieldStart ? fieldStart : trimEnd(buf, fieldStart, at);
+    resumedAt = at;
+    return nChoices;
+  }
+  return 0;
+}
+
+/**
+ * After a match: interns the fields of ops [0, n) that were not interned yet (the forward pass only looks
+ * strings up, so that a match that fails stores nothing) and fills the opcode companions.
+ */
+function internMissing(t: CompiledTemplate, n: number, buf: Uint8Array, num: Float64Array, str: Int32Array, strings: StringTable): void {
+  const ops = t.op;
+  const post = t.post;
+  const slots = t.slot;
+  for (let k = 0; k < post.length; k++) {
+    const i = post[k]!;
+    if (i >= n) return;
+    const op = ops[i]!;
+    if (op === OPCODE_NUMBER) {
+      str[t.slot2[i]!] = strings.intern(ioUringOpcodes.name(opValue[i]!));
+      continue;
+    }
+    const slot = slots[i]!;
+    if (str[slot]! >= 0) continue;
+    const id = strings.internBytes(buf, capStart[i]!, capEnd[i]!);
+    str[slot] = id;
+    if (op === WORD && (t.flags[i]! & WORD_OPCODE_NAME) !== 0) {
+      const s2 = t.slot2[i]!;
+      if (s2 >= 0) {
+        const opn = ioUringOpcodes.number(strings.get(id));
+        num[s2] = opn < 0 ? NaN : opn;
+      }
+    }
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { EvidenceRef, Finding, JsonValue } from '../contracts/finding';
 import { kindsFrom } from '../contracts/findingKinds';
-import type { AlignmentReport, DumpedTask, StackFrame, TaskGroup, TaskReport, TaskSource, WaitGraph } from '../contracts/report';
+import type { AlignmentReport, DumpedTask, StackFrame, StateSource, TaskGroup, TaskReport, TaskSource, WaitGraph } from '../contracts/report';
 import type { KernelLogResult } from '../klog/kernelLogParser';
 import { devName } from '../lifecycle/devName';
 import { clipRole } from '../requests/lineRoles';
@@ -185,6 +185,13 @@ const SOURCE_WORDS: Readonly<Record<TaskSource, string>> = {
   dump: 'task dump',
 };
 
+/** Where the state of a task whose report printed none was read: `/proc/4321/stat`, `a ps line`. */
+function stateWhere(t: DumpedTask): string {
+  const how: StateSource | undefined = t.stateFrom?.how;
+  const pid = t.pid ?? 'PID';
+  return how === 'proc-stat' ? `/proc/${pid}/stat` : how === 'proc-status' ? `the State: line of /proc/${pid}/status` : 'a ps line';
+}
+
 /** `kworker/u8:3 (pid 123)`. */
 function taskWho(t: DumpedTask): string {
   return `${t.comm}${t.pid !== undefined ? ` (pid ${t.pid})` : ''}`;
@@ -228,44 +235,75 @@ function buildGraph(views: readonly TaskView[], logs: readonly KernelLogInput[])
     const ev: EvidenceRef[] = [{ file: v.file, line: v.res.frame?.line ?? v.t.firstLine, role: v.res.frame ? clipRole(`sleeps in ${baseName(v.res.frame.func)}`) : taskRole(v.t) }];
     g.edge({ from: v.node, to: rid, kind: 'waits-on', label: v.oe ? v.oe.words : `sleeps in ${v.res.frame ? baseName(v.res.frame.func) : '?'}`, evidence: ev });
   }
+  // Tasks by pid (the first view of a pid, as a linear search would find it).
+  const byPid = new Map<number, TaskView>();
+  for (const o of views) if (o.t.pid !== undefined && !byPid.has(o.t.pid)) byPid.set(o.t.pid, o);
   // Blocker hints (6.x): the lock is likely owned by the named task.
   for (const v of blocked) {
     const b = v.t.blocker;
     if (!b || b.ownerPid === undefined) continue;
-    const owner = views.find((o) => o.t.pid === b.ownerPid);
+    const owner = byPid.get(b.ownerPid);
     const oid = `task:${b.ownerPid}`;
     if (!owner || !owner.blocked) g.node({ id: oid, kind: 'task', label: `${b.ownerComm ?? '?'}:${b.ownerPid}`, stuck: false, ...(owner ? { file: owner.file, line: owner.t.firstLine, detail: owner.t.state } : {}) });
     g.edge({ from: `res:${v.res.key}`, to: oid, kind: 'held-by', label: `${b.lock} likely owned by ${b.ownerComm ?? '?'}:${b.ownerPid}${b.ownerRole ? ` <${b.ownerRole}>` : ''} (blocker hint)`, evidence: [{ file: v.file, line: b.line, role: clipRole(`blocker hint: owned by ${b.ownerComm ?? '?'} (pid ${b.ownerPid})`) }] });
   }
-  // lockdep: tasks holding a lock of the class the waiters sleep on.
+  // lockdep: tasks holding a lock of the class the waiters sleep on. The waiters are grouped by what a lock
+  // line can match (a resource kind, or the function that takes a mutex / rw-semaphore) and by resource, so
+  // a dump of many locks and many waiters costs locks x resources, not locks x tasks.
+  const waitersByMatch = new Map<string, Map<string, TaskView[]>>();
+  const addWaiter = (match: string, v: TaskView): void => {
+    let byRes = waitersByMatch.get(match);
+    if (!byRes) waitersByMatch.set(match, (byRes = new Map()));
+    const rid = `res:${v.res.key}`;
+    const l = byRes.get(rid);
+    if (l) l.push(v);
+    else byRes.set(rid, [v]);
+  };
+  for (const v of blocked) {
+    if (v.res.kind === 'frozen-fs' || v.res.kind === 'inode-lock') addWaiter(`kind:${v.res.kind}`, v);
+    if ((v.res.kind === 'mutex' || v.res.kind === 'rwsem') && v.res.frame !== undefined) addWaiter(`at:${baseName(v.res.frame.func)}`, v);
+  }
   for (const { file, log } of logs) {
     for (const l of log.locks) {
       const kind = /sb_writers/.test(l.name) ? 'frozen-fs' : /i_mutex_key|i_rwsem|&ei->|i_mmap|invalidate_lock|iolock|ilock/.test(l.name) ? 'inode-lock' : undefined;
-      for (const v of blocked) {
-        if (v.t.pid === l.pid) continue;
-        const matches = (kind !== undefined && v.res.kind === kind) || ((v.res.kind === 'mutex' || v.res.kind === 'rwsem') && v.res.frame !== undefined && baseName(l.at.split('+')[0]!) === baseName(v.res.frame.func));
-        if (!matches) continue;
-        const holder = views.find((o) => o.t.pid === l.pid);
-        if (!holder?.blocked) g.node({ id: `task:${l.pid}`, kind: 'task', label: `${l.comm}:${l.pid}`, stuck: false });
-        g.edge({ from: `res:${v.res.key}`, to: `task:${l.pid}`, kind: 'held-by', label: `holds ${l.name} (lockdep, taken at ${l.at})`, evidence: [{ file, line: l.line, role: clipRole(`lockdep: ${l.comm} (pid ${l.pid}) holds ${l.name}`) }] });
+      for (const match of [...(kind !== undefined ? [`kind:${kind}`] : []), `at:${baseName(l.at.split('+')[0]!)}`]) {
+        for (const [rid, waiters] of waitersByMatch.get(match) ?? []) {
+          if (waiters.every((v) => v.t.pid === l.pid)) continue;
+          const holder = byPid.get(l.pid);
+          if (!holder?.blocked) g.node({ id: `task:${l.pid}`, kind: 'task', label: `${l.comm}:${l.pid}`, stuck: false });
+          g.edge({ from: rid, to: `task:${l.pid}`, kind: 'held-by', label: `holds ${l.name} (lockdep, taken at ${l.at})`, evidence: [{ file, line: l.line, role: clipRole(`lockdep: ${l.comm} (pid ${l.pid}) holds ${l.name}`) }] });
+        }
       }
     }
   }
   // btrfs: waits on all ordered extents are served by the flush workers; ordered extents are completed by
   // the endio-write workers.
+  // The edges go from a resource, so they are added once per resource (not once per waiter: a dump can hold
+  // thousands of waiters); a worker is not linked to a resource it alone waits on.
   const flushWorkers = blocked.filter(isFlushWorker);
   const completionWorkers = blocked.filter(isCompletionWorker);
+  const waitersOf = new Map<string, { served: TaskView[]; completed: TaskView[] }>();
   for (const v of blocked) {
-    if (v.res.kind === 'ordered-extents' || (v.oe?.all ?? false)) {
+    const servedBy = v.res.kind === 'ordered-extents' || (v.oe?.all ?? false);
+    const completedBy = v.oe !== undefined || v.res.kind === 'ordered-extent' || v.res.kind === 'folio-writeback';
+    if (!servedBy && !completedBy) continue;
+    const rid = `res:${v.res.key}`;
+    let w = waitersOf.get(rid);
+    if (!w) waitersOf.set(rid, (w = { served: [], completed: [] }));
+    if (servedBy) w.served.push(v);
+    if (completedBy) w.completed.push(v);
+  }
+  for (const [rid, { served, completed }] of waitersOf) {
+    if (served.length > 0) {
       for (const w of flushWorkers) {
-        if (w === v) continue;
-        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'served-by', label: `btrfs_wait_ordered_extents waits for the flush work ${taskName(w.t)} runs`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`flush worker ${taskWho(w.t)}`) }] });
+        if (served.length === 1 && served[0] === w) continue;
+        g.edge({ from: rid, to: w.node, kind: 'served-by', label: `btrfs_wait_ordered_extents waits for the flush work ${taskName(w.t)} runs`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`flush worker ${taskWho(w.t)}`) }] });
       }
     }
-    if (v.oe || v.res.kind === 'ordered-extent' || v.res.kind === 'folio-writeback') {
+    if (completed.length > 0) {
       for (const w of completionWorkers) {
-        if (w === v) continue;
-        g.edge({ from: `res:${v.res.key}`, to: w.node, kind: 'completed-by', label: `ordered extents are completed by ${taskName(w.t)}, which is blocked itself`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`completion worker ${taskWho(w.t)}`) }] });
+        if (completed.length === 1 && completed[0] === w) continue;
+        g.edge({ from: rid, to: w.node, kind: 'completed-by', label: `ordered extents are completed by ${taskName(w.t)}, which is blocked itself`, evidence: [{ file: w.file, line: w.t.firstLine, role: clipRole(`completion worker ${taskWho(w.t)}`) }] });
       }
     }
   }
@@ -313,6 +351,7 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
     if (!l) members.set(v.group, (l = []));
     l.push(v);
   }
+  const peerTexts = new Map<readonly TaskView[], string>();
   for (const v of views) {
     if (!v.blocked) continue;
     const t = v.t;
@@ -320,9 +359,17 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
     const c = culpritFrame(t);
     const title = groups[v.group]?.title ?? hangTitle(t);
     const since = t.hungSeconds !== undefined ? ` (blocked for more than ${t.hungSeconds} s)` : '';
-    const peers = group.filter((p) => p !== v);
-    const peerText = peers.length > 0 ? `; ${peers.length + 1} tasks share this stack (${group.map((p) => taskName(p.t)).slice(0, 6).join(', ')}${group.length > 6 ? ', …' : ''})` : '';
+    // The same text for every member of a group: built once per group (a dump of 16,000 tasks in one stack
+    // made this quadratic).
+    let peerText = peerTexts.get(group);
+    if (peerText === undefined) {
+      peerText = group.length > 1 ? `; ${group.length} tasks share this stack (${group.slice(0, 6).map((p) => taskName(p.t)).join(', ')}${group.length > 6 ? ', …' : ''})` : '';
+      peerTexts.set(group, peerText);
+    }
     const evidence: EvidenceRef[] = [{ file: v.file, line: t.firstLine, role: taskRole(t) }];
+    // A stack whose report prints no state (a /proc paste) is blocked by what the paste says elsewhere.
+    const stated = t.stateFrom ? ` (state ${t.state} from ${stateWhere(t)}, line ${t.stateFrom.line})` : '';
+    if (t.stateFrom) evidence.push({ file: v.file, line: t.stateFrom.line, role: clipRole(`state ${t.state} of ${taskWho(t)} (${stateWhere(t)})`) });
     if (c) evidence.push({ file: v.file, line: c.line, role: clipRole(`culprit frame: ${baseName(c.func)}`) });
     if (v.res.frame && v.res.frame !== c) evidence.push({ file: v.file, line: v.res.frame.line, role: clipRole(`sleeps in ${baseName(v.res.frame.func)}`) });
     evidence.push(...v.others);
@@ -330,7 +377,7 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
     out.push({
       kind: 'hung-task',
       severity: t.source === 'hung-task' ? 'error' : 'warning',
-      message: `${title}: ${taskName(t)}${t.workqueue ? ` [${t.workqueue.name} ${t.workqueue.func}]` : ''} waits on ${v.res.label}${since}${peerText}`,
+      message: `${title}: ${taskName(t)}${t.workqueue ? ` [${t.workqueue.name} ${t.workqueue.func}]` : ''} waits on ${v.res.label}${since}${stated}${peerText}`,
       file: v.file,
       line: t.firstLine,
       evidence,
@@ -339,6 +386,7 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
         comm: t.comm,
         pid: t.pid ?? null,
         state: t.state,
+        ...(t.stateFrom ? { stateFrom: t.stateFrom.how, stateLine: t.stateFrom.line } : {}),
         source: t.source,
         culprit: c?.func ?? null,
         waitKind: v.res.kind,
@@ -356,6 +404,16 @@ function hungTaskFindings(views: readonly TaskView[], groups: readonly TaskGroup
 
 function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder): Finding[] {
   const out: Finding[] = [];
+  // Views by graph node: the workers a resource's edges lead to, without scanning every view per waiter.
+  const byNode = new Map<string, TaskView[]>();
+  for (const v of views) {
+    let l = byNode.get(v.node);
+    if (!l) byNode.set(v.node, (l = []));
+    l.push(v);
+  }
+  const order = new Map<TaskView, number>(views.map((v, i) => [v, i]));
+  const targets = (edges: readonly { to: string }[]): TaskView[] =>
+    [...new Set(edges.map((e) => e.to))].flatMap((id) => byNode.get(id) ?? []).sort((a, b) => order.get(a)! - order.get(b)!);
   for (const v of views) {
     if (!v.blocked || !v.oe) continue;
     const t = v.t;
@@ -364,12 +422,12 @@ function orderedExtentFindings(views: readonly TaskView[], g: WaitGraphBuilder):
     const rid = `res:${v.res.key}`;
     const served = g.out(rid).filter((e) => e.kind === 'served-by');
     const completer = g.out(rid).filter((e) => e.kind === 'completed-by');
-    const workers = views.filter((w) => served.some((e) => e.to === w.node));
+    const workers = targets(served);
     for (const w of workers) {
       const waits = w.oe && !w.oe.all ? 'waits for an ordered extent to complete' : `waits on ${w.res.label}`;
       parts.push(`the flush worker ${taskName(w.t)} itself ${waits}, so neither can progress until that ordered extent's I/O completes`);
     }
-    const completers = views.filter((x) => completer.some((e) => e.to === x.node));
+    const completers = targets(completer);
     const byCulprit = new Map<string, TaskView[]>();
     for (const w of completers) {
       const k = `${culpritFrame(w.t)?.func ?? '?'}|${w.res.label}`;

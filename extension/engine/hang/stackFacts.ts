@@ -19,6 +19,8 @@ const SKIP: readonly RegExp[] = [
   /^(?:__)?schedule(?:_timeout\w*|_preempt_disabled|_hrtimeout\w*|_idle|_rtlock)?$/,
   /^io_schedule(?:_timeout)?$/,
   /^(?:preempt_schedule\w*|__switch_to\w*|context_switch|__cond_resched|_cond_resched|do_nanosleep|usleep_range\w*|msleep\w*)$/,
+  // inline helpers of schedule() that symbolised stacks (faddr2line, syzkaller) print as frames of their own
+  /^(?:__schedule_loop|__preempt_count_\w+|preempt_count_\w+)$/,
   // waits and completions
   /^(?:__)?wait_for_(?:completion\w*|common\w*)$/,
   /^(?:do_)?wait_for_common\w*$/,
@@ -30,6 +32,10 @@ const SKIP: readonly RegExp[] = [
   /^(?:__)?filemap_fdatawait\w*$/,
   /^(?:filemap_write_and_wait\w*|file_write_and_wait\w*|__filemap_fdatawrite\w*|filemap_fdatawrite\w*)$/,
   /^(?:__)?wait_on_buffer$/,
+  // 3.x: the bit-wait action of __wait_on_buffer
+  /^sleep_on_buffer$/,
+  // bcachefs closures
+  /^(?:__)?closure_sync\w*$/,
   /^(?:synchronize_rcu\w*|rcu_barrier\w*|__synchronize_srcu\w*|synchronize_srcu\w*|rcu_sync_\w+)$/,
   /^(?:wake_page_function|__pfx_\w+|srso_\w+|__x86_return_thunk|return_to_handler)$/,
   // lock primitives
@@ -37,10 +43,14 @@ const SKIP: readonly RegExp[] = [
   /^__mutex_lock\w*$/,
   /^(?:__)?ww_mutex_lock\w*$/,
   /^rwsem_down_\w+$/,
+  // 4.x: the assembly thunk between down_read/down_write and rwsem_down_*_failed
+  /^call_rwsem_down_\w+$/,
   /^(?:__)?down(?:_read|_write)?(?:_killable|_interruptible|_trylock|_nested|_common|_timeout)?\w*$/,
   /^(?:__)?percpu_(?:rwsem_wait|down_read\w*|down_write|rwsem_down_\w+)$/,
   /^(?:__)?rt_(?:mutex|spin|read|write)\w*$/,
   /^(?:_raw_\w*lock\w*|queued_\w*lock\w*|native_queued_spin_lock_slowpath|osq_lock|__lock_sock|lock_sock_nested)$/,
+  // bcachefs six locks
+  /^(?:__)?six_lock_\w+$/,
   // generic rq-qos throttling wait: the policy that called it (wbt_wait, ioc_rqos_throttle…) is the culprit
   /^rq_qos_wait$/,
 ];
@@ -158,7 +168,7 @@ const RULES: readonly Rule[] = [
   { kind: 'log-force', re: /^(?:xlog_wait\w*|xlog_grant_head_wait|_xfs_log_force\w*|xfs_log_force\w*|xlog_cil_force\w*|xfs_ail_push_all_sync)$/, label: () => 'the xfs log' },
   { kind: 'direct-io', re: /^(?:inode_dio_wait\w*|__iomap_dio_rw|iomap_dio_rw|__blockdev_direct_IO|blkdev_direct_IO\w*)$/, label: (fs) => `direct I/O completion${on(fs)}` },
   { kind: 'bio', re: /^(?:submit_bio_wait|blk_execute_rq|blk_wait_io|__submit_bio_wait)$/, label: () => 'a bio to complete' },
-  { kind: 'buffer', re: /^(?:__wait_on_buffer|wait_on_buffer|__bread_slow|xfs_buf_iowait|xfs_buf_lock|read_extent_buffer_pages\w*|btrfs_read_extent_buffer|wait_on_extent_buffer_writeback)$/, label: (fs) => `metadata buffer I/O${on(fs)}` },
+  { kind: 'buffer', re: /^(?:__wait_on_buffer|wait_on_buffer|sleep_on_buffer|__bread_slow|xfs_buf_iowait|xfs_buf_lock|read_extent_buffer_pages\w*|btrfs_read_extent_buffer|wait_on_extent_buffer_writeback)$/, label: (fs) => `metadata buffer I/O${on(fs)}` },
   { kind: 'fs-writeback', re: /^(?:wb_wait_for_completion|sync_inodes_sb|writeback_inodes_sb\w*|sync_inodes_one_sb)$/, label: (fs) => `writeback of the whole filesystem${on(fs)}` },
   {
     kind: 'inode-lock',
@@ -169,7 +179,7 @@ const RULES: readonly Rule[] = [
 ];
 
 const MUTEX = /^(?:__mutex_lock\w*|mutex_lock\w*|ww_mutex_lock\w*)$/;
-const RWSEM = /^(?:rwsem_down_\w+|down_read\w*|down_write\w*)$/;
+const RWSEM = /^(?:rwsem_down_\w+|call_rwsem_down_\w+|down_read\w*|down_write\w*)$/;
 const COMPLETION = /^(?:wait_for_completion\w*|__wait_for_common|wait_for_common\w*)$/;
 
 /** What the task sleeps on, from its stack. */
@@ -231,6 +241,7 @@ const ROLES: readonly { role: string; re: RegExp; words: string }[] = [
   { role: 'buffered-write', re: /^(?:btrfs_buffered_write|lock_and_cleanup_extent_if_need|prepare_pages|btrfs_do_write_iter)$/, words: 'a buffered write waits for an ordered extent over the pages it is preparing' },
   { role: 'relocation', re: /^(?:relocate_file_extent_cluster|btrfs_relocate_block_group|relocate_block_group|btrfs_balance)$/, words: 'balance/relocation waits for ordered extents' },
   { role: 'snapshot', re: /^(?:btrfs_mksnapshot|create_snapshot|btrfs_ioctl_snap_create\w*)$/, words: 'snapshot creation waits for ordered extents' },
+  { role: 'commit', re: /^(?:btrfs_commit_transaction|transaction_kthread|btrfs_start_dirty_block_groups)$/, words: 'the transaction commit is writing out the filesystem' },
 ];
 
 /** The btrfs ordered-extent wait of a task, if its stack has one. */

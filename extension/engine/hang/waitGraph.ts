@@ -11,6 +11,8 @@ import type { WaitEdge, WaitGraph, WaitNode } from '../contracts/report';
 export class WaitGraphBuilder {
   private readonly nodes = new Map<string, WaitNode>();
   private readonly edges = new Map<string, WaitEdge>();
+  /** Edge keys by source node, so that `out` does not scan every edge (tens of thousands of tasks). */
+  private readonly outKeys = new Map<string, string[]>();
 
   node(n: WaitNode): string {
     const old = this.nodes.get(n.id);
@@ -26,13 +28,21 @@ export class WaitGraphBuilder {
     if (e.from === e.to) return;
     const key = `${e.from}\u0000${e.to}\u0000${e.kind}`;
     const old = this.edges.get(key);
-    if (old) this.edges.set(key, { ...old, evidence: [...old.evidence, ...e.evidence].slice(0, 16) });
-    else this.edges.set(key, e);
+    if (old) {
+      // Evidence of the same edge found again adds only the lines it does not already cite (at most 16).
+      const more = e.evidence.filter((x) => !old.evidence.some((o) => o.file === x.file && o.line === x.line && o.role === x.role));
+      if (more.length > 0 && old.evidence.length < 16) this.edges.set(key, { ...old, evidence: [...old.evidence, ...more].slice(0, 16) });
+      return;
+    }
+    this.edges.set(key, e);
+    let keys = this.outKeys.get(e.from);
+    if (!keys) this.outKeys.set(e.from, (keys = []));
+    keys.push(key);
   }
 
   /** Targets of `id`'s outgoing edges. */
   out(id: string): WaitEdge[] {
-    return [...this.edges.values()].filter((e) => e.from === id);
+    return (this.outKeys.get(id) ?? []).map((k) => this.edges.get(k)!);
   }
 
   build(): WaitGraph {

@@ -11,8 +11,8 @@
 import { PayloadDecoder } from '../decode/payloadDecoder';
 import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import { LineKind } from '../scan/lineHeader';
-import { EventStore } from '../store/eventStore';
-import type { EventBatch, LogLine, SpecialLine } from './eventBatch';
+import { EventStore, OVERFLOW_TYPE } from '../store/eventStore';
+import { SUSPECT_NAME, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
 import { interestedIn, type EventConsumer, type IngestEvent } from './eventConsumer';
 import { FormatVotes } from './formatInfo';
 import { IngestIssues } from './ingestIssues';
@@ -122,6 +122,7 @@ export class BatchMerger {
         this.lastLine[cpu] = lines[i]!;
       }
     }
+    if (store.overflowNames > 0 && !this.overflowReported) this.reportOverflow(types, lines, n);
     const firstRow = store.count;
     store.appendColumns(ts, cpus, task, types, lines, key, n);
     let mismatch = 0;
@@ -157,6 +158,18 @@ export class BatchMerger {
     }
     if (this.logSink) this.logLines(batch.logLines, base);
     this.lines = base + batch.lineCount;
+  }
+
+  private overflowReported = false;
+
+  /** The first event whose name is beyond the 65535 the store keeps apart (see OVERFLOW_TYPE). */
+  private reportOverflow(types: Uint16Array, lines: Uint32Array, n: number): void {
+    for (let i = 0; i < n; i++) {
+      if (types[i] !== OVERFLOW_TYPE) continue;
+      this.overflowReported = true;
+      this.issues.tooManyEventNames(lines[i]!, OVERFLOW_TYPE);
+      return;
+    }
   }
 
   private growScratch(n: number): void {
@@ -237,6 +250,9 @@ export class BatchMerger {
     switch (sp.kind) {
       case -1:
         this.issues.skip(line, sp.note, sp.text);
+        return;
+      case SUSPECT_NAME:
+        this.issues.suspectName(line, sp.what, sp.note, sp.text);
         return;
       case LineKind.Lost:
         this.issues.lostMarker(line, sp.cpu, sp.count, sp.what);

@@ -8,11 +8,17 @@
  */
 import type { LineKind } from '../scan/lineHeader';
 
+/** SpecialLine kind of an event read with control characters in its task or buffer name. */
+export const SUSPECT_NAME = -2;
+
 /** A line that is not an event: a special line the grammar knows, or a line to skip. */
 export interface SpecialLine {
   readonly line: number;
-  /** LineKind of a known special line, or -1 for a line that is skipped (a parse error). */
-  readonly kind: LineKind | -1;
+  /**
+   * LineKind of a known special line, -1 for a line that is skipped (a parse error), or SUSPECT_NAME for an
+   * event that was read although a name in it holds control characters (`what` says which name).
+   */
+  readonly kind: LineKind | -1 | typeof SUSPECT_NAME;
   readonly cpu: number;
   readonly count: number;
   readonly what: string;

@@ -1,7 +1,7 @@
 /**
  * IngestIssues: collects what went wrong while reading a file and turns it into findings:
- * `parse-error` (runs of skipped lines with the same reason, and payloads of known events that match
- * none of their formats), `lost-events` (lost / dropped markers, overwritten ring buffers) and
+ * `parse-error` (runs of skipped lines with the same reason, payloads of known events that match none of
+ * their formats, and events read although a task or buffer name in them holds control characters), `lost-events` (lost / dropped markers, overwritten ring buffers) and
  * `timestamp-disorder` (time going backwards within one CPU). Memory is bounded: runs are merged and at
  * most `limit` findings of each kind are kept, the rest are only counted.
  */
@@ -20,6 +20,9 @@ export class IngestIssues {
   skippedLines = 0;
   private readonly runs: Run[] = [];
   private runsDropped = 0;
+  /** Runs of events read with control characters in a name (`reason` is which name). */
+  private readonly suspects: (Run & { controls: string })[] = [];
+  private suspectsDropped = 0;
   private readonly payloadErrors = new Map<string, { first: number; count: number; lines: number[]; sample: string }>();
   private readonly lost: Finding[] = [];
   private readonly disorder: Finding[] = [];
@@ -50,6 +53,33 @@ export class IngestIssues {
     }
     this.runs.push({ first: line, last: line, count: 1, reason, sample: sample.slice(0, 120) });
   }
+
+  /**
+   * An event read although its `what` (task name, buffer name) holds control characters (`controls`:
+   * `0x1b, 0x07`): damage, or a task that named itself so. Consecutive lines with the same name kind merge.
+   */
+  suspectName(line: number, what: string, controls: string, sample: string): void {
+    const last = this.suspects[this.suspects.length - 1];
+    if (last !== undefined && last.last === line - 1 && last.reason === what) {
+      last.last = line;
+      last.count++;
+      // The run lists the distinct controls of its lines (a few: they are named, not counted).
+      for (const c of controls.split(', ')) if (!last.controls.includes(c) && last.controls.split(', ').length < 6) last.controls += `, ${c}`;
+      return;
+    }
+    if (this.suspects.length >= this.limit) {
+      this.suspectsDropped++;
+      return;
+    }
+    this.suspects.push({ first: line, last: line, count: 1, reason: what, sample: sample.slice(0, 120), controls });
+  }
+
+  /** The event on `line` has the first event name beyond the `kept` distinct ones the store tells apart. */
+  tooManyEventNames(line: number, kept: number): void {
+    this.overflow = { line, kept };
+  }
+
+  private overflow: { line: number; kept: number } | undefined;
 
   /** A known event whose payload matched none of its formats. */
   payloadMismatch(line: number, event: string, sample: string): void {
@@ -130,6 +160,22 @@ export class IngestIssues {
       const d = out[out.length - 1]!.details as { [k: string]: JsonValue };
       d['moreRunsNotListed'] = this.runsDropped;
     }
+    for (const r of this.suspects) {
+      const where = r.count === 1 ? `Line ${r.first}` : `Lines ${r.first}-${r.last} (${r.count} lines)`;
+      out.push({
+        kind: 'parse-error',
+        severity: 'warning',
+        message: `${where} read as ${r.count === 1 ? 'an event' : 'events'}, but the ${r.reason} holds control characters (${r.controls}): a damaged line, or a task that gave itself such a name; it is shown escaped.`,
+        file: this.file,
+        line: r.first,
+        evidence: [{ file: this.file, line: r.first, role: `${r.reason} with control characters` }],
+        details: { scope: 'name', name: r.reason, controls: r.controls, count: r.count, lastLine: r.last, sample: r.sample },
+      });
+    }
+    if (this.suspectsDropped > 0 && this.suspects.length > 0) {
+      const d = out[out.length - 1]!.details as { [k: string]: JsonValue };
+      d['moreRunsNotListed'] = this.suspectsDropped;
+    }
     for (const [event, e] of this.payloadErrors) {
       out.push({
         kind: 'parse-error',
@@ -139,6 +185,18 @@ export class IngestIssues {
         line: e.first,
         evidence: e.lines.map((line) => ({ file: this.file, line, role: `${event}: payload matches no format` })),
         details: { scope: 'payload', event, count: e.count, sample: e.sample },
+      });
+    }
+    if (this.overflow !== undefined) {
+      const { line, kept } = this.overflow;
+      out.push({
+        kind: 'parse-error',
+        severity: 'warning',
+        message: `More than ${kept} distinct event names (a damaged or generated file): from this line on, events with a name not seen before are counted together as "(other event names)".`,
+        file: this.file,
+        line,
+        evidence: [{ file: this.file, line, role: `event name number ${kept + 1}` }],
+        details: { scope: 'file', keptNames: kept },
       });
     }
     out.push(...this.lost);
@@ -153,6 +211,7 @@ export class IngestIssues {
   /** Parse-error findings are dropped when the file turns out to be a kernel log (not a trace). */
   forgetLineErrors(): void {
     this.runs.length = 0;
+    this.suspects.length = 0;
     this.skippedLines = 0;
   }
 }

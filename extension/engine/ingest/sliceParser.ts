@@ -13,7 +13,7 @@ import { EventForm, LineHeader, LineKind } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
 import { LINE_INDEX_STRIDE } from '../store/eventStore';
 import { StringTable } from '../store/stringTable';
-import { emptyVotes, RECYCLED_COLUMNS, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
+import { emptyVotes, RECYCLED_COLUMNS, SUSPECT_NAME, type BatchVotes, type EventBatch, type LogLine, type SpecialLine } from './eventBatch';
 import { interestedIn, type EventInterest } from './eventConsumer';
 import { isKernelLogLine } from './kernelLogSniffer';
 
@@ -39,6 +39,29 @@ const PID_LIMIT = 4194304;
 const SAMPLE_CHARS = 160;
 /** Lines longer than this are not handed to the kernel-log parser (it reports them as too long). */
 export const LOG_LINE_MAX_BYTES = 1024 * 1024;
+
+/** Per local string id: whether it was checked for control characters (see `controlBytes`). */
+const NAME_UNCHECKED = 0;
+const NAME_CLEAN = 1;
+const NAME_CONTROL = 2;
+
+/**
+ * The control characters of buf[s, e) as `0x1b, 0x07` (at most four distinct), '' when it has none: C0
+ * (tab included), DEL, and C1 (U+0080-U+009F, UTF-8 `c2 80`-`c2 9f`).
+ */
+export function controlBytes(buf: Uint8Array, s: number, e: number): string {
+  let found: number[] | undefined;
+  for (let i = s; i < e; i++) {
+    const b = buf[i]!;
+    let c = -1;
+    if (b < 0x20 || b === 0x7f) c = b;
+    else if (b === 0xc2 && i + 1 < e && buf[i + 1]! >= 0x80 && buf[i + 1]! <= 0x9f) c = buf[++i]!;
+    if (c < 0) continue;
+    found ??= [];
+    if (!found.includes(c) && found.length < 4) found.push(c);
+  }
+  return found === undefined ? '' : found.map((c) => `0x${c.toString(16).padStart(2, '0')}`).join(', ');
+}
 
 /** What a SliceParser is asked to do besides parsing events. */
 export interface SliceParserOptions {
@@ -66,6 +89,8 @@ export class SliceParser {
   private readonly functionId: number;
   private readonly instanceIds = new Set<number>();
   private reportedStrings = 0;
+  /** Per local string id used as a task or buffer name: NAME_UNCHECKED, NAME_CLEAN or NAME_CONTROL. */
+  private nameChecks = new Uint8Array(256);
 
   // Growable columns of the batch being built.
   private cap = 0;
@@ -229,7 +254,9 @@ export class SliceParser {
     this.tsHi[i] = h.tsHi;
     this.tsLo[i] = h.tsLo;
     this.cpu[i] = h.cpu;
-    this.task[i] = this.taskOf(h.pid, this.strings.internBytes(buf, h.commStart, h.commEnd));
+    const comm = this.strings.internBytes(buf, h.commStart, h.commEnd);
+    this.task[i] = this.taskOf(h.pid, comm);
+    if (this.nameCheck(comm, buf, h.commStart, h.commEnd) === NAME_CONTROL) this.suspectName(lineNo, 'task name', buf, h.commStart, h.commEnd);
     this.name[i] = nameId;
     this.line[i] = lineNo;
     this.variant[i] = 0;
@@ -243,6 +270,7 @@ export class SliceParser {
     else if (h.tsFracDigits > votes.timestampDigits) votes.timestampDigits = h.tsFracDigits;
     if (h.prefixStart >= 0) {
       const id = this.strings.internBytes(buf, h.prefixStart, h.prefixEnd);
+      if (this.nameCheck(id, buf, h.prefixStart, h.prefixEnd) === NAME_CONTROL) this.suspectName(lineNo, 'buffer name', buf, h.prefixStart, h.prefixEnd);
       if (!this.instanceIds.has(id)) {
         this.instanceIds.add(id);
         votes.instances.push(this.strings.get(id));
@@ -286,6 +314,29 @@ export class SliceParser {
     this.fieldsUsed += k;
     this.payOff[i] = off;
     this.variant[i] = rec.variant;
+  }
+
+  /** Whether the name with local string id `id` (bytes buf[s, e)) holds control characters; checked once per id. */
+  private nameCheck(id: number, buf: Uint8Array, s: number, e: number): number {
+    if (id >= this.nameChecks.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.nameChecks.length * 2));
+      grown.set(this.nameChecks);
+      this.nameChecks = grown;
+    }
+    let state = this.nameChecks[id]!;
+    if (state === NAME_UNCHECKED) {
+      state = controlBytes(buf, s, e) === '' ? NAME_CLEAN : NAME_CONTROL;
+      this.nameChecks[id] = state;
+    }
+    return state;
+  }
+
+  /**
+   * An event read although its task or buffer name holds control characters: a damaged line, or a task
+   * that named itself so (a comm is any 15 bytes). Reported with the line; the name is shown escaped.
+   */
+  private suspectName(lineNo: number, what: string, buf: Uint8Array, s: number, e: number): void {
+    this.specials.push({ line: lineNo, kind: SUSPECT_NAME, cpu: -1, count: -1, what, note: controlBytes(buf, s, e), text: utf8.decode(buf.subarray(s, Math.min(e, s + SAMPLE_CHARS))) });
   }
 
   /** The local task id of (pid, comm local string id). */

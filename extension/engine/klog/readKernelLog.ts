@@ -62,7 +62,7 @@ export interface ReadLog {
 
 /** Reads a whole source as a kernel log. */
 export async function parseKernelLogSource(source: ByteSource, signal?: AbortSignal): Promise<ReadLog> {
-  const parser = new KernelLogParser();
+  const parser = new KernelLogParser({ standalone: true });
   const feeder = new LineFeeder(parser);
   const cutter = new SliceCutter(SLICE, MAX_LINE);
   for await (const chunk of source.slices(SLICE, signal)) feeder.feed(cutter.push(chunk));
@@ -72,7 +72,7 @@ export async function parseKernelLogSource(source: ByteSource, signal?: AbortSig
 
 /** Reads bytes in memory as a kernel log, with their line index. */
 export function readKernelLogBytes(bytes: Uint8Array): ReadLog {
-  const parser = new KernelLogParser();
+  const parser = new KernelLogParser({ standalone: true });
   const feeder = new LineFeeder(parser);
   const cutter = new SliceCutter(SLICE, MAX_LINE);
   for (const chunk of new MemorySource('', bytes).slicesSync(SLICE)) feeder.feed(cutter.push(chunk));

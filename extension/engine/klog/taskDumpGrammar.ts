@@ -19,7 +19,7 @@ const KINDS: readonly LineKind[] = [
   'SysrqHeader', 'HungHeader', 'Taint', 'Coredump', 'Echo', 'BlockerHint', 'Suppressed', 'TaskHeader',
   'PartialTaskHeader', 'ColumnHeader', 'Workqueue', 'TaskExtra', 'CallTrace', 'StackOpen', 'StackClose',
   'Frame', 'AddrFrame', 'ArmFrame', 'Register', 'ProcHeader', 'PsHeader', 'PsRow', 'LockdepHeader',
-  'LockHolder', 'LockLine', 'LockdepEnd', 'WqDumpHeader', 'WqDumpLine', 'CpuHeader', 'NmiHeader', 'Foreign', 'Other',
+  'LockHolder', 'LockLine', 'LockdepEnd', 'WqDumpHeader', 'WqDumpLine', 'CpuHeader', 'NmiHeader', 'StateLine', 'Foreign', 'Other',
 ];
 
 const T = Object.fromEntries(KINDS.map((k) => [k, createToken({ name: k, pattern: Lexer.NA })])) as Record<LineKind, TokenType>;
@@ -57,10 +57,15 @@ class TaskDumpParser extends EmbeddedActionsParser {
     return items;
   });
 
-  /** INFO: task … blocked for more than N seconds, its follow-up lines, then the task. */
+  /**
+   * INFO: task … blocked for more than N seconds, its follow-up lines, then the task. A foreign line among
+   * the follow-up lines (another CPU's message, a damaged line) does not split the report from its task.
+   */
   private readonly hung = this.RULE('hung', (): DumpItem => {
     const toks: IToken[] = [this.CONSUME(T.HungHeader)];
-    this.MANY(() => toks.push(this.OR([{ ALT: () => this.CONSUME(T.Taint) }, { ALT: () => this.CONSUME(T.Coredump) }, { ALT: () => this.CONSUME(T.Echo) }])));
+    this.MANY(() =>
+      toks.push(this.OR([{ ALT: () => this.CONSUME(T.Taint) }, { ALT: () => this.CONSUME(T.Coredump) }, { ALT: () => this.CONSUME(T.Echo) }, { ALT: () => this.CONSUME(T.Foreign) }])),
+    );
     this.OPTION(() => toks.push(this.CONSUME(T.TaskHeader)));
     this.SUBRULE(this.body, { ARGS: [toks] });
     return { kind: 'hung', tokens: toks };
@@ -182,6 +187,7 @@ class TaskDumpParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(T.LockdepEnd) },
       { ALT: () => this.CONSUME(T.WqDumpLine) },
       { ALT: () => this.CONSUME(T.PsRow) },
+      { ALT: () => this.CONSUME(T.StateLine) },
       { ALT: () => this.CONSUME(T.Foreign) },
       { ALT: () => this.CONSUME(T.Other) },
     ]);

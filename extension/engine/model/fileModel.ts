@@ -6,7 +6,8 @@
  *  - `trace`: a text trace (or an empty or unreadable text file): the event store (columns, strings, the
  *    line index), the requests rebuilt by the trackers (sealed), the findings of ingest and of the
  *    detectors, the typed state the blocked-task analysis links logs to, and the byte source for
- *    decoding any line again on demand;
+ *    decoding any line again on demand; and, when the file also holds a kernel log (task dumps or I/O
+ *    error lines among the events), that log, read in the same pass;
  *  - `kernel-log`: a kernel log: its task dumps (tasks, frames, regions) and the diagnostics of damaged
  *    lines, and its byte source.
  *
@@ -41,6 +42,8 @@ export interface TraceModel {
   readonly taskFacts: TaskTraceCollector;
   /** The btrfs ordered-extent flag layout the file showed (decides what hex flags mean), if any. */
   readonly btrfsEra: BtrfsEra | undefined;
+  /** The kernel log among the trace's lines (a file that holds both), when it has tasks or I/O errors. */
+  readonly log?: KernelLogResult;
 }
 
 export interface KernelLogModel {
@@ -81,7 +84,7 @@ export function fileFindings(m: FileModel): Finding[] {
 
 /** Bytes the model holds (columns, requests), for the sessions' memory budget. */
 export function modelBytes(m: FileModel): number {
-  if (m.kind === 'trace') return m.events.byteLength + m.events.strings.byteLength + m.requests.byteLength + 64 * 1024;
+  if (m.kind === 'trace') return m.events.byteLength + m.events.strings.byteLength + m.requests.byteLength + 64 * 1024 + (m.log ? m.log.tasks.length * 4096 + m.log.ioErrors.records.length * 320 : 0);
   // A kernel log keeps its task dumps (about 64 bytes a line) and its I/O error records (at most 20,000, about 320 bytes each).
   return 256 * 1024 + m.log.lines * 64 + m.log.ioErrors.records.length * 320;
 }

@@ -143,6 +143,7 @@ function numbers(f: Finding, unitsPerSecond: number): string {
       const count = num(d, 'count');
       if (str(d, 'source') === 'kernel-log') return f.message.length <= 60 ? f.message : `${f.message.slice(0, 59)}…`;
       if (str(d, 'scope') === 'payload') return `${count ?? '?'} ${str(d, 'event') ?? ''} payload${count === 1 ? '' : 's'}`;
+      if (str(d, 'scope') === 'name') return `${count ?? '?'} ${str(d, 'name') ?? 'name'}${count === 1 ? '' : 's'} with control characters`;
       return count !== undefined ? `${count} line${count === 1 ? '' : 's'} skipped` : '';
     }
     case 'lost-events': {

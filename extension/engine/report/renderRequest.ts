@@ -2,8 +2,10 @@
  * renderRequestText: the full lifecycle of the request an event line belongs to, from the top of its
  * chain (syscall or io_uring submission) down through the filesystem to the block requests, each with its
  * stages, times and lines, as `iolens request FILE LINE` prints it. The trees come from requestJson.ts.
+ * Every line is escaped as a whole (the path and task names come from the input; see textEscape.ts).
  */
 import type { RequestTree } from '../requests/requestJson';
+import { textLines } from './textEscape';
 
 function fmtNs(ns: number): string {
   if (Math.abs(ns) >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
@@ -12,7 +14,7 @@ function fmtNs(ns: number): string {
 
 /** Text form: an indented tree, stages with their time offset from the request's first stage. */
 export function renderRequestText(trees: readonly RequestTree[], file: string, line: number): string {
-  if (trees.length === 0) return `${file}:${line}: no I/O request uses this line.\n`;
+  if (trees.length === 0) return textLines([`${file}:${line}: no I/O request uses this line.`]);
   const out: string[] = [];
   const walk = (t: RequestTree, indent: string): void => {
     const where = [
@@ -33,5 +35,5 @@ export function renderRequestText(trees: readonly RequestTree[], file: string, l
     for (const c of t.children) walk(c, indent + '    ');
   };
   for (const t of trees) walk(t, '');
-  return out.join('\n') + '\n';
+  return textLines(out);
 }

@@ -1,8 +1,10 @@
 /**
  * renderTasks: the text of `iolens tasks`: blocked tasks grouped by culprit and stack, what each group
- * waits on, the ordered-extent waits explained, the trace alignment and the wait-for graph's edges.
+ * waits on, the ordered-extent waits explained, the trace alignment and the wait-for graph's edges. Every
+ * line is escaped as a whole (task names, frames and paths come from the input; see textEscape.ts).
  */
 import type { AnalysisReport } from '../contracts/report';
+import { textLines } from './textEscape';
 
 const MAX_FRAMES = 14;
 
@@ -62,5 +64,6 @@ export function renderTasks(report: AnalysisReport): string {
     out.push(`Wait-for graph (${g.nodes.length} nodes, ${g.edges.length} edges${g.cycles.length > 0 ? `, ${g.cycles.length} cycle(s)` : ''})`);
     for (const e of g.edges) out.push(`  ${label.get(e.from) ?? e.from}  --${e.kind}-->  ${label.get(e.to) ?? e.to}`);
   }
-  return out.join('\n').replace(/\n+$/, '') + '\n';
+  while (out.length > 1 && out[out.length - 1] === '') out.pop();
+  return textLines(out);
 }

@@ -1,11 +1,12 @@
 /**
  * renderText: the human form of an AnalysisReport: a short summary of each file, then the findings (each
  * with its first evidence lines and their roles on one line), then the request and latency tables, then the
- * event counts. Text from the input (messages quote it, roles name tasks) is escaped (textEscape.ts).
+ * event counts. Every line is escaped as a whole (textEscape.ts `textLines`): paths, buffer, task and event
+ * names, messages and roles come from the input.
  */
 import type { Finding } from '../contracts/finding';
 import type { AnalysisReport, FileFacts, LatencyStats } from '../contracts/report';
-import { escapeText } from './textEscape';
+import { textLines } from './textEscape';
 
 function fmtTs(ns: number | null, counter: boolean): string {
   if (ns === null) return '-';
@@ -31,7 +32,7 @@ const MAX_EVIDENCE_LISTED = 6;
 
 /** `12 preadv2 entered; 14 preadv2 returned: 65536 of 262144; … (+9 more)`; lines of another file carry its name. */
 function evidenceText(f: Finding): string {
-  const shown = f.evidence.slice(0, MAX_EVIDENCE_LISTED).map((e) => `${e.file === f.file ? '' : `${e.file}:`}${e.line} ${escapeText(e.role)}`);
+  const shown = f.evidence.slice(0, MAX_EVIDENCE_LISTED).map((e) => `${e.file === f.file ? '' : `${e.file}:`}${e.line} ${e.role}`);
   const more = f.evidence.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; … (+${more} more)` : '');
 }
@@ -39,7 +40,7 @@ function evidenceText(f: Finding): string {
 /** `2 (header #P:2; events on CPUs 0, 1)`, `2 (no header states it: counted the CPUs with events (12, 13))`. */
 function cpusText(f: FileFacts): string {
   const how = f.derived['cpus'];
-  return how === undefined ? String(f.cpus) : `${f.cpus} (${escapeText(how)})`;
+  return how === undefined ? String(f.cpus) : `${f.cpus} (${how})`;
 }
 
 export function renderText(report: AnalysisReport): string {
@@ -51,7 +52,7 @@ export function renderText(report: AnalysisReport): string {
     out.push(`  format      ${f.format}${f.formatDetails.instances.length > 0 ? ` (buffers: ${f.formatDetails.instances.join(', ')})` : ''}`);
     out.push(`  lines       ${f.lines}  events ${f.events}  skipped ${f.skippedLines}  cpus ${cpusText(f)}  lost ${f.lostEvents ?? 'unknown'}`);
     const lostHow = f.derived['lostEvents'];
-    if (lostHow !== undefined) out.push(`  lost events ${escapeText(lostHow)}`);
+    if (lostHow !== undefined) out.push(`  lost events ${lostHow}`);
     out.push(
       `  time        ${fmtTs(f.firstTimestamp, counter)} .. ${fmtTs(f.lastTimestamp, counter)}${span !== null && !counter ? `  (${(span / 1e9).toFixed(6)} s from the first to the last event)` : ''}`,
     );
@@ -62,7 +63,7 @@ export function renderText(report: AnalysisReport): string {
   } else {
     out.push(`Findings (${report.findings.length})`);
     for (const f of report.findings) {
-      out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${escapeText(f.message)}`);
+      out.push(`  ${f.file}:${f.line}: ${f.severity} [${f.kind}] ${f.message}`);
       if (f.evidence.length > 0) out.push(`      evidence: ${evidenceText(f)}`);
     }
   }
@@ -100,5 +101,5 @@ export function renderText(report: AnalysisReport): string {
     const width = Math.max(...counts.map(([k]) => k.length));
     for (const [name, n] of counts) out.push(`  ${name.padEnd(width)}  ${String(n).padStart(9)}`);
   }
-  return out.join('\n') + '\n';
+  return textLines(out);
 }

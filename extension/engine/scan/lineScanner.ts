@@ -8,6 +8,10 @@
  * column, so `iou-wrk-20374-20375`, `my io-worker 1-20379` and `<...>-23887` all read correctly.
  * Lines it does not recognise return false and go to the grammar (lineGrammar.ts), which knows every
  * other kind of line and explains what is wrong with a line that is nothing it knows.
+ *
+ * Time is linear in the line's length, however many anchor candidates it holds: the regions read around
+ * two candidates do not overlap, and what is read from the line's ends (its leading blanks, its last `)`)
+ * is found once per line (`lineFacts`), not once per candidate.
  */
 import { EventForm, Layout, LineHeader, LineKind } from './lineHeader';
 
@@ -36,11 +40,44 @@ for (let c = 97; c <= 122; c++) NAME_CHARS[c] = 1;
 NAME_CHARS[95] = 1; // _
 NAME_CHARS[DOT] = 1;
 
+/** Facts about the line being scanned that every candidate would otherwise read again (-2: not read yet). */
+const lineFacts = {
+  /** Start of the line. */
+  start: 0,
+  /** End of the line's leading blanks. */
+  blanksEnd: -2,
+  /** Position of the line's last `)`, -1 when none. */
+  lastRparen: -2,
+};
+
+/** End of the line's leading blanks (they stop before any `-pid`, so before `upTo`). */
+function leadingBlanksEnd(buf: Uint8Array, upTo: number): number {
+  if (lineFacts.blanksEnd === -2) {
+    let p = lineFacts.start;
+    while (p < upTo && buf[p] === SPACE) p++;
+    lineFacts.blanksEnd = p;
+  }
+  return lineFacts.blanksEnd;
+}
+
+/** The line's last `)` (the line ends at `e`), -1 when it has none. */
+function lastRparen(buf: Uint8Array, e: number): number {
+  if (lineFacts.lastRparen === -2) {
+    let p = e - 1;
+    while (p >= lineFacts.start && buf[p] !== RPAREN) p--;
+    lineFacts.lastRparen = p;
+  }
+  return lineFacts.lastRparen;
+}
+
 /**
  * Scans an event line in buf[s, e). Returns true and fills `h` (kind Event) when the line is an event
  * in one of the known layouts.
  */
 export function scanEventLine(buf: Uint8Array, s: number, e: number, h: LineHeader): boolean {
+  lineFacts.start = s;
+  lineFacts.blanksEnd = -2;
+  lineFacts.lastRparen = -2;
   // Bracket layouts: find a `[digits]` followed by a blank whose left side reads as `comm-pid`.
   let j = s + 1;
   while (j < e) {
@@ -111,8 +148,7 @@ function readTaskBackwards(buf: Uint8Array, s: number, end: number, h: LineHeade
     const c1 = buf[fieldStart - 1];
     const c2 = buf[fieldStart - 2];
     if (c1 === SPACE && (c2 === COLON || c2 === SPACE)) {
-      let ps = s;
-      while (ps < fieldStart && buf[ps] === SPACE) ps++;
+      const ps = Math.min(leadingBlanksEnd(buf, end), fieldStart);
       if (c2 === COLON) {
         h.prefixStart = ps;
         h.prefixEnd = fieldStart - 2;
@@ -120,6 +156,7 @@ function readTaskBackwards(buf: Uint8Array, s: number, end: number, h: LineHeade
       commStart = fieldStart;
     }
   }
+  if (commStart === s) commStart = Math.min(leadingBlanksEnd(buf, end), dash);
   while (commStart < dash && buf[commStart] === SPACE) commStart++;
   h.commStart = commStart;
   h.commEnd = dash;
@@ -238,8 +275,8 @@ function readEventName(buf: Uint8Array, p: number, e: number, h: LineHeader): bo
   }
   const isSys = p - ns > 4 && buf[ns] === 115 && buf[ns + 1] === 121 && buf[ns + 2] === 115 && buf[ns + 3] === 95; // sys_
   if (c === LPAREN && isSys) {
-    let close = e - 1;
-    while (close > p && buf[close] !== RPAREN) close--;
+    // The last `)` of the line (found once per line: every candidate would read back to it).
+    const close = lastRparen(buf, e);
     if (close <= p) return false;
     h.form = EventForm.SysEnter;
     h.payloadStart = p + 1;

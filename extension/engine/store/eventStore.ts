@@ -22,6 +22,14 @@ import { TimeColumn } from './timeColumn';
 
 export { LINE_INDEX_STRIDE } from './lineIndex';
 
+/**
+ * Type ids are 16 bits. A real trace has a few hundred event names; a damaged or generated file can have
+ * any number, so the last id stands for every name beyond the first 65535 (its events keep their rows and
+ * are counted under OTHER_EVENT_NAMES; the merger reports it).
+ */
+export const OVERFLOW_TYPE = 0xffff;
+export const OTHER_EVENT_NAMES = '(other event names)';
+
 /** Pids above this cannot be real (PID_MAX_LIMIT) and get tasks of their own through a slower map. */
 const PID_LIMIT = 4194304;
 
@@ -49,6 +57,8 @@ export class EventStore {
 
   /** Event type id -> string id of its tracefs name. */
   private readonly typeNames: number[] = [];
+  /** Distinct event names counted under OVERFLOW_TYPE. */
+  overflowNames = 0;
   private readonly typeByName = new Map<number, number>();
   private readonly typeCounts: number[] = [];
 
@@ -64,12 +74,20 @@ export class EventStore {
     return this.ts.size;
   }
 
-  /** The type id for an event name (string id), created on first use. */
+  /** The type id for an event name (string id), created on first use; OVERFLOW_TYPE beyond 65535 names. */
   typeId(nameId: number): number {
     let t = this.typeByName.get(nameId);
     if (t === undefined) {
       t = this.typeNames.length;
-      if (t > 0xffff) throw new RangeError('more than 65536 distinct event names');
+      if (t >= OVERFLOW_TYPE) {
+        if (t === OVERFLOW_TYPE) {
+          this.typeNames.push(this.strings.intern(OTHER_EVENT_NAMES));
+          this.typeCounts.push(0);
+        }
+        this.overflowNames++;
+        this.typeByName.set(nameId, OVERFLOW_TYPE);
+        return OVERFLOW_TYPE;
+      }
       this.typeNames.push(nameId);
       this.typeCounts.push(0);
       this.typeByName.set(nameId, t);
