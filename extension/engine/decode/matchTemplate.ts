@@ -143,6 +143,20 @@ function signed64(buf: Uint8Array, s: number, e: number, v: number): number {
  * `limit` below the template's length only the first `limit` ops run (a prefix match: the payload's
  * leading fields, such as its device and inode, without reading the rest).
  */
+/**
+ * Looks a string field up without storing it (`str[slot]`); a field not yet in the table (or longer than
+ * LOOKUP_BYTES) keeps its bytes' range (`capStart`/`capEnd` of op `i`) for `internMissing` once the whole
+ * template has matched. True when the field is missing.
+ */
+function lookupField(strings: StringTable, buf: Uint8Array, s: number, e: number, str: Int32Array, slot: number, i: number): boolean {
+  const id = e - s <= LOOKUP_BYTES ? strings.findBytes(buf, s, e) : -1;
+  str[slot] = id;
+  if (id >= 0) return false;
+  capStart[i] = s;
+  capEnd[i] = e;
+  return true;
+}
+
 export function matchTemplate(
   t: CompiledTemplate,
   buf: Uint8Array,
@@ -272,13 +286,7 @@ export function matchTemplate(
           const f = t.flags[i]!;
           if ((f & SCAN_TO_END) !== 0) {
             if (slot >= 0) {
-              const id = end - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, end) : -1;
-              str[slot] = id;
-              if (id < 0) {
-                cs[i] = pos;
-                ce[i] = end;
-                missing = true;
-              }
+              if (lookupField(strings, buf, pos, end, str, slot, i)) missing = true;
             }
             pos = end;
             break;
@@ -289,13 +297,7 @@ export function matchTemplate(
             if (at < pos || indexOf(buf, key, at, end) !== at) { ok = false; break; }
             if (slot >= 0) {
               const fe = trimEnd(buf, pos, at);
-              const id = fe - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, fe) : -1;
-              str[slot] = id;
-              if (id < 0) {
-                cs[i] = pos;
-                ce[i] = fe;
-                missing = true;
-              }
+              if (lookupField(strings, buf, pos, fe, str, slot, i)) missing = true;
             }
             pos = at;
             break;
@@ -320,13 +322,7 @@ export function matchTemplate(
           nChoices++;
           if (slot >= 0) {
             const fe = at < pos ? pos : trimEnd(buf, pos, at);
-            const id = fe - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, fe) : -1;
-            str[slot] = id;
-            if (id < 0) {
-              cs[i] = pos;
-              ce[i] = fe;
-              missing = true;
-            }
+            if (lookupField(strings, buf, pos, fe, str, slot, i)) missing = true;
           }
           pos = at;
           break;
@@ -341,16 +337,11 @@ export function matchTemplate(
           }
           if (pos === s) { ok = false; break; }
           if (slot >= 0) {
-            const id = pos - s <= LOOKUP_BYTES ? strings.findBytes(buf, s, pos) : -1;
-            str[slot] = id;
-            if (id < 0) {
-              cs[i] = s;
-              ce[i] = pos;
-              missing = true;
-            } else if ((t.flags[i]! & WORD_OPCODE_NAME) !== 0) {
+            if (lookupField(strings, buf, s, pos, str, slot, i)) missing = true;
+            else if ((t.flags[i]! & WORD_OPCODE_NAME) !== 0) {
               const s2 = t.slot2[i]!;
               if (s2 >= 0) {
-                const opn = ioUringOpcodes.number(strings.get(id));
+                const opn = ioUringOpcodes.number(strings.get(str[slot]!));
                 num[s2] = opn < 0 ? NaN : opn;
               }
             }
@@ -359,13 +350,7 @@ export function matchTemplate(
         }
         case REST: {
           if (slot >= 0) {
-            const id = end - pos <= LOOKUP_BYTES ? strings.findBytes(buf, pos, end) : -1;
-            str[slot] = id;
-            if (id < 0) {
-              cs[i] = pos;
-              ce[i] = end;
-              missing = true;
-            }
+            if (lookupField(strings, buf, pos, end, str, slot, i)) missing = true;
           }
           pos = end;
           break;
