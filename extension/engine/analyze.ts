@@ -18,6 +18,7 @@ import type { TraceSide } from './hang/traceLink';
 import { ingestMemory, ingestSource, type IngestResult, type IngestTiming } from './ingest/ingestFile';
 import type { MemorySource } from './input/byteSource';
 import { openBytes, openInput, traceDatError, type OpenedInput } from './input/openInput';
+import { DatTextSource } from './tracedat/datTextSource';
 import { KernelLogParser, type KernelLogResult, type LogDiagnostic } from './klog/kernelLogParser';
 import { parseKernelLogSource, readKernelLogBytes } from './klog/readKernelLog';
 import { analyzeLogIoErrors, type TraceIoInput } from './logio/logIoErrorAnalysis';
@@ -59,8 +60,12 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
   const { source, kind } = opened;
   const path = source.name;
   switch (kind.kind) {
-    case 'trace-dat':
-      throw traceDatError(path, kind.version);
+    case 'trace-dat': {
+      // trace-cmd's binary file, read as the text `trace-cmd report` prints for it (rendered on the fly).
+      const dat = await DatTextSource.open(source);
+      const model = await analyzeInput({ source: dat, kind: { kind: 'text' } }, options);
+      return model.kind === 'trace' ? withDatFacts(model, dat) : model;
+    }
     case 'kernel-log': {
       const { log, lines } = await parseKernelLogSource(source, options.signal);
       options.onProgress?.(path, source.size, source.size);
@@ -177,6 +182,33 @@ function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnal
     ...(withLog ? { log } : {}),
   };
   return model;
+}
+
+/**
+ * A trace.dat's model: its facts say what the binary file is (version, compression, size) and the damage
+ * the reader skipped in the event data becomes one `parse-error` finding (line 1: the data has no line of
+ * its own), listing where.
+ */
+function withDatFacts(model: TraceModel, dat: DatTextSource): TraceModel {
+  const m = dat.meta;
+  const gaps = dat.gaps();
+  const container = { kind: 'trace.dat' as const, version: m.version, compression: m.codec, fileBytes: dat.fileBytes, records: dat.records, gaps: gaps.count };
+  const findings: Finding[] = [...model.ingest.findings];
+  if (gaps.count > 0 || m.warnings.length > 0) {
+    const what = [...gaps.list, ...m.warnings];
+    findings.push({
+      kind: 'parse-error',
+      severity: gaps.count > 0 ? 'warning' : 'info',
+      message: gaps.count > 0
+        ? `${gaps.count} damaged part${gaps.count === 1 ? '' : 's'} of the trace.dat's event data could not be read and ${gaps.count === 1 ? 'was' : 'were'} skipped (events there are missing): ${what[0]}${what.length > 1 ? ` (+${what.length - 1} more)` : ''}.`
+        : `The trace.dat was read with assumptions: ${what.join('; ')}.`,
+      file: model.path,
+      line: 1,
+      evidence: [],
+      details: { scope: 'trace.dat', gaps: gaps.count, reasons: what.slice(0, 20) },
+    });
+  }
+  return { ...model, ingest: { ...model.ingest, findings, container } };
 }
 
 /** A trace's ingest facts without the parse errors of runs of skipped lines that are the dumps of its kernel log. */

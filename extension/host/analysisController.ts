@@ -4,12 +4,14 @@
  * findings as diagnostics. A kernel log is opened together with the traces open beside it (and a trace with
  * the logs), so blocked tasks are linked to the trace of the same window; the worker shares the model of a
  * companion that is itself open. Closing a document closes its session. Files above the large-file
- * threshold are left to the large-trace view (see LargeTraceViews), never analysed twice.
+ * threshold and trace.dat files (binary: their text is rendered by the engine) are left to the large-trace
+ * view (see LargeTraceViews), never analysed twice.
  */
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { AnalysisReport } from '../engine/contracts/report';
 import { readConfig } from './config';
+import { isTraceDatFile } from './fileSniff';
 import { docRef, FileView } from './fileView';
 import type { ProgressStyle, SessionStore } from './sessionStore';
 import type { ViewDiagnostics } from './viewDiagnostics';
@@ -121,9 +123,15 @@ export class AnalysisController implements vscode.Disposable {
   }
 }
 
-/** True for a file on disk above the large-file threshold (it belongs in the large-trace view). */
+/** True for a document of a file that belongs in the large-trace view (above the threshold, or a trace.dat). */
 export function isLarge(doc: vscode.TextDocument): boolean {
-  return doc.uri.scheme === 'file' && statSize(doc.uri.fsPath) > readConfig().largeFileBytes && statSize(doc.uri.fsPath) !== Number.POSITIVE_INFINITY;
+  return doc.uri.scheme === 'file' && opensInLargeView(doc.uri.fsPath);
+}
+
+/** True for a file on disk above the large-file threshold or a trace.dat (of any size): it opens in the large-trace view. */
+export function opensInLargeView(file: string): boolean {
+  const size = statSize(file);
+  return size !== Number.POSITIVE_INFINITY && (size > readConfig().largeFileBytes || isTraceDatFile(file));
 }
 
 export function statSize(p: string): number {

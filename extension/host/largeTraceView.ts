@@ -1,10 +1,13 @@
 /**
  * LargeTraceView: one window of a trace or kernel log too large for an editor document (VS Code hands no
- * document above 50 MB to extensions, by design), analysed from disk in the engine worker and shown as a
- * read-only virtual document: scheme `iolens-trace`, path = the file's path, query `from=N&lines=M`.
- * Editor line K shows source line `from + K + 1`. LargeTraceFile is what the windows of one file share.
- * The first window is shown while the file is analysed (its text is the file's head); its diagnostics,
- * hovers and lenses come when the analysis answers.
+ * document above 50 MB to extensions, by design), or of a trace-cmd `trace.dat` (binary: VS Code shows
+ * none), analysed from disk in the engine worker and shown as a read-only virtual document: scheme
+ * `iolens-trace`, path = the file's path, query `from=N&lines=M`. Editor line K shows source line
+ * `from + K + 1`. LargeTraceFile is what the windows of one file share.
+ * The first window of a text file is shown while the file is analysed (its text is the file's head); its
+ * diagnostics, hovers and lenses come when the analysis answers. A trace.dat's lines are the text
+ * `trace-cmd report` prints for it, rendered by the engine from the analysed model, so its first window
+ * waits for the analysis; its path gets the suffix ` (trace-cmd report)` so that the tab says what it shows.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,15 +18,32 @@ import type { SessionStore } from './sessionStore';
 import { WindowedView, type WindowSource } from './windowedView';
 
 export const LARGE_SCHEME = 'iolens-trace';
+/** Appended to a trace.dat's path in its view's URI: the tab reads `trace.dat (trace-cmd report)`. */
+export const DAT_VIEW_SUFFIX = ' (trace-cmd report)';
+
+/** The path of the view documents of `filePath` (a trace.dat's with its suffix). */
+export function viewPath(filePath: string, dat: boolean): string {
+  return vscode.Uri.file(filePath).path + (dat ? DAT_VIEW_SUFFIX : '');
+}
+
+/** The file a view URI shows (its path without the trace.dat suffix). */
+export function viewFile(uri: vscode.Uri): string {
+  const p = uri.fsPath;
+  return p.endsWith(DAT_VIEW_SUFFIX) ? p.slice(0, -DAT_VIEW_SUFFIX.length) : p;
+}
 
 export class LargeTraceFile implements WindowSource {
   readonly session: string;
   readonly label: string;
+  /** The path of this file's window URIs. */
+  private readonly path: string;
   private lines = 0;
   private analysed = false;
 
   constructor(
     readonly filePath: string,
+    /** A trace.dat: its lines are those of its `trace-cmd report` rendering (the head too, rendered by the engine). */
+    readonly dat: boolean,
     readonly languageId: string,
     private readonly sessions: SessionStore,
     readonly engine: EngineClient,
@@ -33,6 +53,7 @@ export class LargeTraceFile implements WindowSource {
   ) {
     this.session = vscode.Uri.from({ scheme: LARGE_SCHEME, path: vscode.Uri.file(filePath).path }).toString();
     this.label = path.basename(filePath);
+    this.path = viewPath(filePath, dat);
   }
 
   get sourceFile(): string {
@@ -63,7 +84,7 @@ export class LargeTraceFile implements WindowSource {
   uriAt(from: number): vscode.Uri {
     const size = this.windowLines();
     const start = Math.max(0, Math.min(Math.floor(from), Math.max(0, this.lines - size)));
-    return vscode.Uri.from({ scheme: LARGE_SCHEME, path: vscode.Uri.file(this.filePath).path, query: `from=${start}&lines=${size}` });
+    return vscode.Uri.from({ scheme: LARGE_SCHEME, path: this.path, query: `from=${start}&lines=${size}` });
   }
 
   windowAt(from: number): LargeTraceView {
@@ -73,7 +94,7 @@ export class LargeTraceFile implements WindowSource {
   /** The short first window shown while the file is analysed. */
   headWindow(): LargeTraceView {
     const lines = this.headLines();
-    return this.windows(vscode.Uri.from({ scheme: LARGE_SCHEME, path: vscode.Uri.file(this.filePath).path, query: `from=0&lines=${lines}` }));
+    return this.windows(vscode.Uri.from({ scheme: LARGE_SCHEME, path: this.path, query: `from=0&lines=${lines}` }));
   }
 }
 

@@ -1,16 +1,18 @@
 /**
  * LargeTraceViews: the `iolens-trace` windows, and opening them: on `iolens: Open Large Trace`, and when
- * the user opens a trace or kernel log above the large-file threshold (`iolens.largeFile.thresholdMB`) the
- * ordinary way, whose tab is then replaced by the view. Closing the last window of a file releases its
- * engine session.
+ * the user opens, the ordinary way (explorer, Quick Open, `code file`), a trace or kernel log above the
+ * large-file threshold (`iolens.largeFile.thresholdMB`) or a trace-cmd trace.dat of any size and name
+ * (found by its magic bytes): VS Code's tab of the file (its "too large" or "binary" placeholder) is then
+ * replaced by the view. Only tabs of `file:` URIs are replaced, and the view's own are not, so a
+ * replacement never triggers another. Closing the last window of a file releases its engine session.
  */
 import * as vscode from 'vscode';
 import { statSize, VIEW_SCHEMES } from './analysisController';
 import { readConfig } from './config';
 import { headLinesFor, windowLinesFor } from './windowSize';
 import type { EngineClient } from './engineClient';
-import { languageOf, sniffFile } from './fileSniff';
-import { LARGE_SCHEME, LargeTraceFile, LargeTraceView } from './largeTraceView';
+import { isTraceDatFile, languageOf, sniffFile } from './fileSniff';
+import { LARGE_SCHEME, LargeTraceFile, LargeTraceView, viewFile } from './largeTraceView';
 import type { SessionStore } from './sessionStore';
 import type { ViewDiagnostics } from './viewDiagnostics';
 import { WindowDocuments } from './windowDocuments';
@@ -39,14 +41,14 @@ export class LargeTraceViews extends WindowDocuments<LargeTraceView> {
   file(path: string): LargeTraceFile {
     let f = this.files.get(path);
     if (f === undefined) {
-      f = new LargeTraceFile(path, languageOf(path), this.sessions, this.engine, () => windowLinesFor(path, readConfig().windowLines), () => headLinesFor(path, readConfig().windowLines), (uri) => this.get(uri)!);
+      f = new LargeTraceFile(path, isTraceDatFile(path), languageOf(path), this.sessions, this.engine, () => windowLinesFor(path, readConfig().windowLines), () => headLinesFor(path, readConfig().windowLines), (uri) => this.get(uri)!);
       this.files.set(path, f);
     }
     return f;
   }
 
   protected create(uri: vscode.Uri): LargeTraceView | undefined {
-    return new LargeTraceView(uri, this.file(uri.fsPath));
+    return new LargeTraceView(uri, this.file(viewFile(uri)));
   }
 
   protected onClosed(view: LargeTraceView): void {
@@ -60,7 +62,8 @@ export class LargeTraceViews extends WindowDocuments<LargeTraceView> {
    */
   async open(path: string, line?: number, column?: vscode.ViewColumn): Promise<{ view: LargeTraceView; editor: vscode.TextEditor }> {
     const f = this.file(path);
-    if (line === undefined) {
+    // A trace.dat has no text head on disk: its first window waits for the analysis.
+    if (line === undefined && !f.dat) {
       // The file's first lines (a short window, on screen at once) are shown while the analysis runs; its
       // findings are published when it answers. A failed or cancelled analysis closes the window again.
       const view = f.headWindow();
@@ -78,12 +81,12 @@ export class LargeTraceViews extends WindowDocuments<LargeTraceView> {
     return { view, editor };
   }
 
-  /** A tab of a file on disk above the threshold that sniffs as a trace or log: replace it by the view. */
+  /** A tab of a trace.dat, or of a file on disk above the threshold that sniffs as a trace or log: replace it by the view. */
   private async maybeRedirect(tab: vscode.Tab): Promise<void> {
     const input = tab.input;
     if (!(input instanceof vscode.TabInputText) || input.uri.scheme !== 'file') return;
     const file = input.uri.fsPath;
-    if (!isLargeTrace(file) || this.redirecting.has(file)) return;
+    if (!belongsInView(file) || this.redirecting.has(file)) return;
     this.redirecting.add(file);
     try {
       await this.open(file, undefined, tab.group.viewColumn);
@@ -98,17 +101,19 @@ export class LargeTraceViews extends WindowDocuments<LargeTraceView> {
     }
   }
 
-  /** A document above the threshold that VS Code still handed over (a threshold below 50 MB). */
+  /** A document above the threshold that VS Code still handed over (a threshold below 50 MB), or a trace.dat opened anyway as text. */
   private async maybeRedirectDocument(doc: vscode.TextDocument): Promise<void> {
     if (doc.uri.scheme !== 'file' || VIEW_SCHEMES.has(doc.uri.scheme)) return;
     const file = doc.uri.fsPath;
-    if (!isLargeTrace(file) || this.redirecting.has(file)) return;
+    if (!belongsInView(file) || this.redirecting.has(file)) return;
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
     if (tab) await this.maybeRedirect(tab);
   }
 }
 
-function isLargeTrace(file: string): boolean {
+/** A trace.dat (any size), or a trace or kernel log above the threshold. */
+function belongsInView(file: string): boolean {
+  if (isTraceDatFile(file)) return true;
   const size = statSize(file);
   return size !== Number.POSITIVE_INFINITY && size > readConfig().largeFileBytes && sniffFile(file) !== undefined;
 }

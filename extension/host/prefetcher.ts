@@ -3,12 +3,13 @@
  * while VS Code is still loading the document (seconds for tens of MB). Models are shared by file in the
  * engine, so the document's own session finds the model built when the document arrives. The findings are
  * published as soon as they are known, even before the document has loaded. Files above the large-file
- * threshold are left to the large-trace view; small files load at once and need no head start.
+ * threshold and trace.dat files are left to the large-trace view; small files load at once and need no
+ * head start.
  */
 import * as vscode from 'vscode';
 import { statSize } from './analysisController';
 import { readConfig } from './config';
-import { sniffFile } from './fileSniff';
+import { isTraceDatFile, sniffFile } from './fileSniff';
 import { diskVersion } from './largeTraceView';
 import type { SessionStore } from './sessionStore';
 import type { ViewDiagnostics } from './viewDiagnostics';
@@ -39,7 +40,7 @@ export class Prefetcher implements vscode.Disposable {
     const file = uri.fsPath;
     const size = statSize(file);
     if (size === Number.POSITIVE_INFINITY || size < MIN_BYTES || size > readConfig().largeFileBytes) return;
-    if (sniffFile(file) === undefined) return;
+    if (isTraceDatFile(file) || sniffFile(file) === undefined) return;
     this.running.add(key);
     const prefetchKey = `prefetch:${key}`;
     try {

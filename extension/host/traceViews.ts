@@ -5,8 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisController } from './analysisController';
-import { statSize } from './analysisController';
-import { readConfig } from './config';
+import { opensInLargeView } from './analysisController';
 import { reportFileUri } from './findingDiagnostics';
 import { FILTER_SCHEME, FilteredView } from './filteredView';
 import type { FilteredViews } from './filteredViews';
@@ -82,13 +81,13 @@ export class TraceViews {
   /**
    * Shows line `line` of the file a finding or a graph names (`file`: a path, or a URI string for unsaved
    * text): in the view that already shows it, else in a new editor, or in the large-trace view for a file
-   * above the threshold.
+   * above the threshold or a trace.dat.
    */
   async revealFile(file: string, line: number): Promise<vscode.TextEditor | undefined> {
     const shown = vscode.workspace.textDocuments.map((d) => this.get(d)).find((v) => v !== undefined && v.sourceFile === file && v.contiguous);
     if (shown) return this.reveal(shown, line);
     const uri = reportFileUri(file);
-    if (uri.scheme === 'file' && statSize(uri.fsPath) > readConfig().largeFileBytes && statSize(uri.fsPath) !== Number.POSITIVE_INFINITY) {
+    if (uri.scheme === 'file' && opensInLargeView(uri.fsPath)) {
       return (await this.large.open(uri.fsPath, line)).editor;
     }
     const doc = await vscode.workspace.openTextDocument(uri);

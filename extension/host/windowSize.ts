@@ -5,9 +5,11 @@
  * (`editor.largeFileOptimizations`), and every byte costs time when a window opens. The byte budget is
  * turned into lines with the file's bytes per line, measured on its first MiB (with a margin for longer
  * lines further on), so the size is known before the file is analysed and is the same for every window
- * but the first one shown while the file is analysed (`headLinesFor`).
+ * but the first one shown while the file is analysed (`headLinesFor`). A trace.dat's lines are not on disk
+ * (they are `trace-cmd report`'s rendering of its records): its lines count as `DAT_BYTES_PER_LINE`.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { isTraceDatHead } from './fileSniff';
 
 /** VS Code's limits (editor/common/model/textModel.ts: LARGE_FILE_SIZE_THRESHOLD, LARGE_FILE_LINE_COUNT_THRESHOLD). */
 const VSCODE_LARGE_LINES = 300_000;
@@ -16,6 +18,11 @@ export const WINDOW_BYTES = 12 * 1024 * 1024;
 const SAMPLE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 2 * 1024 * 1024;
 export const MIN_WINDOW_LINES = 1000;
+/**
+ * Bytes per line assumed for a trace.dat's report text: 100 to 140 on average in the samples' report.txt
+ * files; some payloads run longer, hence the margin.
+ */
+export const DAT_BYTES_PER_LINE = 200;
 
 const perLine = new Map<string, number>();
 
@@ -29,9 +36,12 @@ export function bytesPerLine(file: string): number {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(SAMPLE_BYTES);
     const n = readSync(fd, buf, 0, SAMPLE_BYTES, 0);
-    let lines = 0;
-    for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-    mean = n === 0 ? 0 : n / Math.max(1, lines);
+    if (isTraceDatHead(buf.subarray(0, n))) mean = DAT_BYTES_PER_LINE;
+    else {
+      let lines = 0;
+      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      mean = n === 0 ? 0 : n / Math.max(1, lines);
+    }
   } catch {
     mean = 0;
   } finally {

@@ -1,7 +1,7 @@
 // The import-layer check (run by `npm run lint`), in the spirit of Perfetto's tools/check_imports.py.
 // Every TypeScript file belongs to one layer by its folder; each layer may import only the layers and
 // packages listed below. Dependency-free contracts sit at the bottom of the engine; the protocol speaks
-// only in contracts; the host reaches the engine only through the worker (and one pure sniffing module);
+// only in contracts; the host reaches the engine only through the worker (and the pure sniffing modules);
 // the webview sees the protocol and the contracts, nothing that runs in Node.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -26,11 +26,11 @@ const LAYERS = [
 /** What each layer may import: layers, and bare packages (`node:` builtins are named `node`). */
 const ALLOWED = {
   contracts: { layers: ['contracts'], packages: [] },
-  engine: { layers: ['contracts', 'engine', 'grammars'], packages: ['node', 'chevrotain', 'elkjs', 'fzstd', 'tsx'] },
+  engine: { layers: ['contracts', 'engine', 'grammars'], packages: ['node', 'chevrotain', 'elkjs', 'zstddec', 'tsx'] },
   protocol: { layers: ['contracts', 'protocol'], packages: [] },
   worker: { layers: ['contracts', 'engine', 'protocol', 'worker'], packages: ['node'] },
   cli: { layers: ['contracts', 'engine', 'cli'], packages: ['node'] },
-  host: { layers: ['contracts', 'protocol', 'host'], packages: ['node', 'vscode'], modules: ['extension/engine/ingest/sniffContent.ts'] },
+  host: { layers: ['contracts', 'protocol', 'host'], packages: ['node', 'vscode'], modules: ['extension/engine/ingest/sniffContent.ts', 'extension/engine/input/sniffInput.ts'] },
   webview: { layers: ['contracts', 'protocol', 'webview'], packages: ['elkjs', '@vscode/webview-ui-toolkit', '@vscode-elements/elements'] },
   test: { layers: ['contracts', 'engine', 'protocol', 'worker', 'cli', 'host', 'webview', 'test'], packages: ['*'] },
 };

@@ -62,6 +62,21 @@ export interface FileFacts {
   /** Absolute time of the earliest/latest event in ns (raw units for counter clocks); null without events. */
   readonly firstTimestamp: number | null;
   readonly lastTimestamp: number | null;
+  /**
+   * Set when the file is a binary container read as the text it renders to (a trace-cmd trace.dat, whose
+   * lines are those `trace-cmd report` prints): its file version, compression, size on disk, records and
+   * how many damaged parts of its event data were skipped. `bytes` and `lines` are those of the rendering.
+   */
+  readonly container?: ContainerFacts;
+}
+
+export interface ContainerFacts {
+  readonly kind: 'trace.dat';
+  readonly version: number;
+  readonly compression: string;
+  readonly fileBytes: number;
+  readonly records: number;
+  readonly gaps: number;
 }
 
 /** Percentiles of a latency distribution, in ns. */

@@ -50,6 +50,10 @@ export function renderText(report: AnalysisReport): string {
     const span = f.firstTimestamp !== null && f.lastTimestamp !== null ? f.lastTimestamp - f.firstTimestamp : null;
     out.push(`${f.path}`);
     out.push(`  format      ${f.format}${f.formatDetails.instances.length > 0 ? ` (buffers: ${f.formatDetails.instances.join(', ')})` : ''}`);
+    if (f.container) {
+      const c = f.container;
+      out.push(`  container   trace-cmd trace.dat, file version ${c.version}, compression ${c.compression}, ${c.fileBytes} bytes, ${c.records} records${c.gaps > 0 ? `, ${c.gaps} damaged parts skipped` : ''}; lines are those of \`trace-cmd report\``);
+    }
     out.push(`  lines       ${f.lines}  events ${f.events}  skipped ${f.skippedLines}  cpus ${cpusText(f)}  lost ${f.lostEvents ?? 'unknown'}`);
     const lostHow = f.derived['lostEvents'];
     if (lostHow !== undefined) out.push(`  lost events ${lostHow}`);

@@ -1,13 +1,12 @@
 /**
  * commandTarget: the view a command acts on. A command's first argument may name a document (a Uri or a
  * URI string: a file, a large-trace or a filtered view); without one it is the active editor, or the
- * active tab's file when that file was too large for an editor. A file above the large-file threshold
- * opens in the large-trace view.
+ * active tab's file when that file was too large for an editor (or binary: a trace.dat). A file above the
+ * large-file threshold, or a trace.dat, opens in the large-trace view.
  */
 import * as vscode from 'vscode';
 import { sniffContent } from '../../engine/ingest/sniffContent';
-import { statSize, VIEW_SCHEMES } from '../analysisController';
-import { readConfig } from '../config';
+import { opensInLargeView, statSize, VIEW_SCHEMES } from '../analysisController';
 import type { TraceView } from '../traceView';
 import type { TraceViews } from '../traceViews';
 
@@ -43,7 +42,7 @@ export async function commandTarget(views: TraceViews, arg: unknown): Promise<Co
   if (uri.scheme === 'file') {
     const size = statSize(uri.fsPath);
     if (size === Number.POSITIVE_INFINITY) throw new Error(`cannot read ${uri.fsPath}`);
-    if (size > readConfig().largeFileBytes) {
+    if (opensInLargeView(uri.fsPath)) {
       const { view, editor } = await views.large.open(uri.fsPath);
       return { view, editor };
     }
@@ -62,7 +61,7 @@ export async function commandTarget(views: TraceViews, arg: unknown): Promise<Co
   return { view, editor: editorOf(doc.uri) };
 }
 
-/** The active editor's document, or the active tab's file (a file too large for an editor has only a tab). */
+/** The active editor's document, or the active tab's file (a file too large for an editor, or binary, has only a tab). */
 function activeUri(): vscode.Uri | undefined {
   const editor = vscode.window.activeTextEditor;
   if (editor) return editor.document.uri;

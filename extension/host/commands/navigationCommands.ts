@@ -157,7 +157,7 @@ export function navigationCommands(deps: NavigationCommandDeps): vscode.Disposab
       if (arg instanceof vscode.Uri) file = arg.fsPath;
       else if (typeof arg === 'string' && arg.length > 0) file = arg.startsWith('file:') ? vscode.Uri.parse(arg).fsPath : arg;
       if (file === undefined) {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'iolens: open a large trace or kernel log', openLabel: 'Open in iolens' });
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'iolens: open a large trace, a kernel log or a trace-cmd trace.dat', openLabel: 'Open in iolens' });
         if (!picked || picked.length === 0) return undefined;
         file = picked[0]!.fsPath;
       }

@@ -12,9 +12,11 @@
  *  - `many-hung-tasks.log`: fixtures/hung-tasks.log (four real hung-task reports of samples/21) with each
  *    report repeated MANY_COPIES times under new pids (copy k of pid P is pid P*1000+k) and later
  *    timestamps: hundreds of blocked tasks that share four culprits, for the collapsed wait-for graph.
+ *  - `xfs-recording.bin`: fixtures/trace.dat (samples/01's trace-cmd trace.dat) under a name that does not
+ *    say what it is: a trace.dat is found by its magic bytes, not by its extension.
  * Run: node --import tsx extension/test/e2e/makeTraces.ts (idempotent: sizes are checked).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildShiftedCopies } from '../../bench/shiftedCopies';
 
@@ -45,6 +47,9 @@ async function main(): Promise<void> {
   const many = path.join(out, 'many-hung-tasks.log');
   const manyText = manyHungTasks(readFileSync(path.join(__dirname, 'fixtures', 'hung-tasks.log'), 'utf8'), MANY_COPIES);
   if (!existsSync(many) || readFileSync(many, 'utf8') !== manyText) writeFileSync(many, manyText);
+  const dat = path.join(__dirname, 'fixtures', 'trace.dat');
+  const renamed = path.join(out, 'xfs-recording.bin');
+  if (!existsSync(renamed) || !readFileSync(renamed).equals(readFileSync(dat))) copyFileSync(dat, renamed);
 }
 
 export const MANY_COPIES = 100;

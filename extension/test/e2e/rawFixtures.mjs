@@ -169,6 +169,31 @@ export function generatedReport(name) {
   return { name, file, size: statSync(file).size, lines, total: countLines(file), shortReads };
 }
 
+/**
+ * fixtures/trace.dat (a copy of samples/01's trace-cmd trace.dat, file version 7) and what
+ * `trace-cmd report` printed for it (samples/01's report.txt): its lines, and each event line's prefix up to
+ * the event name (`comm-pid [cpu] ts: name:`, which a view of the trace.dat shows whatever its payload text).
+ * generated/xfs-recording.bin is the same file under a name that does not say what it is.
+ */
+export function traceDat() {
+  const file = path.join(paths.fixtures, 'trace.dat');
+  const renamed = path.join(paths.generated, 'xfs-recording.bin');
+  const sample = path.join(paths.samples, '01-layouts-xfs');
+  must(readFileSync(file).equals(readFileSync(path.join(sample, 'trace.dat'))), `${file} is not a copy of samples/01-layouts-xfs/trace.dat`);
+  must(existsSync(renamed) && readFileSync(renamed).equals(readFileSync(file)), `${renamed} is missing or differs (made by makeTraces.ts in run.sh)`);
+  must(readFileSync(file).subarray(0, 10).equals(Buffer.from('\x17\x08Dtracing', 'latin1')), `${file} lacks the trace.dat magic`);
+  const lines = rawLines(path.join(sample, 'report.txt'));
+  const prefix = (l) => /^\s*\S.*-\d+\s+\[\d{3}\]\s+\d+\.\d+: [\w:]+:/.exec(l)?.[0];
+  const events = lines.map((l, i) => ({ line: i + 1, prefix: prefix(l), ...parseEvent(l) })).filter((e) => e.prefix !== undefined);
+  // The first event of CPU 0 (the first lines are CPU 1's) and the first block request issued.
+  const cpu0 = events.find((e) => e.cpu === 0);
+  const issue = events.find((e) => e.event === 'block_rq_issue');
+  must(lines[0] === 'cpus=2' && events.length === lines.length - 1 && cpu0 && issue, 'samples/01 report.txt: cpus=2, then one event per line, both CPUs, block requests');
+  const counts = {};
+  for (const e of events) counts[e.event] = (counts[e.event] ?? 0) + 1;
+  return { file, name: 'trace.dat', renamed, renamedName: 'xfs-recording.bin', lines, events, counts, cpu0, issue, tab: (name) => `${name} (trace-cmd report)` };
+}
+
 /** Corpus 06's trace.dat, if this machine has the shared corpus. */
 export const corpus06 = {
   dat: path.join(paths.corpus, '06-large-xfs-randread', 'trace.dat'),

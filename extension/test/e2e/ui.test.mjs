@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { companion, expected, hungTasks, xssTask } from './expected.mjs';
-import { busiestTask, bytesOfLines, corpus06, countLines, reportEventLines, firstLine, generatedReport, headLinesOf, hostileNames, hungTaskHeaders, parseEvent, paths, sample10, windowLinesOf } from './rawFixtures.mjs';
+import { busiestTask, bytesOfLines, corpus06, countLines, reportEventLines, firstLine, generatedReport, headLinesOf, hostileNames, hungTaskHeaders, parseEvent, paths, sample10, traceDat, windowLinesOf } from './rawFixtures.mjs';
 import { iolens, keys, summary, wb } from './selectors.mjs';
 import { createRunner, env, launchBrowser, percentiles, Skip, workbenchDriver, workbenchUrl } from './workbench.mjs';
 
@@ -1140,6 +1140,133 @@ test(`screenshots in ${Object.values(wb.themes).map((t) => t.name).join(' and ')
   for (const [themeKey, theme] of Object.entries(wb.themes)) {
     await setTheme(theme);
     await shootScenes(themeKey, LAST_SCENES);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// trace-cmd's binary trace.dat, opened the ordinary way (Ctrl+P, the explorer, under any name): its tab (VS
+// Code's "binary file" placeholder) is replaced by the iolens-trace view of the text `trace-cmd report`
+// prints for it. fixtures/trace.dat is samples/01's; the truth is samples/01's report.txt. Only the line
+// prefixes up to the event name are compared (the view's payload text is checked by the engine's tests).
+// After the screenshots: the view's diagnostics stay in the Problems count until VS Code drops the document.
+
+const DAT = traceDat();
+const datStatus = `${DAT.events.length.toLocaleString('en-US')} events`;
+
+/** Waits until the active tab is the report view of `name` and the tab of the file itself is gone. */
+async function datViewShown(name) {
+  const title = DAT.tab(name);
+  await page.locator(wb.activeEditorTab, { hasText: title }).waitFor({ timeout: 60_000 }).catch(async () => {
+    throw new Error(`no "${title}" tab; tabs: ${(await page.locator(wb.editorTab).allInnerTexts()).map((t) => JSON.stringify(t.trim())).join(', ')}`);
+  });
+  await until(`the tab of ${name} itself replaced`, async () => {
+    const tabs = (await page.locator(wb.editorTab).allInnerTexts()).map((t) => t.trim());
+    return tabs.filter((t) => t.includes(name)).length === 1 ? tabs : undefined;
+  }, 10_000).catch(async () => {
+    throw new Error(`tabs: ${(await page.locator(wb.editorTab).allInnerTexts()).map((t) => JSON.stringify(t.trim())).join(', ')} (the tab of ${name} was not replaced)`);
+  });
+}
+
+/** The rendered lines 1..n of the active editor read `cpus=2`, then the report's event lines (up to the event name). */
+async function datHeadShown(n = 12) {
+  const first = await until('line 1', () => drv.lineText(1));
+  if (first !== DAT.lines[0]) throw new Error(`line 1 reads ${JSON.stringify(first)}, trace-cmd report's ${JSON.stringify(DAT.lines[0])}`);
+  for (let k = 2; k <= n; k++) {
+    const text = await drv.lineText(k);
+    const want = DAT.events[k - 2];
+    if (want.line !== k || !text?.startsWith(want.prefix)) throw new Error(`line ${k} reads ${JSON.stringify(text)}, trace-cmd report's starts ${JSON.stringify(want.prefix)}`);
+  }
+}
+
+test(`trace.dat opened with Ctrl+P is replaced by its trace-cmd report view: cpus=2 on line 1, the report's event lines of CPUs 001 and 000, ${datStatus} in the status bar`, async () => {
+  await closeAllEditors();
+  await hidePanel();
+  await openFile(DAT.name);
+  await datViewShown(DAT.name);
+  await page.locator(wb.statusLanguageMode, { hasText: iolens.ftraceAlias }).waitFor();
+  await datHeadShown();
+  if (!(await drv.lineText(2)).includes('[001]')) throw new Error('line 2 is not an event of CPU 001');
+  // CPU 0's first event further down, as trace-cmd merges the CPUs.
+  await drv.goToLine(DAT.cpu0.line);
+  const cpu0 = await drv.lineText(DAT.cpu0.line);
+  if (!cpu0?.startsWith(DAT.cpu0.prefix) || !cpu0.includes('[000]')) throw new Error(`line ${DAT.cpu0.line} reads ${JSON.stringify(cpu0)}, trace-cmd report's starts ${JSON.stringify(DAT.cpu0.prefix)}`);
+  await analysed();
+  const status = await iolensStatus();
+  const want = `lines 1–${fmt(DAT.lines.length)} of ${fmt(DAT.lines.length)}`;
+  if (!status.includes(datStatus) || !status.includes(want)) throw new Error(`the status bar says "${status}", expected "${datStatus}" and "${want}"`);
+  await drv.mouseAway();
+  await shot('20-trace-dat-view');
+});
+
+test(`hover on a trace.dat event line (line ${DAT.issue.line}, ${DAT.issue.event}): the event, its CPU, task and time as trace-cmd printed them`, async () => {
+  await drv.goToLine(DAT.issue.line);
+  await drv.settled();
+  const { part } = await drv.hover(DAT.issue.line, DAT.issue.event);
+  const text = await part.innerText();
+  const ts = /(\d+\.\d+):/.exec(DAT.issue.prefix)[1];
+  for (const want of [DAT.issue.event, `CPU ${DAT.issue.cpu}`, DAT.issue.comm, `pid ${DAT.issue.pid}`, ts]) {
+    if (!text.includes(want)) throw new Error(`the hover does not show ${JSON.stringify(want)}:\n${text.slice(0, 1500)}`);
+  }
+  await page.waitForTimeout(300);
+  await shot('21-trace-dat-hover');
+  await drv.mouseAway();
+});
+
+test('the panel of the trace.dat view: "iolens: trace.dat" with the event counts of trace-cmd report', async () => {
+  await drv.command(iolens.commands.showSummary);
+  await page.locator(wb.editorTab, { hasText: iolens.summaryTitle(DAT.name) }).waitFor({ timeout: 60_000 });
+  const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+  await view.locator(summary.table).waitFor();
+  for (const name of ['block_rq_issue', 'sched_switch', 'sys_enter_read', 'print']) {
+    const row = view.locator(summary.rows, { hasText: name }).first();
+    await row.waitFor();
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    if (!new RegExp(`\\b${DAT.counts[name].toLocaleString('en-US').replace(/,/g, '[,. ]?')}\\b`).test(text)) throw new Error(`the panel's row for ${name} reads "${text}", trace-cmd report has ${DAT.counts[name]}`);
+  }
+  await page.waitForTimeout(300);
+  await shot('22-trace-dat-panel');
+});
+
+test('trace.dat clicked in the explorer opens its trace-cmd report view', async () => {
+  await closeAllEditors();
+  await calm();
+  const row = page.locator(wb.explorerRow, { hasText: new RegExp(`^\\s*${DAT.name.replace('.', '\\.')}\\s*$`) }).first();
+  await row.click();
+  await datViewShown(DAT.name);
+  await datHeadShown(5);
+});
+
+test(`a trace.dat under another name (generated/${DAT.renamedName}) is found by its magic bytes and opens as its trace-cmd report view`, async () => {
+  await closeAllEditors();
+  await openFile(DAT.renamedName);
+  await datViewShown(DAT.renamedName);
+  await datHeadShown(5);
+  await analysed();
+  if (!(await iolensStatus()).includes(datStatus)) throw new Error(`the status bar says "${await iolensStatus()}"`);
+});
+
+test(`screenshots of the trace.dat view in ${Object.values(wb.themes).map((t) => t.name).join(' and ')}: its lines with a hover, and its panel`, async () => {
+  for (const [themeKey, theme] of Object.entries(wb.themes)) {
+    await setTheme(theme);
+    await closeAllEditors();
+    await calm();
+    await openFile(DAT.name);
+    await datViewShown(DAT.name);
+    await analysed();
+    await drv.goToLine(DAT.issue.line - 10);
+    await drv.settled();
+    const { part } = await drv.hover(DAT.issue.line, DAT.issue.event);
+    // The diagnostics of the line come first in the hover: make it taller and scroll to the iolens part.
+    await enlargeHover(300);
+    await scrollHoverToEnd(part);
+    await page.waitForTimeout(400);
+    await shot(`${themeKey}-trace-dat-hover`);
+    await drv.mouseAway();
+    await drv.command(iolens.commands.showSummary);
+    const view = page.frameLocator(wb.webviewOuter(iolens.extensionId)).last().frameLocator(wb.webviewInner);
+    await view.locator(summary.table).waitFor();
+    await page.waitForTimeout(400);
+    await shot(`${themeKey}-trace-dat-panel`);
   }
 });
 

@@ -1,0 +1,235 @@
+/**
+ * DatTextSource: a trace.dat seen as the text `trace-cmd report` prints for it, through the ByteSource
+ * interface every reader of the engine uses. Ingest streams the rendering in slices (rendered on the fly,
+ * never whole); queries read any range of it again (`readSync`), which restores the nearest saved merge
+ * state (a mark every few hundred records, a few numbers per CPU) and renders from there. So the text ingest,
+ * the trackers, the detectors and every query work on a trace.dat unchanged, and a line number means the
+ * same line as in `trace-cmd report`'s output.
+ *
+ * Until the first full pass has ended, `size` is an estimate (the data's uncompressed size); after it, the
+ * exact length of the rendering. Damage in the event data (a chunk that does not decompress, a page whose
+ * sizes lie) is skipped and listed in `gaps()`; damage in the metadata raises a DatError at `open`.
+ */
+import type { ByteSource } from '../input/byteSource';
+import { IngestError } from '../input/ingestError';
+import { DatError } from './datError';
+import { DatEventFormats } from './datEventFormats';
+import { readDatMeta, type DatMeta, type ReadAt } from './datMeta';
+import { DatRecords } from './datRecords';
+import { prepareCodec } from './decompress';
+import { ReportLines } from './reportLines';
+
+/** Records between two saved merge states (more with many CPUs, so a mark costs at most ~1/16 of its text). */
+const MARK_EVERY_MIN = 256;
+/** Characters of rendered lines gathered before one write into the slice. */
+const PENDING = 64 * 1024;
+
+interface Renderer {
+  readonly records: DatRecords;
+  readonly lines: ReportLines;
+}
+
+export class DatTextSource implements ByteSource {
+  readonly inMemory = false;
+  private complete = false;
+  private total = 0;
+  private estimate: number;
+  /** Text offset of each mark, and the marks (merge states) themselves. */
+  private markOffsets = new Float64Array(1024);
+  private readonly marks: Float64Array[] = [];
+  private readonly markEvery: number;
+  private random: Renderer | undefined;
+  /** The last span rendered for random reads. */
+  private spanStart = -1;
+  private span: Buffer = Buffer.alloc(0);
+  private passGaps: string[] = [];
+  private passGapCount = 0;
+  private recordCount = 0;
+
+  private constructor(
+    private readonly file: ByteSource,
+    readonly meta: DatMeta,
+    private readonly formats: DatEventFormats,
+  ) {
+    this.estimate = meta.buffers.reduce((n, b) => n + b.cpus.reduce((m, c) => m + c.size, 0), 0) * (meta.codec === 'none' ? 2 : 15);
+    const streams = meta.buffers.reduce((n, b) => n + b.cpus.length, 0);
+    this.markEvery = Math.max(MARK_EVERY_MIN, streams * 16);
+  }
+
+  /** Reads the metadata of the trace.dat behind `file` (which this source then owns and closes). */
+  static async open(file: ByteSource): Promise<DatTextSource> {
+    const read: ReadAt = (o, n) => file.readSync(o, n);
+    let meta: DatMeta;
+    try {
+      // The zstd decoder first (instantiated once per process): version 7 metadata sections may be compressed.
+      await prepareCodec('zstd');
+      meta = readDatMeta(read, file.size, file.name);
+    } catch (err) {
+      if (err instanceof DatError) throw new IngestError(err.message);
+      throw err;
+    }
+    return new DatTextSource(file, meta, new DatEventFormats(meta));
+  }
+
+  get name(): string {
+    return this.file.name;
+  }
+
+  get size(): number {
+    return this.complete ? this.total : Math.max(this.total, this.estimate);
+  }
+
+  /** The size of the trace.dat on disk. */
+  get fileBytes(): number {
+    return this.file.size;
+  }
+
+  /** Records read in the last full pass. */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** What was skipped in the event data (first 20), and how many gaps in all. */
+  gaps(): { readonly list: readonly string[]; readonly count: number } {
+    return { list: this.passGaps, count: this.passGapCount };
+  }
+
+  private renderer(): Renderer {
+    const read: ReadAt = (o, n) => this.file.readSync(o, n);
+    const records = new DatRecords(this.meta, read, this.file.size);
+    return { records, lines: new ReportLines(this.meta, records, this.formats) };
+  }
+
+  async *slices(sliceBytes: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    const first = !this.complete;
+    const { records, lines } = this.renderer();
+    // Progress: the rendering is about 2.3x the pages' uncompressed bytes (trace-cmd report of the corpus).
+    if (first) this.estimate = Math.round(records.dataBytes() * 2.3);
+    const bufs = [Buffer.allocUnsafe(sliceBytes), Buffer.allocUnsafe(sliceBytes)];
+    let which = 0;
+    let buf = bufs[0]!;
+    let used = 0;
+    // Lines are joined in a string of up to PENDING characters and written into the slice at once (one
+    // write per ~64 KiB instead of one per line).
+    let pending = lines.header;
+    let offset = pending.length;
+    let n = 0;
+    let consumed = -1;
+    if (first) this.marks.length = 0;
+    for (;;) {
+      if (first && n % this.markEvery === 0) this.saveMark(offset, records.mark(consumed));
+      const s = records.next(consumed);
+      if (s < 0) break;
+      consumed = s;
+      const text = lines.render(s, n);
+      n++;
+      offset += text.length;
+      if (first) this.total = offset;
+      pending += text;
+      if (pending.length < PENDING) continue;
+      if (used + pending.length > buf.length) {
+        if (used > 0) {
+          yield buf.subarray(0, used);
+          if (signal?.aborted) throw new IngestError(`reading ${this.name} was cancelled`);
+          which ^= 1;
+          buf = bufs[which]!;
+          used = 0;
+        }
+        if (pending.length > buf.length) {
+          yield Buffer.from(pending, 'latin1');
+          pending = '';
+          continue;
+        }
+      }
+      used += buf.write(pending, used, 'latin1');
+      pending = '';
+    }
+    if (pending.length > 0) {
+      if (used + pending.length > buf.length) {
+        if (used > 0) yield buf.subarray(0, used);
+        which ^= 1;
+        buf = bufs[which]!;
+        used = 0;
+      }
+      if (pending.length > buf.length) yield Buffer.from(pending, 'latin1');
+      else used += buf.write(pending, used, 'latin1');
+    }
+    if (used > 0) yield buf.subarray(0, used);
+    if (first) {
+      this.total = offset;
+      this.recordCount = n;
+      this.complete = true;
+      this.passGaps = records.gaps();
+      this.passGapCount = records.gapCount();
+    }
+  }
+
+  private saveMark(offset: number, mark: Float64Array): void {
+    const i = this.marks.length;
+    if (i >= this.markOffsets.length) {
+      const grown = new Float64Array(this.markOffsets.length * 2);
+      grown.set(this.markOffsets);
+      this.markOffsets = grown;
+    }
+    this.markOffsets[i] = offset;
+    this.marks.push(mark);
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return Promise.resolve(this.readSync(offset, length));
+  }
+
+  readSync(offset: number, length: number): Uint8Array {
+    if (!this.complete) throw new IngestError(`${this.name}: the trace.dat is still being read`);
+    const end = Math.min(this.total, offset + Math.max(0, length));
+    if (offset >= end) return new Uint8Array(0);
+    if (this.spanStart >= 0 && offset >= this.spanStart && end <= this.spanStart + this.span.length) {
+      return this.span.subarray(offset - this.spanStart, end - this.spanStart);
+    }
+    if (this.marks.length === 0) return new Uint8Array(0);
+    const r = (this.random ??= this.renderer());
+    // The first mark sits right after the `cpus=N` header line; an offset inside the header starts there too.
+    const k = Math.max(0, this.findMark(offset));
+    const parts: string[] = [];
+    let at = this.markOffsets[k]!;
+    if (offset < at) {
+      parts.push(r.lines.header);
+      at = 0;
+    }
+    let consumed = r.records.restore(this.marks[k]!);
+    let pos = this.markOffsets[k]!;
+    let seq = k * this.markEvery;
+    while (pos < end) {
+      const s = r.records.next(consumed);
+      if (s < 0) break;
+      consumed = s;
+      const text = r.lines.render(s, seq++);
+      parts.push(text);
+      pos += text.length;
+    }
+    this.span = Buffer.from(parts.join(''), 'latin1');
+    this.spanStart = at;
+    return this.span.subarray(offset - at, Math.min(this.span.length, end - at));
+  }
+
+  /** The last mark at or before `offset` (-1 when the offset is in the header line). */
+  private findMark(offset: number): number {
+    let lo = 0;
+    let hi = this.marks.length - 1;
+    if (hi < 0 || offset < this.markOffsets[0]!) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.markOffsets[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  changed(): boolean {
+    return this.file.changed();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * KallsymsTable: the kallsyms of a trace.dat as libtraceevent 1.7.1 resolves addresses with them
+ * (tep_parse_kallsyms + find_func), so that %pS/%ps and the plugins name the same symbol trace-cmd does:
+ * lines `addr type name [\t[module]]`, absolute symbols (`A`/`a`) and `$`-names skipped; entries sorted
+ * by address, equal addresses in reverse file order (a stable sort of the prepended list); a lookup finds
+ * the entry at or below the address the way glibc's bsearch() with func_bcmp() probes, and nothing past
+ * the last symbol. symbolAddress() is test_for_symbol's linear search by name.
+ */
+import type { SymbolHit } from './renderContext';
+
+const TWO32 = 4294967296;
+
+export class KallsymsTable {
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly names: string[];
+  private byName: Map<string, number> | undefined;
+
+  private constructor(hi: Uint32Array, lo: Uint32Array, names: string[]) {
+    this.hi = hi;
+    this.lo = lo;
+    this.names = names;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  static parse(text: string): KallsymsTable {
+    const his: number[] = [];
+    const los: number[] = [];
+    const names: string[] = [];
+    let pos = 0;
+    const n = text.length;
+    while (pos < n) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = n;
+      const line = text.slice(pos, end);
+      pos = end + 1;
+      if (line.length === 0) continue;
+      // sscanf("%16llx %c %n%*s%n%*1[\t][%n%*s%n")
+      const m = /^\s*([0-9a-fA-F]{1,16})\s+(\S)\s+(\S+)/.exec(line);
+      if (!m) break; // libtraceevent stops at the first line it cannot read
+      const type = m[2]!;
+      const name = m[3]!;
+      if (name[0] === '$' || type === 'A' || type === 'a') continue;
+      const hex = m[1]!.padStart(16, '0');
+      his.push(parseInt(hex.slice(0, 8), 16));
+      los.push(parseInt(hex.slice(8), 16));
+      names.push(name);
+    }
+    // tep_register_function prepends: the list is in reverse file order, then stably sorted by address
+    const count = names.length;
+    const order = new Array<number>(count);
+    for (let i = 0; i < count; i++) order[i] = count - 1 - i;
+    order.sort((a, b) => his[a]! - his[b]! || los[a]! - los[b]!);
+    const hi = new Uint32Array(count);
+    const lo = new Uint32Array(count);
+    const sortedNames = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      const k = order[i]!;
+      hi[i] = his[k]!;
+      lo[i] = los[k]!;
+      sortedNames[i] = names[k]!;
+    }
+    return new KallsymsTable(hi, lo, sortedNames);
+  }
+
+  private cmpAt(khi: number, klo: number, i: number): number {
+    const h = this.hi[i]!;
+    return khi !== h ? (khi < h ? -1 : 1) : klo === this.lo[i]! ? 0 : klo < this.lo[i]! ? -1 : 1;
+  }
+
+  /** find_func: the symbol libtraceevent names for `addr`. */
+  lookupIndex(addr: bigint): number {
+    const khi = Number((addr >> 32n) & 0xffffffffn);
+    const klo = Number(addr & 0xffffffffn);
+    let l = 0;
+    let u = this.names.length;
+    while (l < u) {
+      const idx = (l + u) >>> 1;
+      // func_bcmp: equal, or between this entry and the next (the sentinel after the last one is 0)
+      const c = this.cmpAt(khi, klo, idx);
+      let r: number;
+      if (c === 0) r = 0;
+      else if (c > 0) r = idx + 1 < this.names.length && this.cmpAt(khi, klo, idx + 1) < 0 ? 0 : 1;
+      else r = -1;
+      if (r < 0) u = idx;
+      else if (r > 0) l = idx + 1;
+      else return idx;
+    }
+    return -1;
+  }
+
+  lookup(addr: bigint): SymbolHit | undefined {
+    const i = this.lookupIndex(addr);
+    if (i < 0) return undefined;
+    const start = BigInt(this.hi[i]!) * BigInt(TWO32) + BigInt(this.lo[i]!);
+    return { name: this.names[i]!, offset: addr - start };
+  }
+
+  /** test_for_symbol: the address of the first entry (in sorted order) with this name. */
+  symbolAddress(name: string): bigint | undefined {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (let i = 0; i < this.names.length; i++) if (!this.byName.has(this.names[i]!)) this.byName.set(this.names[i]!, i);
+    }
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : BigInt(this.hi[i]!) * BigInt(TWO32) + BigInt(this.lo[i]!);
+  }
+}
+
+/**
+ * printk formats by address as tep_parse_printk_formats + tep_register_print_string store them: the
+ * text after `addr : ` without a leading `"`, and without a trailing `"` and then a trailing `\n`.
+ */
+export class PrintkTable {
+  private readonly map = new Map<bigint, string>();
+
+  static parse(text: string): PrintkTable {
+    const t = new PrintkTable();
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      const colon = line.indexOf(':');
+      const addrStr = colon < 0 ? line : line.slice(0, colon);
+      const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(addrStr);
+      const addr = m ? BigInt('0x' + m[1]!.slice(-16)) : 0n;
+      let fmt = colon < 0 ? '' : line.slice(colon + 2);
+      if (fmt[0] === '"') fmt = fmt.slice(1);
+      if (fmt.length > 0 && fmt[fmt.length - 1] === '"') {
+        fmt = fmt.slice(0, -1);
+        if (fmt.endsWith('\\n')) fmt = fmt.slice(0, -2);
+      }
+      // bsearch over a stable sort of the prepended list: among duplicates, the later line tends to win
+      t.map.set(addr, fmt);
+    }
+    return t;
+  }
+
+  get(addr: bigint): string | undefined {
+    return this.map.get(addr);
+  }
+}
