@@ -52,7 +52,7 @@ function hex64(hi: number, lo: number, upper: boolean): string {
   return upper ? s.toUpperCase() : s;
 }
 
-function digitFast(item: BuiltItem, spec: CSpec, f: FormatField): ItemFn | undefined {
+function digitFast(spec: CSpec, f: FormatField): ItemFn | undefined {
   const conv = spec.conv;
   const off = f.offset;
   const size = f.size;
@@ -97,13 +97,11 @@ function digitFast(item: BuiltItem, spec: CSpec, f: FormatField): ItemFn | undef
     default:
       return undefined;
   }
-  void item;
 }
 
 function pointerFast(item: BuiltItem, f: FormatField): ItemFn | undefined {
   const c = item.ext[0];
   if (f.size !== 8 || (c !== 's' && c !== 'S' && c !== 'f' && c !== 'F')) return undefined;
-  const withOffset = c === 'S' || c === 'F';
   const off = f.offset;
   // resolved kernel-text addresses (high word 0xffffffff), by low word
   const cache = new Map<number, string>();
@@ -120,7 +118,6 @@ function pointerFast(item: BuiltItem, f: FormatField): ItemFn | undefined {
     }
     return s;
   };
-  void withOffset;
 }
 
 export function compileItem(item: BuiltItem): ItemFn {
@@ -133,7 +130,7 @@ export function compileItem(item: BuiltItem): ItemFn {
       const spec = item.spec!;
       if (!item.lenArg && spec.simple) {
         const f = directField(item.arg!);
-        const fast = f ? digitFast(item, spec, f) : undefined;
+        const fast = f ? digitFast(spec, f) : undefined;
         if (fast) return fast;
       }
       const lenArg = item.lenArg;

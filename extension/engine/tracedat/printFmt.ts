@@ -33,6 +33,8 @@ export class CompiledEvent {
   readonly handler: EventHandler | undefined;
   private readonly isBprint: boolean;
   private readonly fns: ItemFn[];
+  /** Set by a record that fails the event from then on (bprint), as libtraceevent's FAILED flag. */
+  runtimeFailure: string | undefined;
   private readonly r: RecordEval;
 
   constructor(readonly fmt: EventFormat) {
@@ -75,7 +77,7 @@ export class CompiledEvent {
       out = h.text;
       if (!h.pretty) return stripNewline(out);
     }
-    if (this.failure !== undefined) {
+    if (this.failure !== undefined || this.runtimeFailure !== undefined) {
       out += '[FAILED TO PARSE]';
       for (const f of this.fmt.fields) out += ` ${f.name}=` + r.rawField(f);
       return stripNewline(out);
@@ -84,7 +86,11 @@ export class CompiledEvent {
     if (this.isBprint) {
       const b = bprintArgs(r, ctx);
       if (!b) return stripNewline(out + '[FAILED TO PARSE]');
-      fns = buildPrintItems(b.format, b.args).items.map(compileItem);
+      const built = buildPrintItems(b.format, b.args);
+      // like libtraceevent, a bprint format whose conversions outnumber its arguments fails the event for
+      // every later record (this one still prints)
+      if (built.failure !== undefined) this.runtimeFailure = `ftrace:bprint: ${built.failure}`;
+      fns = built.items.map(compileItem);
     }
     // trace-cmd drops one newline at the end of the line: look at the last piece, not the (unflattened) whole
     let last = out;

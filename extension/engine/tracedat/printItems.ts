@@ -124,13 +124,19 @@ export function buildPrintItems(format: string, args: readonly PrintArg[]): Buil
             ls = 1;
             break;
           case '*':
-            if (argi >= args.length) failure ??= 'no argument match';
-            else if (lenArg) failure ??= 'argument already matched';
-            else lenArg = args[argi++];
+            if (argi >= args.length || lenArg) {
+              // libtraceevent stops here: the `*` is read again as text
+              failure ??= lenArg ? 'argument already matched' : 'no argument match';
+              i--;
+              done = true;
+            } else {
+              lenArg = args[argi++];
+            }
             break;
           case 'p': {
             if (argi >= args.length) {
               failure ??= 'no argument match';
+              i--; // the conversion character is read again as text
               done = true;
               break;
             }
@@ -149,6 +155,7 @@ export function buildPrintItems(format: string, args: readonly PrintArg[]): Buil
           case 'o': {
             if (argi >= args.length) {
               failure ??= 'no argument match';
+              i--; // the conversion character is read again as text
               done = true;
               break;
             }
@@ -161,6 +168,7 @@ export function buildPrintItems(format: string, args: readonly PrintArg[]): Buil
           case 's': {
             if (argi >= args.length) {
               failure ??= 'no matching argument';
+              i--; // the conversion character is read again as text
               done = true;
               break;
             }

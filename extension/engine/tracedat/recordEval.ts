@@ -13,7 +13,7 @@
 import { TWO32, u64FromHalves, isZero, normU64, strtoullU64, toBig, type U64 } from './cNumbers';
 import { formatInt, formatStr, isPlain, type CSpec } from './cPrintf';
 import { FIELD_IS_ARRAY, FIELD_IS_DYNAMIC, FIELD_IS_LONG, FIELD_IS_POINTER, FIELD_IS_RELATIVE, FIELD_IS_SIGNED, FIELD_IS_STRING, findAnyField, type EventFormat, type FormatField } from './eventFormat';
-import { ArgKind, ItemKind, type PrintArg } from './printArg';
+import { ArgKind, type PrintArg } from './printArg';
 import type { BuiltItem } from './printItems';
 import { castBits } from './printFmtParser';
 import type { FuncArg } from './printFunctions';
@@ -650,4 +650,3 @@ export class RecordEval {
   }
 }
 
-export { ItemKind };

@@ -117,6 +117,7 @@ export const wb = {
     focusEditor: 'View: Focus Active Editor Group',
     toggleSideBar: 'View: Toggle Primary Side Bar Visibility',
     focusExtensions: 'Extensions: Focus on Extensions View',
+    showExplorer: 'View: Show Explorer',
   },
   /** Themes of the screenshots, and the class the workbench gets for each. */
   themes: {
