@@ -211,7 +211,7 @@ test('trace.dat damage: metadata that lies is refused with a message naming it',
   // An unsupported version, a wrong endianness byte, a bad magic.
   const v = Buffer.from(whole);
   v[10] = '9'.charCodeAt(0);
-  assert.throws(() => readDatMeta((o, n) => v.subarray(o, o + n), v.length, 'x.dat'), /file version "9" is not supported/);
+  assert.throws(() => readDatMeta((o, n) => v.subarray(o, o + n), v.length, 'x.dat'), /file version 9 is not supported/);
   const e = Buffer.from(whole);
   e[12] = 7;
   assert.throws(() => readDatMeta((o, n) => e.subarray(o, o + n), e.length, 'x.dat'), /endianness byte 7/);
