@@ -1227,24 +1227,6 @@ test('the panel of the trace.dat view: "iolens: trace.dat" with the event counts
   await shot('22-trace-dat-panel');
 });
 
-test('trace.dat clicked in the explorer opens its trace-cmd report view', async () => {
-  await closeAllEditors();
-  await calm();
-  // Earlier scenes may have left another view in the side bar (Outline, Extensions) or scrolled the explorer's
-  // virtual list past the file: show the explorer, and if the row is not rendered, navigate to it by keyboard.
-  await drv.command(wb.commands.showExplorer);
-  const row = page.locator(wb.explorerRow, { hasText: new RegExp(`^\\s*${DAT.name.replace('.', '\\.')}\\s*$`) }).first();
-  if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await row.click();
-  else {
-    await page.locator('.explorer-folders-view .monaco-list').first().focus();
-    await page.keyboard.press('Home');
-    await page.keyboard.type(DAT.name);
-    await page.keyboard.press('Enter');
-  }
-  await datViewShown(DAT.name);
-  await datHeadShown(5);
-});
-
 test(`a trace.dat under another name (generated/${DAT.renamedName}) is found by its magic bytes and opens as its trace-cmd report view`, async () => {
   await closeAllEditors();
   await openFile(DAT.renamedName);
