@@ -30,10 +30,12 @@ export function openBytes(name: string, bytes: Uint8Array): OpenedInput & { read
   return { source, kind: sniffInput(bytes.subarray(0, SNIFF_BYTES), bytes.length) };
 }
 
-/** The one-line message for a trace.dat until the binary reader exists. */
+/**
+ * The one-line message of the text-only readers (`ingestFile`, `ingestBytes`, `analyzeBytes`) for a
+ * trace.dat: the binary file is read by `openInput` + `analyzeInput`, from its file (random access).
+ */
 export function traceDatError(name: string, version: string): IngestError {
-  const n = quote(name);
-  return new IngestError(`${n} is a binary trace-cmd trace.dat (file version ${quote(version)}); iolens reads its text form for now: run \`trace-cmd report -i ${n} > ${n}.txt\``);
+  return new IngestError(`${quote(name)} is a binary trace-cmd trace.dat (file version ${quote(version)}); this reader takes text: analyse the file itself (\`iolens analyze\`, or open it in VS Code), which reads it as its \`trace-cmd report\` text`);
 }
 
 export type { ByteSource, InputKind };

@@ -9,7 +9,7 @@
  * is kept with the sequence number of the record that made it, so a line rendered again later (random
  * access) shows the comm trace-cmd showed at that point of the file.
  */
-import { parseEventFormat, type EventFormat } from './eventFormat';
+import { parseEventFormat, parseFormatFields, type EventFormat } from './eventFormat';
 import type { DatMeta } from './datMeta';
 import { KallsymsTable, PrintkTable } from './kallsyms';
 import { renderPayload, type RenderContext, type SymbolHit } from './printFmt';
@@ -60,12 +60,13 @@ export class DatEventFormats {
       this.byId.set(t.id, t);
       if (t.id < 65536) this.dense[t.id] = t;
     }
-    const common = meta.headerEvent + '\n' + (all[0]?.text ?? '');
-    const type = /field:\s*unsigned short common_type;\s*offset:(\d+);\s*size:(\d+);/.exec(common);
-    const pid = /field:\s*int common_pid;\s*offset:(\d+);/.exec(common);
-    this.typeOffset = type ? Number(type[1]) : 0;
-    this.typeSize = type ? Number(type[2]) : 2;
-    this.pidOffset = pid ? Number(pid[1]) : 4;
+    // The common fields are the same in every format: read them from the first one.
+    const common = parseFormatFields(all[0]?.text ?? '', { longSize: meta.kernelLongSize }).fields;
+    const type = common.find((f) => f.name === 'common_type');
+    const pid = common.find((f) => f.name === 'common_pid');
+    this.typeOffset = type?.offset ?? 0;
+    this.typeSize = type?.size ?? 2;
+    this.pidOffset = pid?.offset ?? 4;
     this.ctx = {
       littleEndian: meta.littleEndian,
       longSize: meta.kernelLongSize,

@@ -12,6 +12,7 @@ import { quote } from '../input/byteSource';
 import { ByteCursor, latin1Text } from './byteCursor';
 import { DatError } from './datError';
 import { decompress, isKnownCodec, type CodecName } from './decompress';
+import { parseFormatFields } from './eventFormat';
 
 /** Random reads of the file (ByteSource.readSync). */
 export type ReadAt = (offset: number, length: number) => Uint8Array;
@@ -502,10 +503,8 @@ function finish(b: Builder, name: string): DatMeta {
 
 /** The kernel long size: the size of header_page's `commit` field (the header's byte is user space's). */
 function commitSize(headerPage: string, warnings: string[]): 4 | 8 {
-  const m = /field:\s*(?:local_t|long|unsigned long|u64|int)\s+commit;\s*offset:\s*(\d+);\s*size:\s*(\d+);/.exec(headerPage);
-  if (m && (m[2] === '4' || m[2] === '8')) return Number(m[2]) as 4 | 8;
-  const any = /commit;\s*offset:\s*\d+;\s*size:\s*(\d+);/.exec(headerPage);
-  if (any && (any[1] === '4' || any[1] === '8')) return Number(any[1]) as 4 | 8;
+  const size = parseFormatFields(headerPage).fields.find((f) => f.name === 'commit')?.size;
+  if (size === 4 || size === 8) return size;
   warnings.push('header_page does not give the size of "commit": a kernel long of 8 bytes is assumed');
   return 8;
 }

@@ -336,17 +336,8 @@ export class RecordEval {
       case ArgKind.Hex:
       case ArgKind.HexStr: {
         const h = arg.item!;
-        let off: number;
-        if (h.kind === ArgKind.DynArray) {
-          this.dynamic(h.field!);
-          off = this.dynOff;
-        } else if (h.kind === ArgKind.Field) {
-          const f = this.fieldOf(h);
-          if (!f) return '';
-          off = f.offset;
-        } else {
-          return '';
-        }
+        const off = this.arrayOffset(h);
+        if (off === undefined) return '';
         const lv = this.num(arg.size!);
         const len = Math.min(typeof lv === 'number' ? lv % TWO32 : Number(lv & 0xffffffffn), Math.max(0, this.size - off));
         let out = '';
@@ -445,19 +436,21 @@ export class RecordEval {
     return out;
   }
 
-  private intArray(arg: PrintArg): string {
-    const h = arg.item!;
-    let off: number;
+  /** Where the array an argument names starts in the record: a dynamic array's data or a field; undefined otherwise. */
+  private arrayOffset(h: PrintArg): number | undefined {
     if (h.kind === ArgKind.DynArray) {
       this.dynamic(h.field!);
-      off = this.dynOff;
-    } else if (h.kind === ArgKind.Field) {
-      const f = this.fieldOf(h);
-      if (!f) return '';
-      off = f.offset;
-    } else {
-      return '';
+      return this.dynOff;
     }
+    if (h.kind === ArgKind.Field) return this.fieldOf(h)?.offset;
+    return undefined;
+  }
+
+  private intArray(arg: PrintArg): string {
+    const h = arg.item!;
+    const start = this.arrayOffset(h);
+    if (start === undefined) return '';
+    let off = start;
     const count = int32(this.num(arg.size!)) >>> 0;
     let elSize = int32(this.num(arg.elSize!));
     let out = '';
