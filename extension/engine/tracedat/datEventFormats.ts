@@ -12,7 +12,7 @@
 import { parseEventFormat, parseFormatFields, type EventFormat } from './eventFormat';
 import type { DatMeta } from './datMeta';
 import { KallsymsTable, PrintkTable } from './kallsyms';
-import { renderPayload, type RenderContext, type SymbolHit } from './printFmt';
+import { compileEvent, type CompiledEvent, type RenderContext, type SymbolHit } from './printFmt';
 
 export interface DatEventType {
   readonly id: number;
@@ -21,6 +21,8 @@ export interface DatEventType {
   readonly text: string;
   /** The parsed format (undefined when it does not parse: then `error`). */
   format: EventFormat | undefined | null;
+  /** Its compiled print format (once per event type, not looked up per record). */
+  compiled?: CompiledEvent;
   error?: string;
 }
 
@@ -117,10 +119,14 @@ export class DatEventFormats {
       const id = length >= this.typeOffset + 2 ? (this.little ? data[start + this.typeOffset]! | (data[start + this.typeOffset + 1]! << 8) : (data[start + this.typeOffset]! << 8) | data[start + this.typeOffset + 1]!) : -1;
       return `[UNKNOWN TYPE ${id}]`;
     }
-    const fmt = this.format(ev);
-    if (!fmt) return '[FAILED TO PARSE]';
+    let compiled = ev.compiled;
+    if (compiled === undefined) {
+      const fmt = this.format(ev);
+      if (!fmt) return '[FAILED TO PARSE]';
+      compiled = ev.compiled = compileEvent(fmt);
+    }
     this.ctx.cpu = cpu;
     this.ctx.timestamp = BigInt(Math.max(0, Math.round(ts)));
-    return renderPayload(fmt, data, start, length, this.ctx);
+    return compiled.render(data, start, length, this.ctx);
   }
 }
