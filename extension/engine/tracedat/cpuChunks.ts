@@ -91,6 +91,7 @@ export class CpuChunks {
   load(read: ReadAt, i: number): Uint8Array {
     const raw = read(this.fileOffset[i]!, this.storedSize[i]!);
     if (this.codec === 'none') return raw;
-    return decompress(this.codec, raw, this.size[i]!, `CPU ${this.cpu}: chunk ${i + 1} at offset ${this.fileOffset[i]! - 8}`);
+    // No CPU in the message: the cursor that reports it names its CPU.
+    return decompress(this.codec, raw, this.size[i]!, `chunk ${i + 1} at offset ${this.fileOffset[i]! - 8}`);
   }
 }

@@ -44,6 +44,6 @@ export function decompress(codec: CodecName, data: Uint8Array, size: number, whe
   } catch (err) {
     throw new DatError(`${where}: ${codec} data does not decompress (${(err as Error).message ?? String(err)})`);
   }
-  if (out.length !== size) throw new DatError(`${where}: ${codec} data decompressed to ${out.length} bytes, the header says ${size}`);
+  if (out.length !== size) throw new DatError(`${where}: ${codec} data does not decompress to the ${size} bytes its header states (got ${out.length})`);
   return out;
 }

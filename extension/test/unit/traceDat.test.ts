@@ -202,6 +202,30 @@ test('trace.dat damage: 400 bit flips and lying sizes give an error or a reporte
   assert.ok(Date.now() - t0 < 60_000, 'the damaged files were read in bounded time');
 });
 
+test('trace.dat damage: a chunk that does not decompress is one parse-error finding naming it; the events before it are analysed', async () => {
+  // Ground truth from the file itself: CPU 1's chunk table (the sample holds 2,425 events, no finding).
+  await prepareCodec('zstd');
+  const bytes = Buffer.from(readFileSync(sampleDat('trace.dat')));
+  const meta = readDatMeta((o, n) => bytes.subarray(o, o + n), bytes.length, 'x');
+  const cpu1 = meta.buffers[0]!.cpus.find((c) => c.cpu === 1)!;
+  const firstChunkData = cpu1.offset + 4 + 8;
+  for (let i = 0; i < 64; i++) bytes[firstChunkData + 16 + i] = 0xa5; // inside the first zstd frame of CPU 1
+  const file = path.join(tmp, 'bad-chunk.dat');
+  writeFileSync(file, bytes);
+  const m = await analyzeFile(file);
+  try {
+    assert.equal(m.kind, 'trace');
+    if (m.kind !== 'trace') return;
+    const gap = m.ingest.findings.filter((f) => f.kind === 'parse-error' && f.details['scope'] === 'trace.dat');
+    assert.equal(gap.length, 1, JSON.stringify(m.ingest.findings.map((f) => f.message)));
+    assert.match(gap[0]!.message, /CPU 1: .*chunk 1 .*does not decompress/);
+    assert.ok(m.ingest.events > 0 && m.ingest.events < 2425, `${m.ingest.events} events`);
+    assert.equal(m.ingest.container?.gaps, 1);
+  } finally {
+    await closeModel(m);
+  }
+});
+
 test('trace.dat damage: metadata that lies is refused with a message naming it', () => {
   const whole = readFileSync(sampleDat('trace-v6.dat.gz'));
   const src = new MemorySource('x.dat', whole);
