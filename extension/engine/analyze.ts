@@ -19,6 +19,7 @@ import { ingestMemory, ingestSource, type IngestResult, type IngestTiming } from
 import type { MemorySource } from './input/byteSource';
 import { openBytes, openInput, traceDatError, type OpenedInput } from './input/openInput';
 import { DatTextSource } from './tracedat/datTextSource';
+import { ingestDat } from './tracedat/datIngest';
 import { KernelLogParser, type KernelLogResult, type LogDiagnostic } from './klog/kernelLogParser';
 import { parseKernelLogSource, readKernelLogBytes } from './klog/readKernelLog';
 import { analyzeLogIoErrors, type TraceIoInput } from './logio/logIoErrorAnalysis';
@@ -62,8 +63,21 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
   switch (kind.kind) {
     case 'trace-dat': {
       // trace-cmd's binary file, read as the text `trace-cmd report` prints for it (rendered on the fly).
+      // Its events are decoded from the binary records into the same columns (ingestDat); the text is
+      // rendered only for the lines shown.
       const dat = await DatTextSource.open(source);
-      const model = await analyzeInput({ source: dat, kind: { kind: 'text' } }, options);
+      const store = new EventStore();
+      const analysis = new FileAnalysis(path, store);
+      const parser = new KernelLogParser();
+      const ingest = await ingestDat(dat, {
+        store,
+        consumers: analysis.consumers(),
+        logLines: parser,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
+      });
+      const model = textModel({ source: dat, kind: { kind: 'text' } }, ingest, analysis, parser);
       return model.kind === 'trace' ? withDatFacts(model, dat) : model;
     }
     case 'kernel-log': {

@@ -34,6 +34,7 @@ const builds = [
   { ...common, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['extension/worker/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
   { ...common, entryPoints: ['extension/engine/ingest/sliceWorker.ts'], outfile: 'dist/sliceWorker.js' },
+  { ...common, entryPoints: ['extension/engine/tracedat/datWorker.ts'], outfile: 'dist/datWorker.js' },
   { ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [elkBesideCli] },
   // Measured by `npm run bench` (the shipped bundle, not the TypeScript sources).
   { ...common, entryPoints: ['extension/bench/ingestOnce.ts'], outfile: 'dist/bench-ingest.js', sourcemap: false },

@@ -56,7 +56,7 @@ export interface IngestTiming {
 }
 
 /** The parser options ingest derives from its options. */
-function parserOptions(options: IngestOptions, maxLineBytes: number): SliceParserOptions {
+export function parserOptions(options: IngestOptions, maxLineBytes: number): SliceParserOptions {
   return {
     maxLineBytes,
     logText: options.logLines !== undefined,
@@ -151,7 +151,8 @@ export function ingestMemory(source: MemorySource, options: IngestOptions = {}):
   return summarize(source.name, source.size, merger);
 }
 
-function summarize(path: string, bytes: number, ing: BatchMerger): IngestResult {
+/** The IngestResult of a finished merge. */
+export function summarize(path: string, bytes: number, ing: BatchMerger): IngestResult {
   const store = ing.store;
   const events = store.count;
   const format = ing.votes.decide(events, ing.lines);

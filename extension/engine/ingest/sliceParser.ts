@@ -7,7 +7,7 @@
  * Never throws on content: every line becomes an event, a special line or a skipped line.
  */
 import { PayloadDecoder } from '../decode/payloadDecoder';
-import type { EventSchema } from '../decode/payloadTypes';
+import type { DecodedPayload, EventSchema } from '../decode/payloadTypes';
 import { classifyLine } from '../scan/lineGrammar';
 import { EventForm, LineHeader, LineKind } from '../scan/lineHeader';
 import { scanEventLine } from '../scan/lineScanner';
@@ -157,6 +157,117 @@ export class SliceParser {
       s = nl + 1;
     }
     return this.finishBatch(seq, lineNo);
+  }
+
+  /**
+   * Batch building from outside (the trace.dat reader): `begin`, then `lines` for rendered text and
+   * `addDecoded` for events decoded from binary records, then `finish`. Line numbers are local to the batch.
+   */
+  begin(capacity: number): void {
+    this.reset(Math.max(1024, capacity));
+  }
+
+  /** Parses the complete lines of buf[start, end) as lines `lineNo`, `lineNo + 1`, ... of the batch; returns how many. */
+  lines(bytes: Uint8Array, start: number, end: number, lineNo: number): number {
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const first = lineNo;
+    let s = start;
+    while (s < end) {
+      let nl = buf.indexOf(10, s);
+      if (nl < 0 || nl >= end) nl = end;
+      let e = nl;
+      if (e > s && buf[e - 1] === 13) e--;
+      if (!this.parseLine(buf, s, e, lineNo, false) && this.logText) this.logLine(buf, s, nl, lineNo);
+      lineNo++;
+      s = nl + 1;
+    }
+    return lineNo - first;
+  }
+
+  /** A checkpoint of the batch being built: local line `lineNo` starts `offset` bytes after the batch's start. */
+  checkpoint(lineNo: number, offset: number): void {
+    this.checkpoints.push(lineNo, offset);
+  }
+
+  /**
+   * The header the last parsed event line left (layout, flags, tgid columns...): an event decoded from a
+   * binary record takes it over with its own time, CPU, task, name and payload.
+   */
+  get header(): LineHeader {
+    return this.h;
+  }
+
+  /** The event name id and decode info of an event name (interned). */
+  eventName(name: string): number {
+    return this.strings.intern(name);
+  }
+
+  /** Whether events of this name are decoded in full (an analysis reads them), and the slots of its key. */
+  nameFacts(nameId: number): { readonly schema: EventSchema | null; readonly full: boolean; readonly devSlot: number; readonly inoSlot: number } {
+    return this.nameInfo(nameId);
+  }
+
+  /**
+   * Adds an event decoded from a binary record: time, CPU and pid in `header`, the comm as a string id of
+   * this parser's table, the fields in `num` / `str` (string ids of this table) as the template's
+   * `variant` decodes them; an event no analysis reads keeps only its key.
+   */
+  addDecodedComm(comm: number, nameId: number, lineNo: number, num: Float64Array, str: Int32Array, variant: number): void {
+    const info = this.nameInfo(nameId);
+    const h = this.h;
+    if (this.n === this.cap) this.grow(this.cap * 2);
+    const i = this.n++;
+    this.tsHi[i] = h.tsHi;
+    this.tsLo[i] = h.tsLo;
+    this.cpu[i] = h.cpu;
+    this.task[i] = this.taskOf(h.pid, comm);
+    this.name[i] = nameId;
+    this.line[i] = lineNo;
+    this.variant[i] = 0;
+    this.key[i] = 0;
+    const votes = this.votes;
+    votes.layouts[h.layout]++;
+    votes.templatePayloads++;
+    if (h.tsFracDigits > votes.timestampDigits) votes.timestampDigits = h.tsFracDigits;
+    if (info.devSlot >= 0 || info.inoSlot >= 0) {
+      const d = info.devSlot >= 0 ? num[info.devSlot]! : -1;
+      const x = info.inoSlot >= 0 ? num[info.inoSlot]! : -1;
+      this.key[i] = this.keyOf(d >= 0 && d < NO_DEV ? d : -1, x >= 0 ? x : -1);
+    }
+    if (!info.full || info.schema === null) {
+      this.payOff[i] = -1;
+      return;
+    }
+    const k = info.schema.fields.length;
+    if (this.fieldsUsed + k > this.num.length) this.growFields(Math.max(this.num.length * 2, this.fieldsUsed + k));
+    const off = this.fieldsUsed;
+    for (let j = 0; j < k; j++) {
+      this.num[off + j] = num[j]!;
+      this.str[off + j] = str[j]!;
+    }
+    this.fieldsUsed += k;
+    this.payOff[i] = off;
+    this.variant[i] = variant;
+  }
+
+  /** The batch built since `begin`, with `lineCount` lines. */
+  finish(seq: number, lineCount: number): EventBatch {
+    return this.finishBatch(seq, lineCount);
+  }
+
+  /** The string id of a string in this parser's table (interned). */
+  intern(text: string): number {
+    return this.strings.intern(text);
+  }
+
+  /** The string id of buf[s, e) (interned). */
+  internBytes(buf: Uint8Array, s: number, e: number): number {
+    return this.strings.internBytes(buf, s, e);
+  }
+
+  /** Decodes a payload with the event's templates (the text path's decode), for checks. */
+  decodePayload(schema: EventSchema, buf: Uint8Array, start: number, end: number): DecodedPayload | undefined {
+    return this.decoder.decode(schema, buf, start, end);
   }
 
   /** A non-event line for the kernel-log parser: its text up to the newline (a `\r` kept, as a log reader sees it). */

@@ -113,6 +113,23 @@ export class DatEventFormats {
     return ev.format ?? undefined;
   }
 
+  /** The compiled print format of an event type (compiled on first use), undefined when its format does not parse. */
+  compiledOf(ev: DatEventType): CompiledEvent | undefined {
+    if (ev.compiled === undefined) {
+      const fmt = this.format(ev);
+      if (!fmt) return undefined;
+      ev.compiled = compileEvent(fmt);
+    }
+    return ev.compiled;
+  }
+
+  /** The render context set for a record (CPU and time stamp), for single print items. */
+  contextFor(cpu: number, ts: number): RenderContext {
+    this.ctx.cpu = cpu;
+    this.ctx.timestamp = BigInt(Math.max(0, Math.round(ts)));
+    return this.ctx;
+  }
+
   /** The payload text of a record (trace-cmd's, after `name: `). */
   payload(ev: DatEventType | undefined, data: Uint8Array, start: number, length: number, cpu: number, ts: number): string {
     if (!ev) {

@@ -10,7 +10,7 @@
  * exact length of the rendering. Damage in the event data (a chunk that does not decompress, a page whose
  * sizes lie) is skipped and listed in `gaps()`; damage in the metadata raises a DatError at `open`.
  */
-import type { ByteSource } from '../input/byteSource';
+import { FileSource, type ByteSource } from '../input/byteSource';
 import { IngestError } from '../input/ingestError';
 import { DatError } from './datError';
 import { DatEventFormats } from './datEventFormats';
@@ -18,6 +18,8 @@ import { readDatMeta, type DatMeta, type ReadAt } from './datMeta';
 import { DatRecords } from './datRecords';
 import { prepareCodec } from './decompress';
 import { ReportLines } from './reportLines';
+import { MARK_SPAN, type DatReadEnd } from './datBatchReader';
+import type { RegisteredComm } from './datEventFormats';
 
 /** Records between two saved merge states (more with many CPUs, so a mark costs at most ~1/16 of its text). */
 const MARK_EVERY_MIN = 256;
@@ -45,9 +47,17 @@ export class DatTextSource implements ByteSource {
   private passGaps: string[] = [];
   private passGapCount = 0;
   private recordCount = 0;
+  /**
+   * Virtual addressing (after `adoptMarks`, the batch read): mark k's text starts at k * MARK_SPAN, and
+   * offsets past a mark's text continue in the next mark's. `markLengths` caches each mark's text length
+   * (-1 until rendered).
+   */
+  private virtual = false;
+  private markLengths = new Float64Array(0);
+  private spanMark = -1;
 
   private constructor(
-    private readonly file: ByteSource,
+    readonly file: ByteSource,
     readonly meta: DatMeta,
     private readonly formats: DatEventFormats,
   ) {
@@ -76,7 +86,52 @@ export class DatTextSource implements ByteSource {
   }
 
   get size(): number {
+    if (this.virtual) return this.marks.length * MARK_SPAN;
     return this.complete ? this.total : Math.max(this.total, this.estimate);
+  }
+
+  /** What the batch read found (records decoded from their fields, plans dropped), once it has run. */
+  readStats: DatReadEnd | undefined;
+
+  /** The path of the trace.dat when it is a file on disk (a reader thread opens it again). */
+  get filePath(): string | undefined {
+    return this.file instanceof FileSource ? this.file.name : undefined;
+  }
+
+  /** The uncompressed size of the event data (for progress). */
+  get dataBytes(): number {
+    return this.meta.buffers.reduce((n, b) => n + b.cpus.reduce((m, c) => m + c.size, 0), 0);
+  }
+
+  /** Bytes per line of the rendering (a hint for readers that size their reads by lines). */
+  readonly bytesPerLine = 120;
+
+  /** How many records go between two marks (DatBatchReader uses the same). */
+  get recordsPerMark(): number {
+    return this.markEvery;
+  }
+
+  /**
+   * Takes the marks a batch read saved (merge states every `recordsPerMark` records, `width` numbers each)
+   * and what it found: the text is then addressed virtually (see `virtual`) and readable at once.
+   */
+  adoptMarks(marks: readonly Float64Array[], records: number, gaps: string[], gapCount: number, registered: Iterable<[number, RegisteredComm]>): void {
+    this.marks.length = 0;
+    this.marks.push(...marks);
+    this.markLengths = new Float64Array(marks.length).fill(-1);
+    this.virtual = true;
+    this.complete = true;
+    this.recordCount = records;
+    this.passGaps = gaps.slice(0, 20);
+    this.passGapCount = gapCount;
+    this.spanStart = -1;
+    this.spanMark = -1;
+    for (const [pid, reg] of registered) if (!this.formats.registered.has(pid)) this.formats.registered.set(pid, reg);
+  }
+
+  /** The DatEventFormats of this source (comm registrations of its plugins). */
+  get eventFormats(): DatEventFormats {
+    return this.formats;
   }
 
   /** The size of the trace.dat on disk. */
@@ -181,6 +236,7 @@ export class DatTextSource implements ByteSource {
 
   readSync(offset: number, length: number): Uint8Array {
     if (!this.complete) throw new IngestError(`${this.name}: the trace.dat is still being read`);
+    if (this.virtual) return this.readVirtual(offset, length);
     const end = Math.min(this.total, offset + Math.max(0, length));
     if (offset >= end) return new Uint8Array(0);
     if (this.spanStart >= 0 && offset >= this.spanStart && end <= this.spanStart + this.span.length) {
@@ -210,6 +266,63 @@ export class DatTextSource implements ByteSource {
     this.span = Buffer.from(parts.join(''), 'latin1');
     this.spanStart = at;
     return this.span.subarray(offset - at, Math.min(this.span.length, end - at));
+  }
+
+  /** A read in virtual addressing: the mark holding the offset, then its text (and the next marks') from there. */
+  private readVirtual(offset: number, length: number): Uint8Array {
+    let k = Math.floor(offset / MARK_SPAN);
+    let rel = offset - k * MARK_SPAN;
+    if (k < 0 || length <= 0) return new Uint8Array(0);
+    while (k < this.marks.length) {
+      const len = this.markLength(k);
+      if (rel < len) break;
+      rel -= len;
+      k++;
+    }
+    if (k >= this.marks.length) return new Uint8Array(0);
+    if (this.spanMark !== k || (rel + length > this.span.length && this.spanEndMark < this.marks.length)) this.renderMarks(k, rel + length);
+    return this.span.subarray(rel, Math.min(this.span.length, rel + length));
+  }
+
+  private spanEndMark = 0;
+
+  /** The length of mark k's text (rendered once to learn it). */
+  private markLength(k: number): number {
+    const known = this.markLengths[k]!;
+    if (known >= 0) return known;
+    this.renderMarks(k, 1);
+    return this.markLengths[k]!;
+  }
+
+  /** Renders marks k, k+1, ... until `bytes` bytes (whole marks) into the span. */
+  private renderMarks(k: number, bytes: number): void {
+    const r = (this.random ??= this.renderer());
+    const parts: string[] = [];
+    let consumed = r.records.restore(this.marks[k]!);
+    let seq = k * this.markEvery;
+    let total = 0;
+    let m = k;
+    while (m < this.marks.length && (m === k || total < bytes)) {
+      let len = 0;
+      if (m === 0) {
+        parts.push(r.lines.header);
+        len += r.lines.header.length;
+      }
+      for (let i = 0; i < this.markEvery; i++) {
+        const s = r.records.next(consumed);
+        if (s < 0) break;
+        consumed = s;
+        const text = r.lines.render(s, seq++);
+        parts.push(text);
+        len += text.length;
+      }
+      this.markLengths[m] = len;
+      total += len;
+      m++;
+    }
+    this.span = Buffer.from(parts.join(''), 'latin1');
+    this.spanMark = k;
+    this.spanEndMark = m;
   }
 
   /** The last mark at or before `offset` (-1 when the offset is in the header line). */

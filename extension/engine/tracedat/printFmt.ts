@@ -68,6 +68,21 @@ export class CompiledEvent {
     this.failure = failure;
   }
 
+  /** Whether the payload is exactly the print items' texts in order (no plugin, no failure, not bprint). */
+  get plain(): boolean {
+    return this.handler === undefined && this.failure === undefined && this.runtimeFailure === undefined && !this.isBprint;
+  }
+
+  /** Binds a record for `item` (the binary payload decoder renders single items). */
+  bind(data: Uint8Array, start: number, length: number, ctx: RenderContext): void {
+    this.r.bind(data, start, length, ctx);
+  }
+
+  /** The text print item `i` gives for the bound record. */
+  item(i: number): string {
+    return this.fns[i]!(this.r);
+  }
+
   render(data: Uint8Array, start: number, length: number, ctx: RenderContext): string {
     const r = this.r;
     r.bind(data, start, length, ctx);

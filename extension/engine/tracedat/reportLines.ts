@@ -73,6 +73,18 @@ export class ReportLines {
     return t;
   }
 
+  /** The comm trace-cmd shows for `pid` at record `seq` (unpadded). */
+  commOf(pid: number, seq: number): string {
+    const reg = this.formats.registered.get(pid);
+    if (reg !== undefined && reg.seq < seq && !this.cmdlines.has(pid)) return reg.comm;
+    return this.cmdlines.comm(pid);
+  }
+
+  /** Whether the comm of `pid` is the same for every record (from the saved cmdlines). */
+  stableComm(pid: number): boolean {
+    return this.cmdlines.has(pid);
+  }
+
   private cpuText(cpu: number): string {
     let t = this.cpuCache[cpu];
     if (t === undefined) t = this.cpuCache[cpu] = `${cpu < 10 ? `00${cpu}` : cpu < 100 ? `0${cpu}` : String(cpu)}] `;

@@ -1,0 +1,50 @@
+/**
+ * The trace.dat reader thread: opens the file, reads its metadata, and sends the DatBatchReader's batches
+ * to the main thread (typed arrays transferred), at most DAT_BATCHES_AHEAD ahead of the merge: each ack
+ * returns a batch's column buffers for reuse and allows one more. Bundled as dist/datWorker.js.
+ */
+import { parentPort } from 'node:worker_threads';
+import { batchBuffers } from '../ingest/eventBatch';
+import { FileSource } from '../input/byteSource';
+import { DatBatchReader } from './datBatchReader';
+import { DAT_BATCHES_AHEAD, type DatWorkerReply, type DatWorkerRequest } from './datIngest';
+import { readDatMeta, type ReadAt } from './datMeta';
+import { prepareCodec } from './decompress';
+
+const port = parentPort;
+if (port === null) throw new Error('datWorker must run in a worker thread');
+
+let reader: DatBatchReader | undefined;
+let credit = DAT_BATCHES_AHEAD;
+let wake: (() => void) | undefined;
+
+port.on('message', (msg: DatWorkerRequest) => {
+  if (msg.kind === 'ack') {
+    reader?.recycle(msg.buffers);
+    credit++;
+    wake?.();
+    wake = undefined;
+    return;
+  }
+  void run(msg.path, msg).catch((err: unknown) => port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err) } satisfies DatWorkerReply));
+});
+
+async function run(path: string, msg: Extract<DatWorkerRequest, { kind: 'start' }>): Promise<void> {
+  const file = await FileSource.open(path);
+  try {
+    await prepareCodec('zstd');
+    const read: ReadAt = (o, n) => file.readSync(o, n);
+    const meta = readDatMeta(read, file.size, file.name);
+    const r = (reader = new DatBatchReader(meta, read, file.size, msg.options, msg.markEvery));
+    for (let seq = 0; ; seq++) {
+      while (credit <= 0) await new Promise<void>((res) => (wake = res));
+      const b = r.next(seq);
+      if (b === undefined) break;
+      credit--;
+      port!.postMessage({ kind: 'batch', batch: b } satisfies DatWorkerReply, [...batchBuffers(b.batch), b.marks.buffer as ArrayBuffer]);
+    }
+    port!.postMessage({ kind: 'end', end: r.end(), registered: [...r.registered()] } satisfies DatWorkerReply);
+  } finally {
+    await file.close();
+  }
+}
