@@ -65,7 +65,7 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
       // trace-cmd's binary file, read as the text `trace-cmd report` prints for it (rendered on the fly).
       // Its events are decoded from the binary records into the same columns (ingestDat); the text is
       // rendered only for the lines shown.
-      const dat = await DatTextSource.open(source);
+      const dat = await DatTextSource.open(source, { deferMeta: true });
       const store = new EventStore();
       const analysis = new FileAnalysis(path, store);
       const parser = new KernelLogParser();
@@ -78,6 +78,9 @@ export async function analyzeInput(opened: OpenedInput, options: AnalyzeOptions 
         ...(options.onProgress ? { onProgress: (r: number, t: number) => options.onProgress?.(path, r, t) } : {}),
       });
       const model = textModel({ source: dat, kind: { kind: 'text' } }, ingest, analysis, parser);
+      // This thread renders lines later (queries): its zstd decoder, loaded only now that the reader
+      // thread's is gone and the analysis is done (the memory peak of a large file is behind).
+      await DatTextSource.prepare();
       return model.kind === 'trace' ? withDatFacts(model, dat) : model;
     }
     case 'kernel-log': {
@@ -204,7 +207,8 @@ function textModel(opened: OpenedInput, ingest: IngestResult, analysis: FileAnal
  * its own), listing where.
  */
 function withDatFacts(model: TraceModel, dat: DatTextSource): TraceModel {
-  const m = dat.meta;
+  // The reader thread's view of the metadata when it read the file (this thread then never reads it).
+  const m = dat.readStats ?? dat.meta;
   const gaps = dat.gaps();
   const container = { kind: 'trace.dat' as const, version: m.version, compression: m.codec, fileBytes: dat.fileBytes, records: dat.records, gaps: gaps.count };
   const findings: Finding[] = [...model.ingest.findings];

@@ -220,7 +220,13 @@ export class SliceParser {
     this.tsHi[i] = h.tsHi;
     this.tsLo[i] = h.tsLo;
     this.cpu[i] = h.cpu;
-    this.task[i] = this.taskOf(h.pid, comm);
+    // Records of one task and file come in runs: the last task and key are looked up first.
+    if (h.pid !== this.lastPid || comm !== this.lastComm) {
+      this.lastPid = h.pid;
+      this.lastComm = comm;
+      this.lastTask = this.taskOf(h.pid, comm);
+    }
+    this.task[i] = this.lastTask;
     this.name[i] = nameId;
     this.line[i] = lineNo;
     this.variant[i] = 0;
@@ -232,7 +238,14 @@ export class SliceParser {
     if (info.devSlot >= 0 || info.inoSlot >= 0) {
       const d = info.devSlot >= 0 ? num[info.devSlot]! : -1;
       const x = info.inoSlot >= 0 ? num[info.inoSlot]! : -1;
-      this.key[i] = this.keyOf(d >= 0 && d < NO_DEV ? d : -1, x >= 0 ? x : -1);
+      const dev = d >= 0 && d < NO_DEV ? d : -1;
+      const ino = x >= 0 ? x : -1;
+      if (dev !== this.lastDev || ino !== this.lastIno) {
+        this.lastDev = dev;
+        this.lastIno = ino;
+        this.lastKey = this.keyOf(dev, ino);
+      }
+      this.key[i] = this.lastKey;
     }
     if (!info.full || info.schema === null) {
       this.payOff[i] = -1;
@@ -249,6 +262,13 @@ export class SliceParser {
     this.payOff[i] = off;
     this.variant[i] = variant;
   }
+
+  private lastPid = -1;
+  private lastComm = -1;
+  private lastTask = 0;
+  private lastDev = -2;
+  private lastIno = -2;
+  private lastKey = 0;
 
   /** The batch built since `begin`, with `lineCount` lines. */
   finish(seq: number, lineCount: number): EventBatch {

@@ -20,13 +20,13 @@ import { SliceParser, type SliceParserOptions } from '../ingest/sliceParser';
 import type { CompiledSchema } from '../decode/compiledSchema';
 import type { DatMeta, ReadAt } from './datMeta';
 import { DatEventFormats, type DatEventType, type RegisteredComm } from './datEventFormats';
+import { ChunkCache } from './cpuCursor';
 import { DatRecords } from './datRecords';
 import { PayloadPlan } from './payloadPlan';
 import type { RenderContext } from './printFmt';
 import { ReportLines } from './reportLines';
+import { MARK_SPAN } from './datMarks';
 
-/** Virtual text offset between two marks (DatTextSource's addressing after a batch read). */
-export const MARK_SPAN = 2 ** 32;
 /** Records of each type per batch decoded both ways. */
 const SAMPLES = 4;
 const NO_PLAN = null;
@@ -66,6 +66,12 @@ export interface DatReadEnd {
   readonly planNotes: string[];
   /** Records decoded from their fields (the rest were rendered and parsed). */
   readonly decoded: number;
+  /** Records between two marks. */
+  readonly markEvery: number;
+  /** What the file's metadata says (for the container facts). */
+  readonly version: number;
+  readonly codec: string;
+  readonly warnings: readonly string[];
 }
 
 export class DatBatchReader {
@@ -99,7 +105,8 @@ export class DatBatchReader {
     private readonly marksPerBatch = 64,
   ) {
     this.parser = new SliceParser(options);
-    this.records = new DatRecords(meta, read, fileSize);
+    // Records are read in order: one chunk per CPU at a time is all the cache needs to hold.
+    this.records = new DatRecords(meta, read, fileSize, new ChunkCache(2 * meta.buffers.reduce((n, b) => n + b.cpus.length, 0) + 2));
     this.formats = new DatEventFormats(meta);
     this.lines = new ReportLines(meta, this.records, this.formats);
     // Decoding fields needs lines without instance prefixes, with microsecond time stamps.
@@ -190,7 +197,7 @@ export class DatBatchReader {
       const facts = this.parser.nameFacts(nameId);
       const k = facts.schema?.fields.length ?? 0;
       const compiled = facts.schema ? this.formats.compiledOf(ev) : undefined;
-      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, sampled: 0, batch: 0, num: new Float64Array(k), str: new Int32Array(k) };
+      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, sampled: 0, batch: 0, num: new Float64Array(k).fill(NaN), str: new Int32Array(k).fill(-1) };
       this.types.set(ev.id, t);
     }
     return t;
@@ -246,9 +253,8 @@ export class DatBatchReader {
     if (pid < 0) return false;
     const comm = this.commId(pid, seq);
     if (comm < 0) return false;
+    // The slots outside the plan's fields stay NaN / -1 from the type's first use (the plan writes only its fields).
     const { num, str } = t;
-    num.fill(NaN);
-    str.fill(-1);
     const ts = this.lines.time(rawTs);
     this.curCpu = cpu;
     this.curTs = ts;
@@ -300,6 +306,10 @@ export class DatBatchReader {
       dataBytes: this.records.dataBytes(),
       planNotes: this.planNotes,
       decoded: this.decodedCount,
+      markEvery: this.markEvery,
+      version: this.meta.version,
+      codec: this.meta.codec,
+      warnings: this.meta.warnings,
     };
   }
 }

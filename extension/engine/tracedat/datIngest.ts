@@ -14,10 +14,11 @@ import { recyclableBuffers } from '../ingest/eventBatch';
 import { parserOptions, summarize, type IngestOptions, type IngestResult } from '../ingest/ingestFile';
 import type { SliceParserOptions } from '../ingest/sliceParser';
 import { IngestError } from '../input/ingestError';
-import { DatBatchReader, MARK_SPAN, type DatBatch, type DatReadEnd } from './datBatchReader';
+import { DatBatchReader, type DatBatch, type DatReadEnd } from './datBatchReader';
+import { MARK_SPAN } from './datMarks';
 import type { RegisteredComm } from './datEventFormats';
 import type { ReadAt } from './datMeta';
-import type { DatTextSource } from './datTextSource';
+import { DatTextSource } from './datTextSource';
 
 /** Files from this size on are read in a worker thread. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
@@ -32,7 +33,7 @@ export type DatWorkerReply =
 
 /** Main thread -> worker: start, or a merged batch's buffers back (which is also the credit for one more). */
 export type DatWorkerRequest =
-  | { readonly kind: 'start'; readonly path: string; readonly options: SliceParserOptions; readonly markEvery: number }
+  | { readonly kind: 'start'; readonly path: string; readonly options: SliceParserOptions }
   | { readonly kind: 'ack'; readonly buffers: ArrayBuffer[] };
 
 export async function ingestDat(dat: DatTextSource, options: IngestOptions = {}): Promise<IngestResult> {
@@ -48,13 +49,14 @@ export async function ingestDat(dat: DatTextSource, options: IngestOptions = {})
   const wanted = options.workers === undefined ? dat.fileBytes >= WORKER_MIN_BYTES : options.workers > 0;
   const useWorker = wanted && file !== undefined && workerScript() !== undefined;
   const result = useWorker ? await viaWorker(dat, file, popts, take, options) : await inline(dat, popts, take, options);
-  dat.adoptMarks(marks, result.end.records, result.end.gaps, result.end.gapCount, result.registered);
+  dat.adoptMarks(marks, result.end.markEvery, result.end.records, result.end.gaps, result.end.gapCount, result.registered);
   merger.finish();
   dat.readStats = result.end;
   return summarize(dat.name, dat.fileBytes, merger);
 }
 
 async function inline(dat: DatTextSource, popts: SliceParserOptions, take: (b: DatBatch) => void, options: IngestOptions): Promise<{ end: DatReadEnd; registered: [number, RegisteredComm][] }> {
+  await DatTextSource.prepare();
   const read: ReadAt = (o, n) => dat.file.readSync(o, n);
   const reader = new DatBatchReader(dat.meta, read, dat.fileBytes, popts, dat.recordsPerMark);
   let seq = 0;
@@ -105,7 +107,7 @@ function viaWorker(dat: DatTextSource, file: string, popts: SliceParserOptions, 
     });
     w.on('error', (err) => finish(err));
     w.on('exit', (code) => finish(new Error(`the trace.dat reader thread exited with code ${code}`)));
-    w.postMessage({ kind: 'start', path: file, options: popts, markEvery: dat.recordsPerMark } satisfies DatWorkerRequest);
+    w.postMessage({ kind: 'start', path: file, options: popts } satisfies DatWorkerRequest);
   });
 }
 

@@ -18,11 +18,10 @@ import { readDatMeta, type DatMeta, type ReadAt } from './datMeta';
 import { DatRecords } from './datRecords';
 import { prepareCodec } from './decompress';
 import { ReportLines } from './reportLines';
-import { MARK_SPAN, type DatReadEnd } from './datBatchReader';
+import type { DatReadEnd } from './datBatchReader';
+import { MARK_SPAN, recordsPerMark } from './datMarks';
 import type { RegisteredComm } from './datEventFormats';
 
-/** Records between two saved merge states (more with many CPUs, so a mark costs at most ~1/16 of its text). */
-const MARK_EVERY_MIN = 256;
 /** Characters of rendered lines gathered before one write into the slice. */
 const PENDING = 64 * 1024;
 
@@ -35,11 +34,15 @@ export class DatTextSource implements ByteSource {
   readonly inMemory = false;
   private complete = false;
   private total = 0;
-  private estimate: number;
+  private estimate = -1;
   /** Text offset of each mark, and the marks (merge states) themselves. */
   private markOffsets = new Float64Array(1024);
   private readonly marks: Float64Array[] = [];
-  private readonly markEvery: number;
+  private markEveryValue: number | undefined;
+  private metaRead: DatMeta | undefined;
+  private formatsRead: DatEventFormats | undefined;
+  /** Comm registrations of a batch read, applied when the formats are first needed. */
+  private pendingComms: [number, RegisteredComm][] = [];
   private random: Renderer | undefined;
   /** The last span rendered for random reads. */
   private spanStart = -1;
@@ -58,27 +61,46 @@ export class DatTextSource implements ByteSource {
 
   private constructor(
     readonly file: ByteSource,
-    readonly meta: DatMeta,
-    private readonly formats: DatEventFormats,
+    meta: DatMeta | undefined,
   ) {
-    this.estimate = meta.buffers.reduce((n, b) => n + b.cpus.reduce((m, c) => m + c.size, 0), 0) * (meta.codec === 'none' ? 2 : 15);
-    const streams = meta.buffers.reduce((n, b) => n + b.cpus.length, 0);
-    this.markEvery = Math.max(MARK_EVERY_MIN, streams * 16);
+    this.metaRead = meta;
   }
 
-  /** Reads the metadata of the trace.dat behind `file` (which this source then owns and closes). */
-  static async open(file: ByteSource): Promise<DatTextSource> {
-    const read: ReadAt = (o, n) => file.readSync(o, n);
-    let meta: DatMeta;
-    try {
-      // The zstd decoder first (instantiated once per process): version 7 metadata sections may be compressed.
-      await prepareCodec('zstd');
-      meta = readDatMeta(read, file.size, file.name);
-    } catch (err) {
-      if (err instanceof DatError) throw new IngestError(err.message);
-      throw err;
+  /**
+   * Opens the trace.dat behind `file` (which this source then owns and closes) and reads its metadata, or,
+   * with `deferMeta`, reads it only when first needed (a reader thread reads it for the ingest; a damaged
+   * header then raises the IngestError there).
+   */
+  static async open(file: ByteSource, options: { readonly deferMeta?: boolean } = {}): Promise<DatTextSource> {
+    if (options.deferMeta) return new DatTextSource(file, undefined);
+    await DatTextSource.prepare();
+    return new DatTextSource(file, readMeta(file));
+  }
+
+  /**
+   * Loads the zstd decoder (its WebAssembly, ~20 MB, instantiated once per process): needed before the
+   * metadata or any text is read on this thread. A deferred source's reader thread has its own.
+   */
+  static prepare(): Promise<void> {
+    return prepareCodec('zstd');
+  }
+
+  /** The file's metadata (read on first use when deferred; a DatError becomes an IngestError). */
+  get meta(): DatMeta {
+    return (this.metaRead ??= readMeta(this.file));
+  }
+
+  private get formats(): DatEventFormats {
+    if (this.formatsRead === undefined) {
+      this.formatsRead = new DatEventFormats(this.meta);
+      for (const [pid, reg] of this.pendingComms) if (!this.formatsRead.registered.has(pid)) this.formatsRead.registered.set(pid, reg);
+      this.pendingComms = [];
     }
-    return new DatTextSource(file, meta, new DatEventFormats(meta));
+    return this.formatsRead;
+  }
+
+  private get markEvery(): number {
+    return (this.markEveryValue ??= recordsPerMark(this.meta));
   }
 
   get name(): string {
@@ -87,7 +109,9 @@ export class DatTextSource implements ByteSource {
 
   get size(): number {
     if (this.virtual) return this.marks.length * MARK_SPAN;
-    return this.complete ? this.total : Math.max(this.total, this.estimate);
+    if (this.complete) return this.total;
+    if (this.estimate < 0) this.estimate = this.dataBytes * (this.meta.codec === 'none' ? 2 : 15);
+    return Math.max(this.total, this.estimate);
   }
 
   /** What the batch read found (records decoded from their fields, plans dropped), once it has run. */
@@ -115,7 +139,8 @@ export class DatTextSource implements ByteSource {
    * Takes the marks a batch read saved (merge states every `recordsPerMark` records, `width` numbers each)
    * and what it found: the text is then addressed virtually (see `virtual`) and readable at once.
    */
-  adoptMarks(marks: readonly Float64Array[], records: number, gaps: string[], gapCount: number, registered: Iterable<[number, RegisteredComm]>): void {
+  adoptMarks(marks: readonly Float64Array[], markEvery: number, records: number, gaps: string[], gapCount: number, registered: Iterable<[number, RegisteredComm]>): void {
+    this.markEveryValue = markEvery;
     this.marks.length = 0;
     this.marks.push(...marks);
     this.markLengths = new Float64Array(marks.length).fill(-1);
@@ -126,7 +151,9 @@ export class DatTextSource implements ByteSource {
     this.passGapCount = gapCount;
     this.spanStart = -1;
     this.spanMark = -1;
-    for (const [pid, reg] of registered) if (!this.formats.registered.has(pid)) this.formats.registered.set(pid, reg);
+    if (this.formatsRead) {
+      for (const [pid, reg] of registered) if (!this.formatsRead.registered.has(pid)) this.formatsRead.registered.set(pid, reg);
+    } else this.pendingComms = [...registered];
   }
 
   /** The DatEventFormats of this source (comm registrations of its plugins). */
@@ -344,5 +371,15 @@ export class DatTextSource implements ByteSource {
 
   close(): Promise<void> {
     return this.file.close();
+  }
+}
+
+
+function readMeta(file: ByteSource): DatMeta {
+  try {
+    return readDatMeta((o, n) => file.readSync(o, n), file.size, file.name);
+  } catch (err) {
+    if (err instanceof DatError) throw new IngestError(err.message);
+    throw err;
   }
 }

@@ -10,6 +10,7 @@ import { DatBatchReader } from './datBatchReader';
 import { DAT_BATCHES_AHEAD, type DatWorkerReply, type DatWorkerRequest } from './datIngest';
 import { readDatMeta, type ReadAt } from './datMeta';
 import { prepareCodec } from './decompress';
+import { recordsPerMark } from './datMarks';
 
 const port = parentPort;
 if (port === null) throw new Error('datWorker must run in a worker thread');
@@ -35,7 +36,7 @@ async function run(path: string, msg: Extract<DatWorkerRequest, { kind: 'start' 
     await prepareCodec('zstd');
     const read: ReadAt = (o, n) => file.readSync(o, n);
     const meta = readDatMeta(read, file.size, file.name);
-    const r = (reader = new DatBatchReader(meta, read, file.size, msg.options, msg.markEvery));
+    const r = (reader = new DatBatchReader(meta, read, file.size, msg.options, recordsPerMark(meta)));
     for (let seq = 0; ; seq++) {
       while (credit <= 0) await new Promise<void>((res) => (wake = res));
       const b = r.next(seq);

@@ -32,22 +32,40 @@ export class KallsymsTable {
     const names: string[] = [];
     let pos = 0;
     const n = text.length;
+    // Each line as /^\s*([0-9a-fA-F]{1,16})\s+(\S)\s+(\S+)/ reads it (sscanf("%16llx %c %n%*s%n%*1[\t][%n%*s%n")),
+    // scanned by hand: 122,000 symbols of a 6.18 kernel took 79 ms with the regex and a slice per line.
     while (pos < n) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = n;
-      const line = text.slice(pos, end);
+      const lineStart = pos;
       pos = end + 1;
-      if (line.length === 0) continue;
-      // sscanf("%16llx %c %n%*s%n%*1[\t][%n%*s%n")
-      const m = /^\s*([0-9a-fA-F]{1,16})\s+(\S)\s+(\S+)/.exec(line);
-      if (!m) break; // libtraceevent stops at the first line it cannot read
-      const type = m[2]!;
-      const name = m[3]!;
-      if (name[0] === '$' || type === 'A' || type === 'a') continue;
-      const hex = m[1]!.padStart(16, '0');
-      his.push(parseInt(hex.slice(0, 8), 16));
-      los.push(parseInt(hex.slice(8), 16));
-      names.push(name);
+      if (end === lineStart) continue;
+      let i = lineStart;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      const hexStart = i;
+      while (i < end && hexValue(text.charCodeAt(i)) >= 0) i++;
+      const digits = i - hexStart;
+      // libtraceevent stops at the first line it cannot read
+      if (digits === 0 || digits > 16 || i >= end || !isSpace(text.charCodeAt(i))) break;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      if (i >= end) break;
+      const type = text.charCodeAt(i++);
+      if (i >= end || !isSpace(text.charCodeAt(i))) break;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      const nameStart = i;
+      while (i < end && !isSpace(text.charCodeAt(i))) i++;
+      if (i === nameStart) break;
+      if (text.charCodeAt(nameStart) === 0x24 /* $ */ || type === 0x41 /* A */ || type === 0x61 /* a */) continue;
+      let hi = 0;
+      let lo = 0;
+      for (let k = hexStart; k < hexStart + digits; k++) {
+        const d = hexValue(text.charCodeAt(k));
+        if (hexStart + digits - k > 8) hi = hi * 16 + d;
+        else lo = lo * 16 + d;
+      }
+      his.push(hi);
+      los.push(lo);
+      names.push(text.slice(nameStart, i));
     }
     // tep_register_function prepends: the list is in reverse file order, then stably sorted by address
     const count = names.length;
@@ -140,4 +158,15 @@ export class PrintkTable {
   get(addr: bigint): string | undefined {
     return this.map.get(addr);
   }
+}
+
+/** What JavaScript's `\s` matches among the characters of a latin1 text. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
 }

@@ -56,7 +56,16 @@ interface Field {
   readonly word: boolean;
   /** Word op: a blank or this byte ends the text (-1: blank only). */
   readonly stop: number;
+  /**
+   * For a StrText field whose item reads one scalar field only (flags, symbols, a %pS address): that field,
+   * and the string id its text gave per raw value (high 32 bits -> low 32 bits -> id; -1: unreadable).
+   */
+  readonly memoField?: FormatField;
+  readonly memo?: Map<number, Map<number, number>>;
 }
+
+/** Raw values remembered per memoised field at most (then its item is rendered each time). */
+const MEMO_MAX = 65536;
 
 /** The interning the plan writes string fields with (the slice parser's table). */
 export interface PlanStrings {
@@ -150,7 +159,8 @@ export class PayloadPlan {
       if (op === Op.Scan || op === Op.Word) {
         if (!spec.isString) return undefined;
         const f = item.kind === ItemKind.Str ? stringField(item.arg) : undefined;
-        fields.push(f !== undefined ? { ...base, how: How.Str, field: f } : { ...base, how: How.StrText });
+        const memoField = f === undefined ? soleField(item.arg) : undefined;
+        fields.push(f !== undefined ? { ...base, how: How.Str, field: f } : memoField ? { ...base, how: How.StrText, memoField, memo: new Map() } : { ...base, how: How.StrText });
         continue;
       }
       return undefined;
@@ -209,14 +219,37 @@ export class PayloadPlan {
             if (!(v >= 0)) return false;
             num[f.slot] = v;
           } else {
-            const text = this.compiled.item(f.item);
-            if (!safeText(text, f.stop) || (f.word && text.length === 0)) return false;
-            str[f.slot] = strings.intern(text);
+            const id = this.stringItem(f, data, start, length, strings);
+            if (id < 0) return false;
+            str[f.slot] = id;
           }
         }
       }
     }
     return true;
+  }
+
+  /** A StrText field's string id (-1: a text the template could read otherwise), remembered per raw value when it can be. */
+  private stringItem(f: Field, data: Uint8Array, start: number, length: number, strings: PlanStrings): number {
+    const mf = f.memoField;
+    let byLo: Map<number, number> | undefined;
+    let lo = 0;
+    if (mf !== undefined && mf.offset + mf.size <= length) {
+      const p = start + mf.offset;
+      let hi = 0;
+      if (mf.size === 8) {
+        lo = this.little ? this.u32(data, p) : this.u32(data, p + 4);
+        hi = this.little ? this.u32(data, p + 4) : this.u32(data, p);
+      } else lo = mf.size === 4 ? this.u32(data, p) : mf.size === 2 ? (this.little ? data[p]! | (data[p + 1]! << 8) : (data[p]! << 8) | data[p + 1]!) : data[p]!;
+      byLo = f.memo!.get(hi);
+      const known = byLo?.get(lo);
+      if (known !== undefined) return known;
+      if (byLo === undefined && f.memo!.size < MEMO_MAX) f.memo!.set(hi, (byLo = new Map()));
+    }
+    const text = this.compiled.item(f.item);
+    const id = !safeText(text, f.stop) || (f.word && text.length === 0) ? -1 : strings.intern(text);
+    if (byLo !== undefined && byLo.size < MEMO_MAX) byLo.set(lo, id);
+    return id;
   }
 
   private u32(d: Uint8Array, p: number): number {
@@ -317,6 +350,44 @@ function parseDigits(s: string, hex: boolean): number {
     v = hex ? v * 16 + d : v * 10 + d;
   }
   return v;
+}
+
+/**
+ * The one scalar field an argument reads, when its text is a function of that field's value alone (fields,
+ * constants, operators, casts, __print_flags / __print_symbolic): undefined otherwise.
+ */
+function soleField(arg: PrintArg | undefined): FormatField | undefined {
+  let found: FormatField | undefined;
+  let ok = true;
+  const walk = (a: PrintArg | undefined, depth: number): void => {
+    if (a === undefined || !ok) return;
+    if (depth > 64) {
+      ok = false;
+      return;
+    }
+    switch (a.kind) {
+      case ArgKind.Atom:
+        return;
+      case ArgKind.Field: {
+        const f = a.field;
+        if (f === undefined || f.isArray || f.isDynamic || f.isString || ![1, 2, 4, 8].includes(f.size) || (found !== undefined && found !== f)) ok = false;
+        else found = f;
+        return;
+      }
+      case ArgKind.Op:
+      case ArgKind.Type:
+      case ArgKind.Flags:
+      case ArgKind.Symbol:
+        walk(a.left, depth + 1);
+        walk(a.right, depth + 1);
+        walk(a.item, depth + 1);
+        return;
+      default:
+        ok = false;
+    }
+  };
+  walk(arg, 0);
+  return ok ? found : undefined;
 }
 
 /** The field an argument reads (first REC->field in it). */
