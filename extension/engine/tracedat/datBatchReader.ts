@@ -6,7 +6,7 @@
  * not read exactly, a comm with blanks) is rendered as trace-cmd prints it and parsed as text. So an event
  * has the same line number, time, task, fields and key as the text ingest gives its report line.
  *
- * Every type's first SAMPLES records of each batch are rendered, parsed and also decoded by its plan; a
+ * Every type's first SAMPLES records in every SAMPLE_SPAN marks are rendered, parsed and also decoded by its plan; a
  * plan whose fields differ from the text's is dropped for the rest of the file (`planNotes` says which).
  *
  * The merge state is saved every `markEvery` records (a mark); a batch holds `marksPerBatch` marks. Line
@@ -27,8 +27,9 @@ import type { RenderContext } from './printFmt';
 import { ReportLines } from './reportLines';
 import { MARK_SPAN } from './datMarks';
 
-/** Records of each type per batch decoded both ways. */
+/** Records of each type decoded both ways in every SAMPLE_SPAN marks (64 marks: about 16,000 records). */
 const SAMPLES = 4;
+const SAMPLE_SPAN = 64;
 const NO_PLAN = null;
 
 interface TypeState {
@@ -38,6 +39,7 @@ interface TypeState {
   /** undefined: not built yet; null: none. */
   plan: PayloadPlan | null | undefined;
   sampled: number;
+  /** The sample span (mark / SAMPLE_SPAN) `sampled` counts in. */
   batch: number;
   readonly num: Float64Array;
   readonly str: Int32Array;
@@ -79,7 +81,8 @@ export class DatBatchReader {
   private readonly records: DatRecords;
   private readonly lines: ReportLines;
   private readonly formats: DatEventFormats;
-  private readonly types = new Map<number, TypeState>();
+  private readonly types: (TypeState | undefined)[] = [];
+  private readonly typesById = new Map<number, TypeState>();
   private readonly fastOk: boolean;
   private consumed = -1;
   private seq = 0;
@@ -92,6 +95,9 @@ export class DatBatchReader {
   private scratch = Buffer.allocUnsafe(64 * 1024);
   /** pid -> comm string id of the parser (-1: a comm the fast path does not take), for pids of the saved cmdlines. */
   private readonly comms = new Map<number, number>();
+  /** The last pid whose (stable) comm was looked up, and its id. */
+  private lastPid = -1;
+  private lastCommId = -1;
   private curCpu = 0;
   private curTs = 0;
   private readonly ctxOf = (): RenderContext => this.formats.contextFor(this.curCpu, this.curTs);
@@ -102,7 +108,7 @@ export class DatBatchReader {
     fileSize: number,
     options: SliceParserOptions,
     readonly markEvery: number,
-    private readonly marksPerBatch = 64,
+    private readonly marksPerBatch = 32,
   ) {
     this.parser = new SliceParser(options);
     // Records are read in order: one chunk per CPU at a time is all the cache needs to hold.
@@ -173,8 +179,9 @@ export class DatBatchReader {
       if (ev !== undefined) {
         const t = this.typeState(ev);
         if (t.plan !== NO_PLAN && t.plan !== undefined) {
-          if (t.batch !== this.batchNo) {
-            t.batch = this.batchNo;
+          const span = Math.floor(this.mark / SAMPLE_SPAN);
+          if (t.batch !== span) {
+            t.batch = span;
             t.sampled = 0;
           }
           if (t.sampled >= SAMPLES && this.decodeFast(t, c.data, c.start, c.length, c.cpu, c.ts, line, seq)) return 1;
@@ -191,14 +198,15 @@ export class DatBatchReader {
   }
 
   private typeState(ev: DatEventType): TypeState {
-    let t = this.types.get(ev.id);
+    let t = ev.id < 65536 ? this.types[ev.id] : this.typesById.get(ev.id);
     if (t === undefined) {
       const nameId = this.parser.eventName(ev.name);
       const facts = this.parser.nameFacts(nameId);
       const k = facts.schema?.fields.length ?? 0;
       const compiled = facts.schema ? this.formats.compiledOf(ev) : undefined;
-      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, sampled: 0, batch: 0, num: new Float64Array(k).fill(NaN), str: new Int32Array(k).fill(-1) };
-      this.types.set(ev.id, t);
+      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, sampled: 0, batch: -1, num: new Float64Array(k).fill(NaN), str: new Int32Array(k).fill(-1) };
+      if (ev.id < 65536) this.types[ev.id] = t;
+      else this.typesById.set(ev.id, t);
     }
     return t;
   }
@@ -275,8 +283,13 @@ export class DatBatchReader {
 
   /** The parser's string id of the comm trace-cmd shows for `pid` at record `seq`; -1 when its text would read back otherwise. */
   private commId(pid: number, seq: number): number {
+    if (pid === this.lastPid) return this.lastCommId;
     const known = this.comms.get(pid);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.lastPid = pid;
+      this.lastCommId = known;
+      return known;
+    }
     const comm = this.lines.commOf(pid, seq);
     let ok = comm.length > 0;
     for (let i = 0; ok && i < comm.length; i++) {

@@ -13,75 +13,111 @@ const TWO32 = 4294967296;
 export class KallsymsTable {
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
-  private readonly names: string[];
+  /** Each symbol's name as a range of the kallsyms text (a string is made only for a symbol shown). */
+  private readonly nameStart: Uint32Array;
+  private readonly nameEnd: Uint32Array;
   private byName: Map<string, number> | undefined;
 
-  private constructor(hi: Uint32Array, lo: Uint32Array, names: string[]) {
+  private constructor(
+    private readonly text: string,
+    hi: Uint32Array,
+    lo: Uint32Array,
+    nameStart: Uint32Array,
+    nameEnd: Uint32Array,
+  ) {
     this.hi = hi;
     this.lo = lo;
-    this.names = names;
+    this.nameStart = nameStart;
+    this.nameEnd = nameEnd;
   }
 
   get size(): number {
-    return this.names.length;
+    return this.hi.length;
+  }
+
+  private name(i: number): string {
+    return this.text.slice(this.nameStart[i]!, this.nameEnd[i]!);
   }
 
   static parse(text: string): KallsymsTable {
     const his: number[] = [];
     const los: number[] = [];
-    const names: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    // Scanned as bytes (the text is latin1: one byte per character, at the same index).
+    const b = Buffer.from(text, 'latin1');
     let pos = 0;
-    const n = text.length;
+    const n = b.length;
     // Each line as /^\s*([0-9a-fA-F]{1,16})\s+(\S)\s+(\S+)/ reads it (sscanf("%16llx %c %n%*s%n%*1[\t][%n%*s%n")),
-    // scanned by hand: 122,000 symbols of a 6.18 kernel took 79 ms with the regex and a slice per line.
+    // scanned by hand: 122,000 symbols of a 6.18 kernel took 79 ms with the regex and a string per name.
+    let sorted = true;
+    let prevHi = 0;
+    let prevLo = 0;
     while (pos < n) {
-      let end = text.indexOf('\n', pos);
+      let end = b.indexOf(10, pos);
       if (end < 0) end = n;
       const lineStart = pos;
       pos = end + 1;
       if (end === lineStart) continue;
       let i = lineStart;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      while (i < end && isSpace(b[i]!)) i++;
       const hexStart = i;
-      while (i < end && hexValue(text.charCodeAt(i)) >= 0) i++;
+      while (i < end && hexValue(b[i]!) >= 0) i++;
       const digits = i - hexStart;
       // libtraceevent stops at the first line it cannot read
-      if (digits === 0 || digits > 16 || i >= end || !isSpace(text.charCodeAt(i))) break;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      if (digits === 0 || digits > 16 || i >= end || !isSpace(b[i]!)) break;
+      while (i < end && isSpace(b[i]!)) i++;
       if (i >= end) break;
-      const type = text.charCodeAt(i++);
-      if (i >= end || !isSpace(text.charCodeAt(i))) break;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      const type = b[i++]!;
+      if (i >= end || !isSpace(b[i]!)) break;
+      while (i < end && isSpace(b[i]!)) i++;
       const nameStart = i;
-      while (i < end && !isSpace(text.charCodeAt(i))) i++;
+      while (i < end && !isSpace(b[i]!)) i++;
       if (i === nameStart) break;
-      if (text.charCodeAt(nameStart) === 0x24 /* $ */ || type === 0x41 /* A */ || type === 0x61 /* a */) continue;
+      if (b[nameStart] === 0x24 /* $ */ || type === 0x41 /* A */ || type === 0x61 /* a */) continue;
       let hi = 0;
       let lo = 0;
       for (let k = hexStart; k < hexStart + digits; k++) {
-        const d = hexValue(text.charCodeAt(k));
+        const d = hexValue(b[k]!);
         if (hexStart + digits - k > 8) hi = hi * 16 + d;
         else lo = lo * 16 + d;
       }
+      if (hi < prevHi || (hi === prevHi && lo < prevLo)) sorted = false;
+      prevHi = hi;
+      prevLo = lo;
       his.push(hi);
       los.push(lo);
-      names.push(text.slice(nameStart, i));
+      starts.push(nameStart);
+      ends.push(i);
     }
-    // tep_register_function prepends: the list is in reverse file order, then stably sorted by address
-    const count = names.length;
+    // tep_register_function prepends: the list is in reverse file order, then stably sorted by address. A
+    // file in address order (as /proc/kallsyms is) gives that order without sorting: runs of one address
+    // reversed.
+    const count = his.length;
     const order = new Array<number>(count);
-    for (let i = 0; i < count; i++) order[i] = count - 1 - i;
-    order.sort((a, b) => his[a]! - his[b]! || los[a]! - los[b]!);
+    if (sorted) {
+      for (let i = 0; i < count; ) {
+        let j = i;
+        while (j + 1 < count && his[j + 1] === his[i] && los[j + 1] === los[i]) j++;
+        for (let k = i; k <= j; k++) order[k] = j - (k - i);
+        i = j + 1;
+      }
+    } else {
+      for (let i = 0; i < count; i++) order[i] = count - 1 - i;
+      order.sort((a, b) => his[a]! - his[b]! || los[a]! - los[b]!);
+    }
     const hi = new Uint32Array(count);
     const lo = new Uint32Array(count);
-    const sortedNames = new Array<string>(count);
+    const ns = new Uint32Array(count);
+    const ne = new Uint32Array(count);
     for (let i = 0; i < count; i++) {
       const k = order[i]!;
       hi[i] = his[k]!;
       lo[i] = los[k]!;
-      sortedNames[i] = names[k]!;
+      ns[i] = starts[k]!;
+      ne[i] = ends[k]!;
     }
-    return new KallsymsTable(hi, lo, sortedNames);
+    return new KallsymsTable(text, hi, lo, ns, ne);
   }
 
   private cmpAt(khi: number, klo: number, i: number): number {
@@ -94,14 +130,14 @@ export class KallsymsTable {
     const khi = Number((addr >> 32n) & 0xffffffffn);
     const klo = Number(addr & 0xffffffffn);
     let l = 0;
-    let u = this.names.length;
+    let u = this.hi.length;
     while (l < u) {
       const idx = (l + u) >>> 1;
       // func_bcmp: equal, or between this entry and the next (the sentinel after the last one is 0)
       const c = this.cmpAt(khi, klo, idx);
       let r: number;
       if (c === 0) r = 0;
-      else if (c > 0) r = idx + 1 < this.names.length && this.cmpAt(khi, klo, idx + 1) < 0 ? 0 : 1;
+      else if (c > 0) r = idx + 1 < this.hi.length && this.cmpAt(khi, klo, idx + 1) < 0 ? 0 : 1;
       else r = -1;
       if (r < 0) u = idx;
       else if (r > 0) l = idx + 1;
@@ -114,14 +150,17 @@ export class KallsymsTable {
     const i = this.lookupIndex(addr);
     if (i < 0) return undefined;
     const start = BigInt(this.hi[i]!) * BigInt(TWO32) + BigInt(this.lo[i]!);
-    return { name: this.names[i]!, offset: addr - start };
+    return { name: this.name(i), offset: addr - start };
   }
 
   /** test_for_symbol: the address of the first entry (in sorted order) with this name. */
   symbolAddress(name: string): bigint | undefined {
     if (!this.byName) {
       this.byName = new Map();
-      for (let i = 0; i < this.names.length; i++) if (!this.byName.has(this.names[i]!)) this.byName.set(this.names[i]!, i);
+      for (let i = 0; i < this.hi.length; i++) {
+        const name = this.name(i);
+        if (!this.byName.has(name)) this.byName.set(name, i);
+      }
     }
     const i = this.byName.get(name);
     return i === undefined ? undefined : BigInt(this.hi[i]!) * BigInt(TWO32) + BigInt(this.lo[i]!);
