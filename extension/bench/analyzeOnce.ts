@@ -4,6 +4,7 @@
  */
 import { analyzeFile, closeModel } from '../engine/analyze';
 import type { IngestTiming } from '../engine/ingest/ingestFile';
+import { DatTextSource } from '../engine/tracedat/datTextSource';
 
 async function run(): Promise<void> {
   const file = process.argv[2];
@@ -31,6 +32,8 @@ async function run(): Promise<void> {
       requests,
       findings: model.kind === 'trace' ? model.detectorFindings.length : 0,
       timing,
+      // A trace.dat: how many records were decoded from their fields (the rest rendered and parsed as text).
+      dat: model.source instanceof DatTextSource && model.source.readStats ? { records: model.source.readStats.records, decoded: model.source.readStats.decoded, plansDropped: model.source.readStats.planNotes.length } : undefined,
     }) + '\n',
   );
   await closeModel(model);

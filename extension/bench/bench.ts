@@ -138,11 +138,12 @@ async function main(): Promise<void> {
     // byte what trace-cmd printed above, and the analysis at least 2x faster than trace-cmd report, at least
     // as fast as analysing the text, with a peak RSS no higher.
     const same = await sameAsTraceCmd(dat, txt);
-    const fromDat = best('bench-analyze.js', dat) as Measure & { requests: Record<string, [number, number]> };
+    const fromDat = best('bench-analyze.js', dat) as Measure & { requests: Record<string, [number, number]>; dat?: { records: number; decoded: number; plansDropped: number } };
     const datSpeedup = tc.ms / fromDat.ms;
     console.log('(a2) corpus 06 read natively from trace.dat (12 MB, file version 7, zstd)');
     console.log(`    rendering of trace.dat vs trace-cmd report's text: ${same}`);
     console.log(row('iolens analyze trace.dat', { ...fromDat, bytes: statSync(dat).size }, `${datSpeedup.toFixed(2)}x trace-cmd, ${(full.ms / fromDat.ms).toFixed(2)}x the text analysis`));
+    if (fromDat.dat) console.log(`    records decoded from their binary fields: ${fromDat.dat.decoded} of ${fromDat.dat.records} (the rest rendered and parsed as text); plans dropped: ${fromDat.dat.plansDropped}`);
     console.log(`    requests (total/complete): ${Object.entries(fromDat.requests).map(([l, [t, c]]) => `${l} ${t}/${c}`).join(', ')} (text: ${Object.entries(full.requests).map(([l, [t, c]]) => `${l} ${t}/${c}`).join(', ')})`);
     console.log(`    target: >= 2x faster than trace-cmd report: ${datSpeedup >= 2 ? 'MET' : 'NOT MET'} (${datSpeedup.toFixed(2)}x); at least as fast as the text: ${fromDat.ms <= full.ms ? 'MET' : 'NOT MET'}; peak RSS <= the text's: ${fromDat.maxRssKB <= full.maxRssKB ? 'MET' : 'NOT MET'} (${(fromDat.maxRssKB / 1024).toFixed(0)} MB vs ${(full.maxRssKB / 1024).toFixed(0)} MB)\n`);
     results['corpus06Dat'] = { analyze: fromDat, speedup: datSpeedup, vsText: full.ms / fromDat.ms, sameText: same };

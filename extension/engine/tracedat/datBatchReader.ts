@@ -108,7 +108,7 @@ export class DatBatchReader {
     fileSize: number,
     options: SliceParserOptions,
     readonly markEvery: number,
-    private readonly marksPerBatch = 32,
+    private readonly marksPerBatch = 16,
   ) {
     this.parser = new SliceParser(options);
     // Records are read in order: one chunk per CPU at a time is all the cache needs to hold.
@@ -143,6 +143,11 @@ export class DatBatchReader {
       const state = this.records.mark(this.consumed);
       const first = this.records.next(this.consumed);
       if (first < 0) {
+        // A file without records still has its header line, in a mark of its own.
+        if (this.mark === 0) {
+          for (let i = 0; i < width; i++) marks.push(state[i]!);
+          this.mark++;
+        }
         this.done = true;
         break;
       }

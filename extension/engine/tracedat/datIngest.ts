@@ -78,7 +78,7 @@ async function inline(dat: DatTextSource, popts: SliceParserOptions, take: (b: D
 
 function viaWorker(dat: DatTextSource, file: string, popts: SliceParserOptions, take: (b: DatBatch) => void, options: IngestOptions): Promise<{ end: DatReadEnd; registered: [number, RegisteredComm][] }> {
   const script = workerScript()!;
-  const w = new Worker(script.code, { eval: script.eval, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const w = new Worker(script.code, { eval: script.eval, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err: Error | undefined, value?: { end: DatReadEnd; registered: [number, RegisteredComm][] }): void => {

@@ -48,4 +48,7 @@ async function run(path: string, msg: Extract<DatWorkerRequest, { kind: 'start' 
   } finally {
     await file.close();
   }
+  // Done: the thread ends now, so its memory is given back while the main thread merges the last batches
+  // (a worker's messages are all delivered before its 'exit').
+  process.exit(0);
 }

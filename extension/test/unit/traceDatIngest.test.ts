@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { analyzeInput, closeModel } from '../../engine/analyze';
+import { FileSource } from '../../engine/input/byteSource';
+import { readDatMeta } from '../../engine/tracedat/datMeta';
 import { openInput } from '../../engine/input/openInput';
 import type { FileModel, TraceModel } from '../../engine/model/fileModel';
 import { LineReader } from '../../engine/query/lineReader';
@@ -133,5 +135,40 @@ test('trace.dat ingest: the reader thread and the inline reader build the same m
   } finally {
     await closeModel(inline);
     await closeModel(thread);
+  }
+});
+
+test('trace.dat ingest: a file without records is its header line, read back through the model', async () => {
+  // The uncompressed v7 sample with every CPU's data size set to 0 in its BUFFER option.
+  const file = unpacked(s01, 'trace-v7-none.dat.gz');
+  const bytes = readFileSync(file);
+  const src = await FileSource.open(file);
+  const meta = readDatMeta((o, n) => src.readSync(o, n), src.size, src.name);
+  await src.close();
+  let patched = 0;
+  for (const cpu of meta.buffers[0]!.cpus) {
+    const pair = Buffer.alloc(16);
+    pair.writeBigUInt64LE(BigInt(cpu.offset), 0);
+    pair.writeBigUInt64LE(BigInt(cpu.size), 8);
+    const at = bytes.indexOf(pair);
+    if (at < 0) continue;
+    bytes.writeBigUInt64LE(0n, at + 8);
+    patched++;
+  }
+  assert.equal(patched, meta.buffers[0]!.cpus.length);
+  const empty = path.join(tmp, 'no-records.dat');
+  writeFileSync(empty, bytes);
+  for (const workers of [0, 1]) {
+    const model = await analyzed(empty, workers);
+    try {
+      assert.equal(model.kind, 'trace');
+      if (model.kind !== 'trace') return;
+      assert.equal(model.ingest.events, 0);
+      assert.equal(model.ingest.lines, 1);
+      const reader = new LineReader(model.source, model.events.lineIndex, model.ingest.lines);
+      assert.deepEqual(reader.text(1, 5), ['cpus=2']);
+    } finally {
+      await closeModel(model);
+    }
   }
 });
