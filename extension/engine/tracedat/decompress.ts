@@ -19,9 +19,19 @@ export async function prepareCodec(name: string): Promise<void> {
   if (name !== 'zstd') return;
   if (!zstdReady) {
     const d = new ZSTDDecoder();
-    zstdReady = d.init().then(() => {
-      zstd = d;
-    });
+    // zstddec loads its WebAssembly through `fetch` of a data: URL when `fetch` exists, which in Node loads
+    // the whole HTTP client (undici: ~40 ms and several MB, in every reader thread); without `fetch` it
+    // instantiates the same bytes directly. `fetch` is hidden for the synchronous part of init() only.
+    const desc = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+    const hide = desc?.configurable === true;
+    if (hide) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+    try {
+      zstdReady = d.init().then(() => {
+        zstd = d;
+      });
+    } finally {
+      if (hide) Object.defineProperty(globalThis, 'fetch', desc);
+    }
   }
   await zstdReady;
 }

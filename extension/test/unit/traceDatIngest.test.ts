@@ -15,7 +15,7 @@ import { readDatMeta } from '../../engine/tracedat/datMeta';
 import { openInput } from '../../engine/input/openInput';
 import type { FileModel, TraceModel } from '../../engine/model/fileModel';
 import { LineReader } from '../../engine/query/lineReader';
-import type { DatTextSource } from '../../engine/tracedat/datTextSource';
+import { DatTextSource } from '../../engine/tracedat/datTextSource';
 import { corpusDir, haveCorpus, samplesDir } from './helpers/paths';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'iolens-datingest-'));
@@ -171,4 +171,12 @@ test('trace.dat ingest: a file without records is its header line, read back thr
       await closeModel(model);
     }
   }
+});
+
+test('loading the zstd decoder leaves the global fetch as it was (it is hidden from zstddec during its init only)', async () => {
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  await DatTextSource.prepare();
+  const after = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  assert.equal(typeof after?.value, typeof before?.value);
+  assert.equal(after?.value, before?.value);
 });
