@@ -7,7 +7,7 @@
  * are compared up to the event name (the payload text is the engine's to test).
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -136,4 +136,30 @@ suite('trace.dat: the trace-cmd report view', () => {
       assert.equal(iolensDiagnostics(file).length, 0, 'no diagnostics on the binary file itself');
     });
   }
+});
+
+// A trace.dat of some size (the corpus's version 6 copy of recording 01, 7.5 MB) is read by a reader thread
+// that the engine worker starts (the small fixture is read inline): the view has trace-cmd's lines, and lines
+// anywhere in it (rendered again from the saved merge states) are trace-cmd's.
+suite('trace.dat: a larger file, read by the reader thread inside the engine worker', () => {
+  suiteTeardown(closeAllEditors);
+  const corpus = vscode.Uri.joinPath(fixtureUri('.'), '..', '..', '..', '..', '..', 'shared', 'corpus', '01-xfs-buffered-read-uring-eof');
+  const dat = vscode.Uri.joinPath(corpus, 'trace-v6.dat');
+  const have = existsSync(dat.fsPath);
+
+  (have ? test : test.skip)('its view holds the lines trace-cmd report printed, at the start and after a jump', async function () {
+    this.timeout(120_000);
+    const want = await rawLines(vscode.Uri.joinPath(corpus, 'report.txt'));
+    const r = await vscode.commands.executeCommand<{ uri: string; lines: number; from: number; shown: number }>('iolens.openLargeTrace', dat.fsPath);
+    assert.equal(r.lines, want.length);
+    const view = vscode.Uri.parse(r.uri);
+    const doc = await waitFor('the view document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === view.toString()));
+    for (const i of [0, 1, 2, Math.min(doc.lineCount, want.length) - 1]) assert.equal(doc.lineAt(i).text, want[r.from - 1 + i], `line ${r.from + i}`);
+    // Opened at a line near the end: the window holds it, and it is trace-cmd's line.
+    const target = want.length - 10;
+    const j = await vscode.commands.executeCommand<{ uri: string; lines: number; from: number; shown: number }>('iolens.openLargeTrace', dat.fsPath, target);
+    assert.ok(j.from <= target && target < j.from + j.shown, `line ${target} in the window ${j.from}..${j.from + j.shown - 1}`);
+    const d = await waitFor('the moved window', () => vscode.workspace.textDocuments.find((x) => x.uri.toString() === j.uri && x.lineCount >= target - j.from + 1));
+    assert.equal(d.lineAt(target - j.from).text, want[target - 1]);
+  });
 });
