@@ -117,6 +117,13 @@ export class SliceParser {
 
   private num = new Float64Array(0);
   private str = new Int32Array(0);
+  /** The last task and key looked up (events of one task and file come in runs). */
+  private lastPid = -1;
+  private lastComm = -1;
+  private lastTask = 0;
+  private lastDev = -2;
+  private lastIno = -2;
+  private lastKey = 0;
   private fieldsUsed = 0;
   /** Column buffers of merged batches handed back for reuse (see `recycle`). */
   private readonly spare: ArrayBuffer[][] = [];
@@ -144,24 +151,29 @@ export class SliceParser {
     // Buffer.indexOf is a native memchr; a plain Uint8Array's is not.
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.reset(Math.max(1024, Math.ceil((end - start) / 60)));
-    let lineNo = 0;
+    return this.finishBatch(seq, this.parseLines(buf, start, end, 0, unterminatedLast, true));
+  }
+
+  /** Parses the lines of buf[start, end) from local line `lineNo` on (checkpoints every LINE_INDEX_STRIDE lines when asked); returns how many. */
+  private parseLines(buf: Buffer, start: number, end: number, lineNo: number, unterminatedLast: boolean, checkpoints: boolean): number {
+    const first = lineNo;
     let s = start;
     while (s < end) {
       let nl = buf.indexOf(10, s);
       if (nl < 0 || nl >= end) nl = end;
-      if (lineNo % LINE_INDEX_STRIDE === 0) this.checkpoints.push(lineNo, s - start);
+      if (checkpoints && lineNo % LINE_INDEX_STRIDE === 0) this.checkpoints.push(lineNo, s - start);
       let e = nl;
       if (e > s && buf[e - 1] === 13) e--;
       if (!this.parseLine(buf, s, e, lineNo, unterminatedLast && nl === end) && this.logText) this.logLine(buf, s, nl, lineNo);
       lineNo++;
       s = nl + 1;
     }
-    return this.finishBatch(seq, lineNo);
+    return lineNo - first;
   }
 
   /**
    * Batch building from outside (the trace.dat reader): `begin`, then `lines` for rendered text and
-   * `addDecoded` for events decoded from binary records, then `finish`. Line numbers are local to the batch.
+   * `addDecodedComm` for events decoded from binary records, then `finish`. Line numbers are local to the batch.
    */
   begin(capacity: number): void {
     this.reset(Math.max(1024, capacity));
@@ -170,18 +182,7 @@ export class SliceParser {
   /** Parses the complete lines of buf[start, end) as lines `lineNo`, `lineNo + 1`, ... of the batch; returns how many. */
   lines(bytes: Uint8Array, start: number, end: number, lineNo: number): number {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const first = lineNo;
-    let s = start;
-    while (s < end) {
-      let nl = buf.indexOf(10, s);
-      if (nl < 0 || nl >= end) nl = end;
-      let e = nl;
-      if (e > s && buf[e - 1] === 13) e--;
-      if (!this.parseLine(buf, s, e, lineNo, false) && this.logText) this.logLine(buf, s, nl, lineNo);
-      lineNo++;
-      s = nl + 1;
-    }
-    return lineNo - first;
+    return this.parseLines(buf, start, end, lineNo, false, false);
   }
 
   /** A checkpoint of the batch being built: local line `lineNo` starts `offset` bytes after the batch's start. */
@@ -197,7 +198,7 @@ export class SliceParser {
     return this.h;
   }
 
-  /** The event name id and decode info of an event name (interned). */
+  /** The string id of an event name (interned). */
   eventName(name: string): number {
     return this.strings.intern(name);
   }
@@ -235,11 +236,20 @@ export class SliceParser {
     votes.layouts[h.layout]++;
     votes.templatePayloads++;
     if (h.tsFracDigits > votes.timestampDigits) votes.timestampDigits = h.tsFracDigits;
+    this.keepFields(i, info, num, str, variant);
+  }
+
+  /**
+   * Event i's (device, inode) key from its decoded fields, and the fields themselves when an analysis
+   * reads the event (else payOff -1: a query decodes the line again).
+   */
+  private keepFields(i: number, info: NameInfo, num: Float64Array, str: Int32Array, variant: number): void {
     if (info.devSlot >= 0 || info.inoSlot >= 0) {
       const d = info.devSlot >= 0 ? num[info.devSlot]! : -1;
       const x = info.inoSlot >= 0 ? num[info.inoSlot]! : -1;
       const dev = d >= 0 && d < NO_DEV ? d : -1;
       const ino = x >= 0 ? x : -1;
+      // Events of one file come in runs: the last key is tried first.
       if (dev !== this.lastDev || ino !== this.lastIno) {
         this.lastDev = dev;
         this.lastIno = ino;
@@ -263,12 +273,10 @@ export class SliceParser {
     this.variant[i] = variant;
   }
 
-  private lastPid = -1;
-  private lastComm = -1;
-  private lastTask = 0;
-  private lastDev = -2;
-  private lastIno = -2;
-  private lastKey = 0;
+  /** Events in the batch being built. */
+  get eventCount(): number {
+    return this.n;
+  }
 
   /** The batch built since `begin`, with `lineCount` lines. */
   finish(seq: number, lineCount: number): EventBatch {
@@ -421,30 +429,7 @@ export class SliceParser {
     }
     if (rec.variant < 0) votes.rawPayloads++;
     else votes.templatePayloads++;
-    const rn = rec.num;
-    if (info.devSlot >= 0 || info.inoSlot >= 0) {
-      const d = info.devSlot >= 0 ? rn[info.devSlot]! : -1;
-      const x = info.inoSlot >= 0 ? rn[info.inoSlot]! : -1;
-      this.key[i] = this.keyOf(d >= 0 && d < NO_DEV ? d : -1, x >= 0 ? x : -1);
-    }
-    if (!info.full) {
-      // No analysis reads this event: its fields are not kept (a query decodes the line again).
-      this.payOff[i] = -1;
-      return;
-    }
-    const k = schema.fields.length;
-    if (this.fieldsUsed + k > this.num.length) this.growFields(Math.max(this.num.length * 2, this.fieldsUsed + k));
-    const off = this.fieldsUsed;
-    const num = this.num;
-    const str = this.str;
-    const rs = rec.str;
-    for (let j = 0; j < k; j++) {
-      num[off + j] = rn[j]!;
-      str[off + j] = rs[j]!;
-    }
-    this.fieldsUsed += k;
-    this.payOff[i] = off;
-    this.variant[i] = rec.variant;
+    this.keepFields(i, info, rec.num, rec.str, rec.variant);
   }
 
   /** Whether the name with local string id `id` (bytes buf[s, e)) holds control characters; checked once per id. */

@@ -25,6 +25,11 @@ export interface ByteSource {
   slices(sliceBytes: number, signal?: AbortSignal): AsyncIterable<Uint8Array>;
   /** True when the input changed since it was opened (a file rewritten on disk). */
   changed(): boolean;
+  /**
+   * Bytes per line, for readers that size their reads by lines, when `size / lines` does not give it (a
+   * trace.dat's virtual offsets).
+   */
+  readonly bytesPerLine?: number;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,8 @@ export class FileSource implements ByteSource {
   private constructor(
     readonly name: string,
     readonly size: number,
-    private readonly mtimeMs: number,
+    /** The file's mtime when it was opened. */
+    readonly mtimeMs: number,
   ) {}
 
   static async open(path: string): Promise<FileSource> {

@@ -18,7 +18,7 @@ const MAX_FIRST_READ = 1024 * 1024;
 
 /** Calls `visit(i, bytes, cut)` for each of `lines` (1-based, ascending) in order, with the line's bytes without `\r\n` (empty past the end). */
 export function visitLines(reader: LineReader, source: ByteSource, lines: Uint32Array, visit: (i: number, bytes: Uint8Array, cut: boolean) => void): void {
-  const avgLine = reader.totalLines > 0 ? source.size / reader.totalLines : 128;
+  const avgLine = source.bytesPerLine ?? (reader.totalLines > 0 ? source.size / reader.totalLines : 128);
   let i = 0;
   while (i < lines.length) {
     const first = lines[i]!;

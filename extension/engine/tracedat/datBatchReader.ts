@@ -38,9 +38,10 @@ interface TypeState {
   readonly full: boolean;
   /** undefined: not built yet; null: none. */
   plan: PayloadPlan | null | undefined;
-  sampled: number;
-  /** The sample span (mark / SAMPLE_SPAN) `sampled` counts in. */
-  batch: number;
+  /** Records of the current span decoded both ways that agreed. */
+  checked: number;
+  /** The span (mark / SAMPLE_SPAN) `checked` counts in. */
+  span: number;
   readonly num: Float64Array;
   readonly str: Int32Array;
 }
@@ -84,6 +85,8 @@ export class DatBatchReader {
   private readonly types: (TypeState | undefined)[] = [];
   private readonly typesById = new Map<number, TypeState>();
   private readonly fastOk: boolean;
+  /** Numbers in one saved merge state. */
+  private readonly markWidth: number;
   private consumed = -1;
   private seq = 0;
   private mark = 0;
@@ -115,6 +118,7 @@ export class DatBatchReader {
     this.records = new DatRecords(meta, read, fileSize, new ChunkCache(2 * meta.buffers.reduce((n, b) => n + b.cpus.length, 0) + 2));
     this.formats = new DatEventFormats(meta);
     this.lines = new ReportLines(meta, this.records, this.formats);
+    this.markWidth = this.records.mark(-1).length;
     // Decoding fields needs lines without instance prefixes, with microsecond time stamps.
     this.fastOk = meta.inUsecs && meta.buffers.every((b) => b.name === '' || b.latency) && this.records.streams.every((s) => meta.buffers[s.buffer]!.name === '');
   }
@@ -127,7 +131,7 @@ export class DatBatchReader {
   next(seq: number): DatBatch | undefined {
     if (this.done) return undefined;
     const p = this.parser;
-    const width = this.records.streams.length * 13 + 2;
+    const width = this.markWidth;
     const marks: number[] = [];
     const firstMark = this.mark;
     p.begin(this.markEvery * this.marksPerBatch);
@@ -185,15 +189,13 @@ export class DatBatchReader {
         const t = this.typeState(ev);
         if (t.plan !== NO_PLAN && t.plan !== undefined) {
           const span = Math.floor(this.mark / SAMPLE_SPAN);
-          if (t.batch !== span) {
-            t.batch = span;
-            t.sampled = 0;
+          if (t.span !== span) {
+            t.span = span;
+            t.checked = 0;
           }
-          if (t.sampled >= SAMPLES && this.decodeFast(t, c.data, c.start, c.length, c.cpu, c.ts, line, seq)) return 1;
-          if (t.sampled < SAMPLES) {
-            t.sampled++;
-            return this.renderChecked(t, ev, stream, line, seq);
-          }
+          // The plan decodes only once SAMPLES records of this span were decoded both ways and agreed.
+          if (t.checked >= SAMPLES && this.decodeFast(t, c.data, c.start, c.length, c.cpu, c.ts, line, seq)) return 1;
+          if (t.checked < SAMPLES) return this.renderChecked(t, ev, stream, line, seq);
         } else if (t.plan === undefined) {
           return this.renderChecked(t, ev, stream, line, seq);
         }
@@ -209,7 +211,7 @@ export class DatBatchReader {
       const facts = this.parser.nameFacts(nameId);
       const k = facts.schema?.fields.length ?? 0;
       const compiled = facts.schema ? this.formats.compiledOf(ev) : undefined;
-      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, sampled: 0, batch: -1, num: new Float64Array(k).fill(NaN), str: new Int32Array(k).fill(-1) };
+      t = { nameId, schema: facts.schema, full: facts.full, plan: facts.schema && compiled?.plain ? undefined : NO_PLAN, checked: 0, span: -1, num: new Float64Array(k).fill(NaN), str: new Int32Array(k).fill(-1) };
       if (ev.id < 65536) this.types[ev.id] = t;
       else this.typesById.set(ev.id, t);
     }
@@ -226,16 +228,20 @@ export class DatBatchReader {
 
   /**
    * Renders and parses the record, and checks the type's plan against the text's decode (building the
-   * plan from the variant the text matched on first use). A plan that disagrees is dropped.
+   * plan from the variant the text matched on first use). A record the plan takes must decode as its text
+   * does (a text no template reads, or read only as `-R` fields, disagrees); a plan that disagrees is
+   * dropped. Only records the plan took count as checked.
    */
   private renderChecked(t: TypeState, ev: DatEventType, stream: number, line: number, seq: number): number {
     const c = this.records.streams[stream]!.cursor;
+    const events = this.parser.eventCount;
     const n = this.render(stream, line, seq);
-    if (n !== 1 || t.schema === null) return n;
+    // Only a record that is one event line has a payload to compare (the header the parser left is its own).
+    if (n !== 1 || t.schema === null || this.parser.eventCount !== events + 1) return n;
     const h = this.parser.header;
     const rec = this.parser.decodePayload(t.schema, this.scratch, h.payloadStart, h.payloadEnd);
-    if (rec === undefined || rec.variant < 0) return n;
     if (t.plan === undefined) {
+      if (rec === undefined || rec.variant < 0) return n;
       const compiled = this.formats.compiledOf(ev);
       t.plan = compiled ? (PayloadPlan.build(t.schema as CompiledSchema, rec.variant, compiled, ev.text, this.meta.littleEndian) ?? NO_PLAN) : NO_PLAN;
       if (t.plan === NO_PLAN) return n;
@@ -247,15 +253,16 @@ export class DatBatchReader {
     this.curCpu = c.cpu;
     this.curTs = this.lines.time(c.ts);
     if (!plan.decode(c.data, c.start, c.length, this.ctxOf, false, num, str, this.parser)) return n;
-    let same = rec.variant === plan.variant;
+    t.checked++;
+    let same = rec !== undefined && rec.variant >= 0 && rec.variant === plan.variant;
     for (let i = 0; same && i < num.length; i++) {
       const a = num[i]!;
-      const b = rec.num[i]!;
-      if (!(a === b || (Number.isNaN(a) && Number.isNaN(b))) || str[i] !== rec.str[i]) same = false;
+      const b = rec!.num[i]!;
+      if (!(a === b || (Number.isNaN(a) && Number.isNaN(b))) || str[i] !== rec!.str[i]) same = false;
     }
     if (!same) {
       t.plan = NO_PLAN;
-      if (this.planNotes.length < 50) this.planNotes.push(`${ev.name}: its fields decoded from the record differ from its text's (line ${line + 1} of a batch)`);
+      if (this.planNotes.length < 50) this.planNotes.push(`${ev.name}: the fields of record ${seq + 1} decoded from its binary fields differ from those of its text; its events are rendered and parsed from there on`);
     }
     return n;
   }
@@ -269,12 +276,14 @@ export class DatBatchReader {
     // The slots outside the plan's fields stay NaN / -1 from the type's first use (the plan writes only its fields).
     const { num, str } = t;
     const ts = this.lines.time(rawTs);
+    // A time before 0 (a negative file offset) prints as text no event line has.
+    if (!(ts >= 0)) return false;
     this.curCpu = cpu;
     this.curTs = ts;
     if (!t.plan!.decode(data, start, length, this.ctxOf, !t.full, num, str, this.parser)) return false;
     const h = this.parser.header;
     h.layout = Layout.Bracket;
-    const us = Math.floor((ts + 500) / 1000);
+    const us = ReportLines.microseconds(ts);
     const sec = Math.floor(us / 1e6);
     h.tsHi = sec;
     h.tsLo = (us - sec * 1e6) * 1000;

@@ -136,14 +136,8 @@ export class DatEventFormats {
       const id = length >= this.typeOffset + 2 ? (this.little ? data[start + this.typeOffset]! | (data[start + this.typeOffset + 1]! << 8) : (data[start + this.typeOffset]! << 8) | data[start + this.typeOffset + 1]!) : -1;
       return `[UNKNOWN TYPE ${id}]`;
     }
-    let compiled = ev.compiled;
-    if (compiled === undefined) {
-      const fmt = this.format(ev);
-      if (!fmt) return '[FAILED TO PARSE]';
-      compiled = ev.compiled = compileEvent(fmt);
-    }
-    this.ctx.cpu = cpu;
-    this.ctx.timestamp = BigInt(Math.max(0, Math.round(ts)));
-    return compiled.render(data, start, length, this.ctx);
+    const compiled = this.compiledOf(ev);
+    if (!compiled) return '[FAILED TO PARSE]';
+    return compiled.render(data, start, length, this.contextFor(cpu, ts));
   }
 }

@@ -19,24 +19,14 @@ import { MARK_SPAN } from './datMarks';
 import type { RegisteredComm } from './datEventFormats';
 import type { ReadAt } from './datMeta';
 import { DatTextSource } from './datTextSource';
+import type { DatWorkerReply, DatWorkerRequest } from './datWorkerProtocol';
+import { FileSource } from '../input/byteSource';
 
 /** Files from this size on are read in a worker thread. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
-/** Batches the worker may send ahead of the merge. */
-const AHEAD = 3;
-
-/** Worker -> main thread. */
-export type DatWorkerReply =
-  | { readonly kind: 'batch'; readonly batch: DatBatch }
-  | { readonly kind: 'end'; readonly end: DatReadEnd; readonly registered: [number, RegisteredComm][] }
-  | { readonly kind: 'error'; readonly message: string };
-
-/** Main thread -> worker: start, or a merged batch's buffers back (which is also the credit for one more). */
-export type DatWorkerRequest =
-  | { readonly kind: 'start'; readonly path: string; readonly options: SliceParserOptions }
-  | { readonly kind: 'ack'; readonly buffers: ArrayBuffer[] };
 
 export async function ingestDat(dat: DatTextSource, options: IngestOptions = {}): Promise<IngestResult> {
+  if (options.signal?.aborted) throw new IngestError(`reading ${dat.name} was cancelled`);
   const merger = new BatchMerger(dat.name, options.consumers ?? [], options.store, options.logLines);
   const popts = parserOptions(options, 8 * 1024 * 1024);
   const marks: Float64Array[] = [];
@@ -47,8 +37,9 @@ export async function ingestDat(dat: DatTextSource, options: IngestOptions = {})
   const file = dat.filePath;
   // A worker when asked for (`workers` > 0), or by default for files of some size; inline for `workers: 0`.
   const wanted = options.workers === undefined ? dat.fileBytes >= WORKER_MIN_BYTES : options.workers > 0;
-  const useWorker = wanted && file !== undefined && workerScript() !== undefined;
-  const result = useWorker ? await viaWorker(dat, file, popts, take, options) : await inline(dat, popts, take, options);
+  const disk = dat.file instanceof FileSource ? dat.file : undefined;
+  const useWorker = wanted && file !== undefined && disk !== undefined && workerScript() !== undefined;
+  const result = useWorker ? await viaWorker(dat, disk!, popts, take, options) : await inline(dat, popts, take, options);
   dat.adoptMarks(marks, result.end.markEvery, result.end.records, result.end.gaps, result.end.gapCount, result.registered);
   merger.finish();
   dat.readStats = result.end;
@@ -76,7 +67,7 @@ async function inline(dat: DatTextSource, popts: SliceParserOptions, take: (b: D
   return { end: reader.end(), registered: [...reader.registered()] };
 }
 
-function viaWorker(dat: DatTextSource, file: string, popts: SliceParserOptions, take: (b: DatBatch) => void, options: IngestOptions): Promise<{ end: DatReadEnd; registered: [number, RegisteredComm][] }> {
+function viaWorker(dat: DatTextSource, file: FileSource, popts: SliceParserOptions, take: (b: DatBatch) => void, options: IngestOptions): Promise<{ end: DatReadEnd; registered: [number, RegisteredComm][] }> {
   const script = workerScript()!;
   const w = new Worker(script.code, { eval: script.eval, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   return new Promise((resolve, reject) => {
@@ -102,14 +93,19 @@ function viaWorker(dat: DatTextSource, file: string, popts: SliceParserOptions, 
           w.postMessage({ kind: 'ack', buffers } satisfies DatWorkerRequest, buffers);
           options.onProgress?.(Math.min(msg.batch.bytesRead, msg.batch.totalBytes), msg.batch.totalBytes);
         } else if (msg.kind === 'end') finish(undefined, { end: msg.end, registered: msg.registered });
-        else finish(new IngestError(msg.message));
+        else if (msg.user) finish(new IngestError(msg.message));
+        else {
+          const err = new Error(`the trace.dat reader failed: ${msg.message}`);
+          if (msg.stack) err.stack = msg.stack;
+          finish(err);
+        }
       } catch (err) {
         finish(err instanceof Error ? err : new Error(String(err)));
       }
     });
     w.on('error', (err) => finish(err));
     w.on('exit', (code) => finish(new Error(`the trace.dat reader thread exited with code ${code}`)));
-    w.postMessage({ kind: 'start', path: file, options: popts } satisfies DatWorkerRequest);
+    w.postMessage({ kind: 'start', path: file.name, size: file.size, mtimeMs: file.mtimeMs, options: popts } satisfies DatWorkerRequest);
   });
 }
 
@@ -123,4 +119,3 @@ function workerScript(): { code: string; eval: boolean } | undefined {
   return existsSync(f) ? { code: f, eval: false } : undefined;
 }
 
-export { AHEAD as DAT_BATCHES_AHEAD };

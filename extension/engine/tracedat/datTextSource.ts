@@ -13,14 +13,13 @@
 import { FileSource, type ByteSource } from '../input/byteSource';
 import { IngestError } from '../input/ingestError';
 import { DatError } from './datError';
-import { DatEventFormats } from './datEventFormats';
+import { DatEventFormats, type RegisteredComm } from './datEventFormats';
 import { readDatMeta, type DatMeta, type ReadAt } from './datMeta';
 import { DatRecords } from './datRecords';
 import { prepareCodec } from './decompress';
 import { ReportLines } from './reportLines';
 import type { DatReadEnd } from './datBatchReader';
 import { MARK_SPAN, recordsPerMark } from './datMarks';
-import type { RegisteredComm } from './datEventFormats';
 
 /** Characters of rendered lines gathered before one write into the slice. */
 const PENDING = 64 * 1024;
@@ -57,7 +56,9 @@ export class DatTextSource implements ByteSource {
    */
   private virtual = false;
   private markLengths = new Float64Array(0);
+  /** The marks the span holds: [spanMark, spanEndMark). */
   private spanMark = -1;
+  private spanEndMark = 0;
 
   private constructor(
     readonly file: ByteSource,
@@ -93,7 +94,7 @@ export class DatTextSource implements ByteSource {
   private get formats(): DatEventFormats {
     if (this.formatsRead === undefined) {
       this.formatsRead = new DatEventFormats(this.meta);
-      for (const [pid, reg] of this.pendingComms) if (!this.formatsRead.registered.has(pid)) this.formatsRead.registered.set(pid, reg);
+      register(this.formatsRead, this.pendingComms);
       this.pendingComms = [];
     }
     return this.formatsRead;
@@ -152,7 +153,7 @@ export class DatTextSource implements ByteSource {
     this.spanStart = -1;
     this.spanMark = -1;
     if (this.formatsRead) {
-      for (const [pid, reg] of registered) if (!this.formatsRead.registered.has(pid)) this.formatsRead.registered.set(pid, reg);
+      register(this.formatsRead, registered);
     } else this.pendingComms = [...registered];
   }
 
@@ -307,11 +308,19 @@ export class DatTextSource implements ByteSource {
       k++;
     }
     if (k >= this.marks.length) return new Uint8Array(0);
-    if (this.spanMark !== k || (rel + length > this.span.length && this.spanEndMark < this.marks.length)) this.renderMarks(k, rel + length);
-    return this.span.subarray(rel, Math.min(this.span.length, rel + length));
+    // Within the span already rendered (its marks' lengths are known), or rendered from mark k.
+    let at = -1;
+    if (k >= this.spanMark && k < this.spanEndMark) {
+      at = rel;
+      for (let m = this.spanMark; m < k; m++) at += this.markLengths[m]!;
+      if (at + length > this.span.length && this.spanEndMark < this.marks.length) at = -1;
+    }
+    if (at < 0) {
+      this.renderMarks(k, rel + length);
+      at = rel;
+    }
+    return this.span.subarray(at, Math.min(this.span.length, at + length));
   }
-
-  private spanEndMark = 0;
 
   /** The length of mark k's text (rendered once to learn it). */
   private markLength(k: number): number {
@@ -374,7 +383,6 @@ export class DatTextSource implements ByteSource {
   }
 }
 
-
 function readMeta(file: ByteSource): DatMeta {
   try {
     return readDatMeta((o, n) => file.readSync(o, n), file.size, file.name);
@@ -382,4 +390,9 @@ function readMeta(file: ByteSource): DatMeta {
     if (err instanceof DatError) throw new IngestError(err.message);
     throw err;
   }
+}
+
+/** Comm registrations of a batch read into the formats a random read renders with (the first one wins, as in tep_register_comm). */
+function register(formats: DatEventFormats, registered: Iterable<[number, RegisteredComm]>): void {
+  for (const [pid, reg] of registered) if (!formats.registered.has(pid)) formats.registered.set(pid, reg);
 }

@@ -1,16 +1,19 @@
 /**
- * The trace.dat reader thread: opens the file, reads its metadata, and sends the DatBatchReader's batches
- * to the main thread (typed arrays transferred), at most DAT_BATCHES_AHEAD ahead of the merge: each ack
- * returns a batch's column buffers for reuse and allows one more. Bundled as dist/datWorker.js.
+ * The trace.dat reader thread: opens the file again (refusing it when its size or mtime are no longer what the
+ * main thread saw), reads its metadata, and sends the DatBatchReader's batches to the main thread (typed
+ * arrays transferred), at most DAT_BATCHES_AHEAD ahead of the merge: each ack returns a batch's column
+ * buffers for reuse and allows one more. Bundled as dist/datWorker.js.
  */
 import { parentPort } from 'node:worker_threads';
 import { batchBuffers } from '../ingest/eventBatch';
 import { FileSource } from '../input/byteSource';
+import { IngestError } from '../input/ingestError';
 import { DatBatchReader } from './datBatchReader';
-import { DAT_BATCHES_AHEAD, type DatWorkerReply, type DatWorkerRequest } from './datIngest';
-import { readDatMeta, type ReadAt } from './datMeta';
-import { prepareCodec } from './decompress';
+import { DatError } from './datError';
 import { recordsPerMark } from './datMarks';
+import { readDatMeta, type ReadAt } from './datMeta';
+import { DAT_BATCHES_AHEAD, type DatWorkerReply, type DatWorkerRequest } from './datWorkerProtocol';
+import { prepareCodec } from './decompress';
 
 const port = parentPort;
 if (port === null) throw new Error('datWorker must run in a worker thread');
@@ -27,12 +30,17 @@ port.on('message', (msg: DatWorkerRequest) => {
     wake = undefined;
     return;
   }
-  void run(msg.path, msg).catch((err: unknown) => port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err) } satisfies DatWorkerReply));
+  void run(msg).catch((err: unknown) => {
+    const user = err instanceof DatError || err instanceof IngestError;
+    const e = err instanceof Error ? err : new Error(String(err));
+    port.postMessage({ kind: 'error', message: e.message, user, ...(user || e.stack === undefined ? {} : { stack: e.stack }) } satisfies DatWorkerReply);
+  });
 });
 
-async function run(path: string, msg: Extract<DatWorkerRequest, { kind: 'start' }>): Promise<void> {
-  const file = await FileSource.open(path);
+async function run(msg: Extract<DatWorkerRequest, { kind: 'start' }>): Promise<void> {
+  const file = await FileSource.open(msg.path);
   try {
+    if (file.size !== msg.size || file.mtimeMs !== msg.mtimeMs) throw new IngestError(`${msg.path} changed while it was being read: open it again`);
     await prepareCodec('zstd');
     const read: ReadAt = (o, n) => file.readSync(o, n);
     const meta = readDatMeta(read, file.size, file.name);

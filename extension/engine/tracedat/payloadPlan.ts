@@ -61,10 +61,10 @@ interface Field {
    * and the string id its text gave per raw value (high 32 bits -> low 32 bits -> id; -1: unreadable).
    */
   readonly memoField?: FormatField;
-  readonly memo?: Map<number, Map<number, number>>;
+  readonly memo?: { readonly byHi: Map<number, Map<number, number>>; size: number };
 }
 
-/** Raw values remembered per memoised field at most (then its item is rendered each time). */
+/** Raw values remembered per memoised field at most, in all (then its item is rendered for each new value). */
 const MEMO_MAX = 65536;
 
 /** The interning the plan writes string fields with (the slice parser's table). */
@@ -116,8 +116,11 @@ export class PayloadPlan {
       const at = convs[c]!;
       c += need;
       const slot = t.slot[i]!;
-      if (slot < 0 || t.slot2[i]! >= 0) {
-        if (t.slot2[i]! >= 0) return undefined;
+      if (t.slot2[i]! >= 0) return undefined;
+      if (slot < 0) {
+        // A field the template skips: a number reads back alike whatever it is; a string could hold a
+        // blank or a newline that changes what the template matches or how many lines the record takes.
+        if (items[at]!.kind === ItemKind.Str || (op === Op.Dev && items[convs[c - 1]!]!.kind === ItemKind.Str)) return undefined;
         continue;
       }
       const kind = schema.variantKinds[variant]?.[slot];
@@ -131,7 +134,7 @@ export class PayloadPlan {
         const second = items[convs[c - 1]!]!;
         if (item.kind !== ItemKind.Digit || second.kind !== ItemKind.Digit || !item.spec || !second.spec || !digitsOnly(item.spec) || !digitsOnly(second.spec)) return undefined;
         const f = fieldOf(item.arg);
-        const ok = f !== undefined && f === fieldOf(second.arg) && f.size === 4 && !f.isArray && formatText.includes(`((REC->${f.name}) >> 20)`) && formatText.includes(`((REC->${f.name}) & ((1U << 20) - 1))`);
+        const ok = f !== undefined && f === fieldOf(second.arg) && f.size === 4 && !f.isArray && !f.signed && formatText.includes(`((REC->${f.name}) >> 20)`) && formatText.includes(`((REC->${f.name}) & ((1U << 20) - 1))`);
         fields.push(ok ? { ...base, how: How.Dev, field: f } : { ...base, how: How.DevText });
         continue;
       }
@@ -159,8 +162,10 @@ export class PayloadPlan {
       if (op === Op.Scan || op === Op.Word) {
         if (!spec.isString) return undefined;
         const f = item.kind === ItemKind.Str ? stringField(item.arg) : undefined;
-        const memoField = f === undefined ? soleField(item.arg) : undefined;
-        fields.push(f !== undefined ? { ...base, how: How.Str, field: f } : memoField ? { ...base, how: How.StrText, memoField, memo: new Map() } : { ...base, how: How.StrText });
+        // Texts of one field's value are remembered, except for pointers (their values seldom repeat).
+        const sole = f === undefined ? soleField(item.arg) : undefined;
+        const memoField = sole !== undefined && !sole.isPointer ? sole : undefined;
+        fields.push(f !== undefined ? { ...base, how: How.Str, field: f } : memoField ? { ...base, how: How.StrText, memoField, memo: { byHi: new Map(), size: 0 } } : { ...base, how: How.StrText });
         continue;
       }
       return undefined;
@@ -176,7 +181,7 @@ export class PayloadPlan {
    */
   decode(data: Uint8Array, start: number, length: number, ctxOf: () => RenderContext, keyOnly: boolean, num: Float64Array, str: Int32Array, strings: PlanStrings): boolean {
     const list = keyOnly ? this.keys : this.all;
-    let bound = false;
+    this.bound = false;
     for (let k = 0; k < list.length; k++) {
       const f = list[k]!;
       switch (f.how) {
@@ -204,52 +209,71 @@ export class PayloadPlan {
           str[f.slot] = id;
           break;
         }
+        case How.DevText: {
+          this.bind(data, start, length, ctxOf);
+          const maj = parseDigits(this.compiled.item(f.item), false);
+          const min = parseDigits(this.compiled.item(f.item2), false);
+          if (!(maj >= 0 && min >= 0)) return false;
+          num[f.slot] = maj * 1048576 + min;
+          break;
+        }
+        case How.NumText: {
+          this.bind(data, start, length, ctxOf);
+          const v = parseDigits(this.compiled.item(f.item), f.hex);
+          if (!(v >= 0)) return false;
+          num[f.slot] = v;
+          break;
+        }
         default: {
-          if (!bound) {
-            this.compiled.bind(data, start, length, ctxOf());
-            bound = true;
-          }
-          if (f.how === How.DevText) {
-            const maj = parseDigits(this.compiled.item(f.item), false);
-            const min = parseDigits(this.compiled.item(f.item2), false);
-            if (!(maj >= 0 && min >= 0)) return false;
-            num[f.slot] = maj * 1048576 + min;
-          } else if (f.how === How.NumText) {
-            const v = parseDigits(this.compiled.item(f.item), f.hex);
-            if (!(v >= 0)) return false;
-            num[f.slot] = v;
-          } else {
-            const id = this.stringItem(f, data, start, length, strings);
-            if (id < 0) return false;
-            str[f.slot] = id;
-          }
+          const id = this.stringItem(f, data, start, length, ctxOf, strings);
+          if (id < 0) return false;
+          str[f.slot] = id;
         }
       }
     }
     return true;
   }
 
+  /** Whether the record is bound to the compiled print format (once per decode, only when an item is rendered). */
+  private bound = false;
+
+  private bind(data: Uint8Array, start: number, length: number, ctxOf: () => RenderContext): void {
+    if (this.bound) return;
+    this.compiled.bind(data, start, length, ctxOf());
+    this.bound = true;
+  }
+
   /** A StrText field's string id (-1: a text the template could read otherwise), remembered per raw value when it can be. */
-  private stringItem(f: Field, data: Uint8Array, start: number, length: number, strings: PlanStrings): number {
+  private stringItem(f: Field, data: Uint8Array, start: number, length: number, ctxOf: () => RenderContext, strings: PlanStrings): number {
     const mf = f.memoField;
+    const memo = f.memo;
     let byLo: Map<number, number> | undefined;
     let lo = 0;
-    if (mf !== undefined && mf.offset + mf.size <= length) {
+    if (mf !== undefined && memo !== undefined && mf.offset + mf.size <= length) {
       const p = start + mf.offset;
       let hi = 0;
       if (mf.size === 8) {
         lo = this.little ? this.u32(data, p) : this.u32(data, p + 4);
         hi = this.little ? this.u32(data, p + 4) : this.u32(data, p);
-      } else lo = mf.size === 4 ? this.u32(data, p) : mf.size === 2 ? (this.little ? data[p]! | (data[p + 1]! << 8) : (data[p]! << 8) | data[p + 1]!) : data[p]!;
-      byLo = f.memo!.get(hi);
+      } else lo = mf.size === 4 ? this.u32(data, p) : mf.size === 2 ? this.u16(data, p) : data[p]!;
+      byLo = memo.byHi.get(hi);
       const known = byLo?.get(lo);
       if (known !== undefined) return known;
-      if (byLo === undefined && f.memo!.size < MEMO_MAX) f.memo!.set(hi, (byLo = new Map()));
+      if (memo.size >= MEMO_MAX) byLo = undefined;
+      else if (byLo === undefined) memo.byHi.set(hi, (byLo = new Map()));
     }
+    this.bind(data, start, length, ctxOf);
     const text = this.compiled.item(f.item);
     const id = !safeText(text, f.stop) || (f.word && text.length === 0) ? -1 : strings.intern(text);
-    if (byLo !== undefined && byLo.size < MEMO_MAX) byLo.set(lo, id);
+    if (byLo !== undefined) {
+      byLo.set(lo, id);
+      memo!.size++;
+    }
     return id;
+  }
+
+  private u16(d: Uint8Array, p: number): number {
+    return this.little ? d[p]! | (d[p + 1]! << 8) : (d[p]! << 8) | d[p + 1]!;
   }
 
   private u32(d: Uint8Array, p: number): number {
@@ -264,7 +288,7 @@ export class PayloadPlan {
       case 1:
         return f.signed && d[p]! >= 0x80 ? -1 : d[p]!;
       case 2: {
-        const v = this.little ? d[p]! | (d[p + 1]! << 8) : (d[p]! << 8) | d[p + 1]!;
+        const v = this.u16(d, p);
         return f.signed && v >= 0x8000 ? -1 : v;
       }
       case 4:
@@ -296,12 +320,13 @@ export class PayloadPlan {
     let max: number;
     if (f.isDynamic) {
       if (f.offset + f.size > length || (f.size !== 4 && f.size !== 2)) return -1;
-      const v = f.size === 4 ? this.u32(d, start + f.offset) : this.little ? d[start + f.offset]! | (d[start + f.offset + 1]! << 8) : (d[start + f.offset]! << 8) | d[start + f.offset + 1]!;
+      const v = f.size === 4 ? this.u32(d, start + f.offset) : this.u16(d, start + f.offset);
       const o = v & 0xffff;
       const l = f.size === 2 ? length - o : (v >>> 16) & 0xffff;
       if (o > length || o + l > length || f.isRelative) return -1;
+      // The string runs to its NUL or the end of the record, as libtraceevent prints it (not to its length).
       from = o;
-      max = l;
+      max = length - o;
     } else {
       from = f.offset;
       max = f.size || length - f.offset;
@@ -416,7 +441,8 @@ function plainField(arg: PrintArg | undefined): { field: FormatField; bits: numb
 /** The char array or __data_loc string a `%s` prints. */
 function stringField(arg: PrintArg | undefined): FormatField | undefined {
   if (arg === undefined) return undefined;
-  if (arg.kind === ArgKind.Field && arg.field?.isString) return arg.field;
+  // (A plain REC->field of a __data_loc field prints its descriptor, not the string.)
+  if (arg.kind === ArgKind.Field && arg.field?.isString && !arg.field.isDynamic) return arg.field;
   if (arg.kind === ArgKind.String && arg.field?.isDynamic) return arg.field;
   return undefined;
 }

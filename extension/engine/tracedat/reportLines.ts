@@ -66,10 +66,8 @@ export class ReportLines {
   private task(pid: number, seq: number): string {
     const c = this.commCache.get(pid);
     if (c !== undefined) return c;
-    const reg = this.formats.registered.get(pid);
-    if (reg !== undefined && reg.seq < seq && !this.cmdlines.has(pid)) return `${padStart(reg.comm, 16)}-${String(pid).padEnd(5)} [`;
-    const t = `${padStart(this.cmdlines.comm(pid), 16)}-${String(pid).padEnd(5)} [`;
-    if (this.cmdlines.has(pid) && this.commCache.size < 100_000) this.commCache.set(pid, t);
+    const t = `${padStart(this.commOf(pid, seq), 16)}-${String(pid).padEnd(5)} [`;
+    if (this.stableComm(pid) && this.commCache.size < 100_000) this.commCache.set(pid, t);
     return t;
   }
 
@@ -101,9 +99,14 @@ export class ReportLines {
     return h;
   }
 
+  /** The microseconds trace-cmd prints for a time stamp in ns (rounded to the nearest). */
+  static microseconds(ts: number): number {
+    return Math.floor((ts + 500) / 1000);
+  }
+
   private timeText(ts: number): string {
     if (!this.usecs) return `${padStart(String(ts), 12)}:`;
-    const us = Math.floor((ts + 500) / 1000);
+    const us = ReportLines.microseconds(ts);
     const sec = Math.floor(us / 1e6);
     if (sec !== this.lastSec) {
       this.lastSec = sec;

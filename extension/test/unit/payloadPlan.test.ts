@@ -1,7 +1,8 @@
 // PayloadPlan, the decoding of trace.dat records straight into template slots, checked against the text
 // path on records it has never seen: for every event of real trace.dat files (their own format files) that
 // has a template, records with random field values (edge values over-represented: 0, 2^31, 2^32 - 1, 2^53,
-// 2^63, -1, strings with blanks, brackets, commas, control bytes, empty) are rendered as trace-cmd prints
+// 2^63, -1, strings with blanks, newlines, brackets, commas, control bytes, empty, data_loc strings whose
+// length stops before their NUL) are rendered as trace-cmd prints
 // them and decoded from that text by the templates; whenever the plan takes a record, its fields must be
 // exactly the text's. A plan may refuse a record (the reader then renders it); it may never differ.
 import assert from 'node:assert/strict';
@@ -34,7 +35,7 @@ function rng(seed: number): () => number {
 }
 
 const EDGE32 = [0, 1, 7, 255, 256, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffb, 0xffffffff];
-const STRINGS = ['fio', 'kworker/1:4', '', 'a b', 'x]y', '(p)', 'k=v', 'c,d', 'tab\there', 'bell\x07', 'WS', 'R', 'caf\xe9', 'x'.repeat(15)];
+const STRINGS = ['fio', 'kworker/1:4', '', 'a b', 'x]y', '(p)', 'k=v', 'c,d', 'tab\there', 'bell\x07', 'new\nline', 'cr\r', 'WS', 'R', 'caf\xe9', 'x'.repeat(15)];
 
 function fillField(d: DataView, bytes: Uint8Array, f: FormatField, r: () => number, little: boolean): void {
   const pick = r();
@@ -78,7 +79,9 @@ function randomRecord(fmt: EventFormat, r: () => number, little: boolean, typeId
     const s = STRINGS[Math.floor(r() * STRINGS.length)]!;
     for (let i = 0; i < s.length; i++) bytes[at + i] = s.charCodeAt(i) & 0xff;
     bytes[at + s.length] = 0;
-    if (f.size === 4) d.setUint32(f.offset, ((s.length + 1) << 16) | at, little);
+    // Now and then a descriptor whose length stops before the NUL (libtraceevent prints up to the NUL).
+    const len = r() < 0.2 && s.length > 1 ? s.length - 1 : s.length + 1;
+    if (f.size === 4) d.setUint32(f.offset, (len << 16) | at, little);
     at += s.length + 1;
   }
   d.setUint16(typeOffset, typeId, little);
@@ -101,6 +104,7 @@ for (const file of files.filter((f) => existsSync(f))) {
       let planned = 0;
       let taken = 0;
       let refused = 0;
+      let keysTaken = 0;
       const names: string[] = [];
       for (const { system, text } of meta.eventFormats) {
         const name = /^name:\s*(\S+)/m.exec(text)?.[1];
@@ -136,6 +140,18 @@ for (const file of files.filter((f) => existsSync(f))) {
         const str = new Int32Array(schema.fields.length);
         for (let k = 0; k < 300; k++) {
           const { data, text } = record();
+          const buf = Buffer.from(text, 'latin1');
+          // The key alone (events no analysis reads): what the text's key-only decode gives.
+          const kn = new Float64Array(schema.fields.length).fill(NaN);
+          const ks = new Int32Array(schema.fields.length).fill(-1);
+          if (plan.decode(data, 0, data.length, () => ctx, true, kn, ks, strings)) {
+            keysTaken++;
+            const keys = decoder.decodeKeys(schema, buf, 0, buf.length);
+            assert.ok(keys, `${name}: the plan read a key from a text whose key no template reads: ${JSON.stringify(text)}`);
+            for (const slot of [schema.slot('dev'), schema.slot('ino')].filter((x) => x >= 0)) {
+              assert.ok(Object.is(kn[slot], keys.num[slot]) || (Number.isNaN(kn[slot]!) && Number.isNaN(keys.num[slot]!)), `${name} key slot ${slot}: plan ${kn[slot]}, text ${keys.num[slot]} in ${JSON.stringify(text)}`);
+            }
+          }
           num.fill(NaN);
           str.fill(-1);
           if (!plan.decode(data, 0, data.length, () => ctx, false, num, str, strings)) {
@@ -143,7 +159,6 @@ for (const file of files.filter((f) => existsSync(f))) {
             continue;
           }
           taken++;
-          const buf = Buffer.from(text, 'latin1');
           const rec = decoder.decode(schema, buf, 0, buf.length);
           assert.ok(rec, `${name}: the plan took a record whose text no template reads: ${JSON.stringify(text)}`);
           assert.equal(rec.variant, plan.variant, `${name}: ${JSON.stringify(text)}`);
@@ -157,6 +172,7 @@ for (const file of files.filter((f) => existsSync(f))) {
       // Not vacuous: plans exist and take most records (the refused ones hold values a plan does not read).
       assert.ok(planned >= 5, `plans for ${planned} events: ${names.join(', ')}`);
       assert.ok(taken > refused / 4, `${taken} records taken, ${refused} refused`);
+      assert.ok(keysTaken >= taken, `${keysTaken} keys read`);
     } finally {
       await src.close();
     }
