@@ -866,7 +866,22 @@ test(`"iolens: Filter Events…" by task with the keyboard: a view titled [pid N
     }
     return shown;
   };
-  await check();
+  // The editor may re-render between listing its lines and reading one: the check is retried until it holds
+  // (a wrong line fails it once the wait is over, with the last mismatch).
+  const checked = async () => {
+    let last;
+    return until("the filtered view's lines to be the task's raw lines", async () => {
+      try {
+        return await check();
+      } catch (err) {
+        last = err;
+        return undefined;
+      }
+    }).catch((err) => {
+      throw last ?? err;
+    });
+  };
+  await checked();
   const lenses = await until('the CodeLenses of the filtered view', async () => {
     const l = await drv.codeLenses();
     return l.some((x) => x.text.includes(iolens.openInSourceLens(TASK.fixture))) ? l : undefined;
@@ -880,7 +895,7 @@ test(`"iolens: Filter Events…" by task with the keyboard: a view titled [pid N
     return n.includes(TASK.lines.length) ? n : undefined;
   });
   if (Math.max(...end) !== TASK.lines.length) throw new Error(`the filtered view has ${Math.max(...end)} lines, the raw file ${TASK.lines.length} of pid ${TASK.pid}`);
-  await check();
+  await checked();
 });
 
 // ---------------------------------------------------------------------------------------------------------
