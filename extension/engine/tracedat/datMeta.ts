@@ -222,7 +222,7 @@ function readV7(ctx: Ctx, hc: ByteCursor): void {
 
 /** Reads a section header at `offset`; returns its (decompressed) body. */
 function sectionBody(ctx: Ctx, offset: number, expectId: number): ByteCursor {
-  const h = cursorAt(ctx, offset, 16, `section header at ${offset}`);
+  const h = cursorAt(ctx, offset, 16, 'a section header');
   const id = h.u16('the section id');
   const flags = h.u16('the section flags');
   h.u32('the section string id');
