@@ -216,27 +216,34 @@ export class SliceParser {
   addDecodedComm(comm: number, nameId: number, lineNo: number, num: Float64Array, str: Int32Array, variant: number): void {
     const info = this.nameInfo(nameId);
     const h = this.h;
-    if (this.n === this.cap) this.grow(this.cap * 2);
-    const i = this.n++;
-    this.tsHi[i] = h.tsHi;
-    this.tsLo[i] = h.tsLo;
-    this.cpu[i] = h.cpu;
-    // Records of one task and file come in runs: the last task and key are looked up first.
+    // Records of one task come in runs: the last task is tried first.
     if (h.pid !== this.lastPid || comm !== this.lastComm) {
       this.lastPid = h.pid;
       this.lastComm = comm;
       this.lastTask = this.taskOf(h.pid, comm);
     }
-    this.task[i] = this.lastTask;
-    this.name[i] = nameId;
-    this.line[i] = lineNo;
-    this.variant[i] = 0;
-    this.key[i] = 0;
+    const i = this.newRow(nameId, lineNo, this.lastTask);
     const votes = this.votes;
     votes.layouts[h.layout]++;
     votes.templatePayloads++;
     if (h.tsFracDigits > votes.timestampDigits) votes.timestampDigits = h.tsFracDigits;
     this.keepFields(i, info, num, str, variant);
+  }
+
+  /** A new event row from the header's time and CPU, with no payload and no key yet; returns its index. */
+  private newRow(nameId: number, lineNo: number, task: number): number {
+    const h = this.h;
+    if (this.n === this.cap) this.grow(this.cap * 2);
+    const i = this.n++;
+    this.tsHi[i] = h.tsHi;
+    this.tsLo[i] = h.tsLo;
+    this.cpu[i] = h.cpu;
+    this.task[i] = task;
+    this.name[i] = nameId;
+    this.line[i] = lineNo;
+    this.variant[i] = 0;
+    this.key[i] = 0;
+    return i;
   }
 
   /**
@@ -388,18 +395,9 @@ export class SliceParser {
   private addEvent(buf: Uint8Array, nameId: number, info: NameInfo, lineNo: number, e: number): void {
     const schema = info.schema;
     const h = this.h;
-    if (this.n === this.cap) this.grow(this.cap * 2);
-    const i = this.n++;
-    this.tsHi[i] = h.tsHi;
-    this.tsLo[i] = h.tsLo;
-    this.cpu[i] = h.cpu;
     const comm = this.strings.internBytes(buf, h.commStart, h.commEnd);
-    this.task[i] = this.taskOf(h.pid, comm);
+    const i = this.newRow(nameId, lineNo, this.taskOf(h.pid, comm));
     if (this.nameCheck(comm, buf, h.commStart, h.commEnd) === NAME_CONTROL) this.suspectName(lineNo, 'task name', buf, h.commStart, h.commEnd);
-    this.name[i] = nameId;
-    this.line[i] = lineNo;
-    this.variant[i] = 0;
-    this.key[i] = 0;
     const votes = this.votes;
     votes.layouts[h.layout]++;
     if (h.flagsStart >= 0) votes.irqInfo = true;

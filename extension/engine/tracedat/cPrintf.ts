@@ -114,17 +114,10 @@ export function formatInt(spec: CSpec, val: U64, star = 0): string {
         break;
     }
   }
-  let width = spec.width;
-  let precision = spec.precision;
-  let left = spec.left;
-  if (width === -2) {
-    width = star;
-    if (width < 0) {
-      left = true;
-      width = -width;
-    }
-  }
-  if (precision === -2) precision = star < 0 ? -1 : star;
+  resolveStar(spec, star);
+  const width = starWidth;
+  const precision = starPrecision;
+  const left = starLeft;
   const conv = spec.conv;
   const signedConv = conv === 'd' || conv === 'i';
   let neg = false;
@@ -192,19 +185,31 @@ export function formatInt(spec: CSpec, val: U64, star = 0): string {
   return prefix + digits;
 }
 
-/** A %s conversion of `str`. */
-export function formatStr(spec: CSpec, str: string, star = 0): string {
-  let width = spec.width;
-  let precision = spec.precision;
-  let left = spec.left;
-  if (width === -2) {
-    width = star;
-    if (width < 0) {
-      left = true;
-      width = -width;
+/** Width, precision and left-justification of a conversion once a `*` takes the star argument (C: a negative width means `-`). */
+let starWidth = 0;
+let starPrecision = 0;
+let starLeft = false;
+
+function resolveStar(spec: CSpec, star: number): void {
+  starWidth = spec.width;
+  starPrecision = spec.precision;
+  starLeft = spec.left;
+  if (starWidth === -2) {
+    starWidth = star;
+    if (starWidth < 0) {
+      starLeft = true;
+      starWidth = -starWidth;
     }
   }
-  if (precision === -2) precision = star < 0 ? -1 : star;
+  if (starPrecision === -2) starPrecision = star < 0 ? -1 : star;
+}
+
+/** A %s conversion of `str`. */
+export function formatStr(spec: CSpec, str: string, star = 0): string {
+  resolveStar(spec, star);
+  const width = starWidth;
+  const precision = starPrecision;
+  const left = starLeft;
   const s = precision >= 0 && str.length > precision ? str.slice(0, precision) : str;
   return width > 0 ? pad(s, width, left) : s;
 }

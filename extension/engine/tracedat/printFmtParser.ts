@@ -337,12 +337,14 @@ class Parser {
     private readonly ev: EventFormat,
   ) {}
 
-  private enter(): void {
+  /** Runs one level of the recursive descent, refusing formats nested deeper than MAX_DEPTH. */
+  private nested<T>(step: () => T): T {
     if (++this.depth > MAX_DEPTH) err('print fmt nested too deeply');
-  }
-
-  private leave(): void {
-    this.depth--;
+    try {
+      return step();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** process_arg: reads a token and processes it into `arg`; returns the token after the argument. */
@@ -351,12 +353,7 @@ class Parser {
   }
 
   processArgToken(arg: PrintArg, t: Token): Token {
-    this.enter();
-    try {
-      return this.processArgTokenInner(arg, t);
-    } finally {
-      this.leave();
-    }
+    return this.nested(() => this.processArgTokenInner(arg, t));
   }
 
   private processArgTokenInner(arg: PrintArg, t: Token): Token {
@@ -394,12 +391,7 @@ class Parser {
 
   /** process_op: `tok` is the operator; `arg` becomes the operation. Returns the token after it. */
   processOp(arg: PrintArg, tok: Token): Token {
-    this.enter();
-    try {
-      return this.processOpInner(arg, tok);
-    } finally {
-      this.leave();
-    }
+    return this.nested(() => this.processOpInner(arg, tok));
   }
 
   private processOpInner(arg: PrintArg, tok: Token): Token {

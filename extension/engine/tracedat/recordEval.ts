@@ -97,6 +97,12 @@ export class RecordEval {
     return v;
   }
 
+  /** The field a __get_str / __get_bitmask / __get_cpumask argument names, looked up once and kept on the argument. */
+  private argField(arg: PrintArg): FormatField | undefined {
+    if (!arg.field) arg.field = findAnyField(this.ev, arg.name);
+    return arg.field;
+  }
+
   /** dynamic_offset_field: sets dynOff/dynLen (payload offsets; 0/0 when out of range). */
   dynamic(field: FormatField): void {
     if (field.offset + field.size > this.size) {
@@ -352,12 +358,8 @@ export class RecordEval {
       case ArgKind.IntArray:
         return this.intArray(arg);
       case ArgKind.String: {
-        let f = arg.field;
-        if (!f) {
-          f = findAnyField(this.ev, arg.name);
-          if (!f) return '';
-          arg.field = f;
-        }
+        const f = this.argField(arg);
+        if (!f) return '';
         this.dynamic(f);
         if (!this.dynLen) return '';
         return this.put(this.cString(this.dynOff), spec, star);
@@ -366,12 +368,8 @@ export class RecordEval {
         return this.put(arg.atom, spec, star);
       case ArgKind.Bitmask:
       case ArgKind.Cpumask: {
-        let f = arg.field;
-        if (!f) {
-          f = findAnyField(this.ev, arg.name);
-          if (!f) return '';
-          arg.field = f;
-        }
+        const f = this.argField(arg);
+        if (!f) return '';
         this.dynamic(f);
         const s = arg.kind === ArgKind.Bitmask ? this.bitmask(this.dynOff, this.dynLen) : this.cpumask(this.dynOff, this.dynLen);
         return this.put(s, spec, star);
